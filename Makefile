@@ -1,0 +1,42 @@
+# make run   sets everything up and serves the portal on http://127.0.0.1:8000 (SQLite, ./var)
+# make test  sets everything up and runs the whole test suite (ruff, import contracts, pytest)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+PO := $(wildcard src/zorgid/locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+TEST_HOME ?= $(CURDIR)/var/test
+
+.PHONY: run test lint messages system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+messages: $(MO)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+run: $(STAMP)
+	@command -v msgfmt >/dev/null && $(MAKE) -s messages || echo "(gettext missing: English texts not compiled)"
+	$(BIN)/zorgid migrate
+	$(BIN)/zorgid serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: system-deps $(STAMP) messages lint
+	rm -rf $(TEST_HOME); mkdir -p $(TEST_HOME)
+	ZORGID_HOME=$(TEST_HOME) $(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,76 @@
+"""Shapes of the API's requests and answers (also the OpenAPI schema's)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from zorgid.protocol.messages import MAX_CSR_CHARS, MESSAGE_VERSION
+
+
+class VersionField(serializers.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=MESSAGE_VERSION, max_value=MESSAGE_VERSION, **kwargs)
+
+
+class ActivationRequest(serializers.Serializer):
+    v = VersionField()
+    code = serializers.CharField(max_length=64)
+    csr = serializers.CharField(max_length=MAX_CSR_CHARS, help_text="PKCS#10 request, PEM, EC P-256 key")
+
+
+class Holder(serializers.Serializer):
+    first_names = serializers.CharField()
+    last_name = serializers.CharField()
+    birth_date = serializers.CharField(help_text="dd-mm-jjjj")
+
+
+class ActivationResponse(serializers.Serializer):
+    v = serializers.IntegerField()
+    mobile_id = serializers.CharField()
+    certificate = serializers.CharField(help_text="PEM")
+    chain = serializers.ListField(child=serializers.CharField(), help_text="issuing CA, then root CA, PEM")
+    holder = Holder()
+    server = serializers.CharField()
+
+
+class Requester(serializers.Serializer):
+    name = serializers.CharField()
+    origin = serializers.CharField()
+
+
+class LoginFlowResponse(serializers.Serializer):
+    v = serializers.IntegerField()
+    flow = serializers.CharField()
+    nonce = serializers.CharField()
+    origin = serializers.CharField()
+    requester = Requester()
+    expires_at = serializers.DateTimeField()
+    state = serializers.CharField()
+
+
+class LoginApprovalRequest(serializers.Serializer):
+    v = VersionField()
+    mobile_id = serializers.CharField(max_length=64)
+    signed_at = serializers.IntegerField(min_value=1, max_value=2**40)
+    signature = serializers.CharField(max_length=256, help_text="ECDSA-SHA256, DER, base64url")
+
+
+class LoginApprovalResponse(serializers.Serializer):
+    state = serializers.CharField()
+
+
+class ErrorText(serializers.Serializer):
+    nl = serializers.CharField()
+    en = serializers.CharField()
+
+
+class ErrorBody(serializers.Serializer):
+    code = serializers.CharField(help_text="stable code, listed on /foutmeldingen")
+    status = serializers.IntegerField()
+    cause = ErrorText()
+    solution = ErrorText()
+    detail = serializers.CharField(required=False)
+
+
+class ErrorResponse(serializers.Serializer):
+    error = ErrorBody()

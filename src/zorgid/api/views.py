@@ -1,0 +1,65 @@
+"""Thin API views: parse, call a service, answer (STYLE.md habit 2). Errors: api/errors.py."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zorgid import clock
+from zorgid.flows import services as flows
+from zorgid.identities import services as identities
+from zorgid.pki.ca import get_ca
+from zorgid.protocol.messages import MESSAGE_VERSION
+from zorgid.web import client_ip, server_origin
+
+from . import serializers as s
+
+ERRORS = {code: OpenApiResponse(s.ErrorResponse, description="error, see /foutmeldingen")
+          for code in (400, 403, 404, 405, 409, 410, 413, 415)}
+
+
+def _valid(serializer_class, request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ActivationView(APIView):
+    @extend_schema(request=s.ActivationRequest, responses={201: s.ActivationResponse, **ERRORS},
+                   summary="Activate a Mobile ID with a one-time code and a CSR")
+    def post(self, request: Request) -> Response:
+        data = _valid(s.ActivationRequest, request)
+        mobile_id = identities.activate(data["code"], data["csr"], ip=client_ip(request))
+        person = mobile_id.person
+        return Response({
+            "v": MESSAGE_VERSION,
+            "mobile_id": mobile_id.id,
+            "certificate": mobile_id.certificate_pem,
+            "chain": get_ca().chain_pem(),
+            "holder": {"first_names": person.first_names, "last_name": person.last_name,
+                       "birth_date": clock.format_date(person.birth_date)},
+            "server": server_origin(request),
+        }, status=201)
+
+
+class LoginFlowView(APIView):
+    @extend_schema(responses={200: s.LoginFlowResponse, **ERRORS}, summary="What the app shows before Accepteren")
+    def get(self, request: Request, flow_id: str) -> Response:
+        flow = flows.flow_for_app(flow_id)
+        return Response({
+            "v": MESSAGE_VERSION, "flow": flow.id, "nonce": flow.nonce, "origin": flow.origin,
+            "requester": {"name": flow.requester_name, "origin": flow.origin},
+            "expires_at": flow.expires_at.isoformat(), "state": flow.state,
+        })
+
+
+class LoginApprovalView(APIView):
+    @extend_schema(request=s.LoginApprovalRequest, responses={200: s.LoginApprovalResponse, **ERRORS},
+                   summary="The app's signed Accepteren of a login flow")
+    def post(self, request: Request, flow_id: str) -> Response:
+        data = _valid(s.LoginApprovalRequest, request)
+        flow = flows.approve(flow_id, mobile_id=data["mobile_id"], signed_at=data["signed_at"],
+                             signature_b64=data["signature"], ip=client_ip(request))
+        return Response({"state": flow.state})

@@ -1,0 +1,131 @@
+"""The ``zorgid`` command line for the server's administrators (typer)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="zorgid: server van ZORG-ID. Elke opdracht heeft --help.", no_args_is_help=True,
+                  add_completion=False)
+operator_app = typer.Typer(help="Operators (servicedesk) beheren.", no_args_is_help=True)
+audit_app = typer.Typer(help="Het auditlog.", no_args_is_help=True)
+app.add_typer(operator_app, name="operator")
+app.add_typer(audit_app, name="audit")
+out = Console()
+err = Console(stderr=True)
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zorgid.settings")
+    import django
+
+    django.setup()
+
+
+def _fail(error) -> None:
+    err.print(f"[bold red]Fout {error.code}[/]: {error.cause('nl')}\nOplossing: {error.solution('nl')}")
+    if getattr(error, "detail", ""):
+        err.print(f"Detail: {error.detail}")
+    raise typer.Exit(1)
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@app.command()
+def migrate() -> None:
+    """Maak of werk de database bij (veilig om vaker te draaien)."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Adres om op te luisteren."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Poort."),
+    workers: int = typer.Option(2, min=1, max=64, help="Aantal werkprocessen (gunicorn)."),
+    threads: int = typer.Option(32, min=1, max=256, help="Threads per werkproces (wachtende inlogpagina's)."),
+) -> None:
+    """Start de server: portaal en API. Maakt bij de eerste start de CA van deze omgeving."""
+    _django()
+    from django.conf import settings
+
+    from zorgid.pki.ca import ensure_ca
+    from zorgid.serve import run
+
+    ca, created = ensure_ca(Path(settings.ZORGID_HOME) / "ca", settings.ZORGID_ENVIRONMENT)
+    if created:
+        out.print(f"CA gemaakt in {settings.ZORGID_HOME / 'ca'}: {ca.issuing.subject.rfc4514_string()}")
+    url = f"http://{host}:{port}"
+    out.print(f"[bold]zorgid[/] ({settings.ZORGID_ENVIRONMENT}) draait op {url}\n"
+              "Volgende stappen:\n"
+              "  1. zorgid operator add --first-names … --last-name … --birth-date dd-mm-jjjj\n"
+              "  2. zorgid-app setup   en daarna   zorgid-app scan 'zorgid://activate?…'\n"
+              f"  3. open {url} en scan de QR-code: zorgid-app scan 'zorgid://login?…'")
+    run(host=host, port=port, workers=workers, threads=threads)
+
+
+@operator_app.command("add")
+def operator_add(
+    first_names: str = typer.Option(..., "--first-names", help="Voornamen zoals in het identiteitsbewijs."),
+    last_name: str = typer.Option(..., "--last-name", help="Achternaam zoals in het identiteitsbewijs."),
+    birth_date: str = typer.Option(..., "--birth-date", help="Geboortedatum als dd-mm-jjjj."),
+    png: Path = typer.Option(None, "--png", help="Waar de PNG van de QR-code komt (standaard in ZORGID_HOME)."),
+) -> None:
+    """Maak een operator met een activatie-QR-code (10 dagen geldig, één keer te gebruiken)."""
+    _django()
+    from django.conf import settings
+
+    from zorgid import clock, qrcodes
+    from zorgid.identities.services import add_operator, parse_birth_date
+    from zorgid.protocol.errors import ZorgidError
+
+    try:
+        issued = add_operator(first_names, last_name, parse_birth_date(birth_date), actor=_actor())
+    except ZorgidError as error:
+        _fail(error)
+    payload = issued.payload(settings.ZORGID_BASE_URL).to_uri()
+    target = png or Path(settings.ZORGID_HOME) / "qr" / f"activatie-{issued.person.id}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    qrcodes.save_png(payload, target)
+    out.print(f"Operator {issued.person.full_name} aangemaakt. Scan deze QR-code met de ZORG-ID app "
+              f"(geldig tot {clock.format_date(issued.expires_at.date())}, één keer te gebruiken):")
+    sys.stdout.write(qrcodes.terminal_text(payload))
+    sys.stdout.write(payload + "\n")
+    sys.stdout.flush()
+    out.print(f"PNG: {target}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Controleer dat geen rij van het auditlog is gewijzigd, ingevoegd of verwijderd."""
+    _django()
+    from zorgid.audit.services import verify
+
+    result = verify()
+    if result.ok:
+        out.print(f"Auditlog in orde: {result.count} gebeurtenissen, keten onverbroken.")
+        return
+    err.print(f"[bold red]Auditlog is aangetast[/] ({result.count} rijen gelezen):")
+    for problem in result.problems:
+        err.print(f"  - {problem}")
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""What the app does with a scanned QR code: install an ID, or approve a login (R-FLOW-LOGIN).
+
+The steps are plain functions that take the keystore, the payload, the questions to ask the holder and
+the way to reach the server, so the command line stays thin and each step can be run without a
+terminal. The order matters: the holder sees who asks before the PIN is asked, and nothing is signed
+or stored before the PIN is verified.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from zorgid.protocol.messages import LoginApproval, b64encode
+from zorgid.protocol.payloads import ActivationPayload, LoginPayload
+
+from . import keycrypt
+from .answers import LoginFlowInfo, parse_activation, parse_login_flow
+from .errors import ServerAnswerInvalid, WrongServer
+from .identity import MobileIdentity
+from .keystore import Keystore
+from .server import ServerClient
+
+
+class Declined(Exception):
+    """The holder answered no; not an error, the command reports it and stops."""
+
+
+@dataclass(frozen=True)
+class Questions:
+    """How the app asks the holder: a yes/no question, and the PIN."""
+
+    confirm: Callable[[str], bool]
+    ask_pin: Callable[[], str]
+
+
+ServerFactory = Callable[[str], ServerClient]
+
+
+def activate(store: Keystore, payload: ActivationPayload, ask: Questions,
+             server_factory: ServerFactory = ServerClient) -> MobileIdentity:
+    """Make a key pair, send its CSR with the one-time code, and store the issued ID under the PIN."""
+    if store.has_id():
+        old = store.load_id()
+        question = f"Er is al een ID geïnstalleerd ({old.holder.full_name}). Vervangen door een nieuw ID?"
+        if not ask.confirm(question):
+            raise Declined()
+    pin = ask.ask_pin()
+    store.verify_pin(pin)
+    key = keycrypt.new_private_key()
+    with server_factory(payload.server) as server:
+        answer = server.activate(payload.code, keycrypt.make_csr(key))
+    identity = parse_activation(answer, payload.server)
+    if not keycrypt.same_public_key(key, identity.certificate):
+        raise ServerAnswerInvalid("the certificate is not for the key of this app")
+    store.install_id(identity, key, pin)
+    return identity
+
+
+def login(store: Keystore, payload: LoginPayload, ask: Questions,
+          server_factory: ServerFactory = ServerClient,
+          clock: Callable[[], float] = time.time) -> LoginFlowInfo:
+    """Show who asks, and on "Accepteren" sign the flow's nonce and origin with the device key."""
+    identity = store.load_id()
+    if identity.server != payload.server:
+        raise WrongServer(f"QR code for {payload.server}, ID of {identity.server}")
+    with server_factory(identity.server) as server:
+        flow = parse_login_flow(server.login_flow(payload.flow), payload.flow)
+        question = f"{flow.requester_name} ({flow.requester_origin}) vraagt u in te loggen. Accepteren?"
+        if not ask.confirm(question):
+            raise Declined()
+        identity, key = store.unlock_key(ask.ask_pin())
+        approval = LoginApproval(
+            flow_id=flow.flow_id, nonce=flow.nonce, origin=flow.origin,
+            mobile_id=identity.mobile_id, signed_at=int(clock()),
+        )
+        signature = b64encode(keycrypt.sign(key, approval.canonical_bytes()))
+        server.approve_login(flow.flow_id, identity.mobile_id, approval.signed_at, signature)
+    return flow

@@ -1,0 +1,175 @@
+"""``zorgid-app``: the command line that stands in for the ZORG-ID Mobile App.
+
+Every failure is a ZorgidError and is reported the same way, on stderr, with exit status 1::
+
+    Fout ZID-APP-PIN-WRONG: De pincode is onjuist. U heeft nog 4 poging(en).
+    Oplossing: Probeer het opnieuw. ...
+
+Usage errors (an unknown option, a missing argument) keep click's exit status 2. No traceback is
+ever shown to the holder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from zorgid.protocol.errors import InternalError, ZorgidError
+from zorgid.protocol.payloads import ActivationPayload
+
+from . import actions
+from .errors import PinMismatch
+from .identity import printable
+from .keystore import Keystore, check_pin_format
+from .qr import payload_from_argument
+
+HOME_ENV = "ZORGID_APP_HOME"
+PIN_ENV = "ZORGID_PIN"
+DEFAULT_HOME = Path("~/.zorgid-app")
+
+PIN_HELP = (
+    f"Pincode van 6 cijfers. Zonder deze optie: de omgevingsvariabele {PIN_ENV}, anders wordt erom gevraagd."
+)
+HOME_HELP = (
+    f"Map met de gegevens van de app (standaard {DEFAULT_HOME}, of {HOME_ENV}). "
+    "Eén map is één installatie van de app."
+)
+HomeOption = Annotated[Path | None, typer.Option("--home", envvar=HOME_ENV, file_okay=False, help=HOME_HELP)]
+PinOption = Annotated[str | None, typer.Option("--pin", help=PIN_HELP, show_default=False)]
+
+
+def report(err: ZorgidError) -> None:
+    """Print an error as the holder sees it: code, cause and solution in Dutch."""
+    code = getattr(err, "remote_code", None) or err.code
+    cause = err.cause("nl") or InternalError.cause_nl
+    solution = err.solution("nl") or InternalError.solution_nl
+    typer.echo(f"Fout {code}: {cause}\nOplossing: {solution}", err=True)
+    if err.detail:
+        typer.echo(f"Details: {printable(err.detail, 300)}", err=True)
+
+
+class _ReportingGroup(TyperGroup):
+    """Turns every ZorgidError of every command into the one report and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ZorgidError as err:
+            report(err)
+            raise typer.Exit(1) from err
+
+
+app = typer.Typer(
+    cls=_ReportingGroup,
+    help="ZORG-ID app: pincode instellen, QR-codes scannen (ID activeren, inloggen) en uw ID tonen.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    home: HomeOption = None,
+) -> None:
+    """ZORG-ID app: pincode instellen, QR-codes scannen en uw ID tonen."""
+    ctx.obj = Keystore((home or DEFAULT_HOME).expanduser())
+
+
+def _pin_given(pin: str | None) -> str | None:
+    return pin if pin is not None else os.environ.get(PIN_ENV)
+
+
+def _ask_pin(pin: str | None) -> str:
+    """The PIN from --pin or ZORGID_PIN, else asked without echo."""
+    given = _pin_given(pin)
+    if given is not None:
+        return given
+    return typer.prompt("Pincode", hide_input=True)
+
+
+def _confirm(accept: bool):
+    def confirm(question: str) -> bool:
+        if accept:
+            typer.echo(f"{question} ja (--accept)")
+            return True
+        return typer.confirm(question, default=False)
+
+    return confirm
+
+
+@app.command()
+def setup(
+    ctx: typer.Context,
+    pin: PinOption = None,
+) -> None:
+    """Kies de pincode van 6 cijfers: de eerste stap na het installeren van de app."""
+    store: Keystore = ctx.obj
+    store.ensure_not_set_up()
+    chosen = _pin_given(pin)
+    if chosen is None:
+        chosen = typer.prompt("Kies een pincode van 6 cijfers", hide_input=True)
+        check_pin_format(chosen)
+        if typer.prompt("Herhaal de pincode", hide_input=True) != chosen:
+            raise PinMismatch()
+    store.setup(chosen)
+    typer.echo(f"Pincode ingesteld (app-map {store.home}). Scan nu uw QR-code met 'zorgid-app scan'.")
+
+
+@app.command()
+def scan(
+    ctx: typer.Context,
+    payload_or_png: Annotated[str, typer.Argument(
+        metavar="PAYLOAD_OF_AFBEELDING",
+        help="De tekst van de QR-code (zorgid://...) of een afbeelding (PNG, JPEG) met de QR-code.",
+    )],
+    pin: PinOption = None,
+    accept: Annotated[bool, typer.Option(
+        "--accept", help="Beantwoord de vraag (inloggen accepteren, ID vervangen) met ja.",
+    )] = False,
+) -> None:
+    """Scan een QR-code: een activatiecode installeert uw ID, een inlogcode laat u inloggen."""
+    store: Keystore = ctx.obj
+    store.ensure_usable()  # a locked or not set-up app refuses before reading anything
+    payload = payload_from_argument(payload_or_png)
+    ask = actions.Questions(confirm=_confirm(accept), ask_pin=lambda: _ask_pin(pin))
+    try:
+        if isinstance(payload, ActivationPayload):
+            identity = actions.activate(store, payload, ask)
+            typer.echo(f"ID geïnstalleerd: {identity.holder.full_name}")
+        else:
+            flow = actions.login(store, payload, ask)
+            typer.echo(f"Ingelogd bij {flow.requester_name}")
+    except actions.Declined:
+        typer.echo("Geweigerd")
+        raise typer.Exit(1) from None
+
+
+@app.command("id")
+def show_id(ctx: typer.Context) -> None:
+    """Toon het geïnstalleerde ID: naam, geboortedatum, Mobile ID en geldigheid. Geen pincode nodig."""
+    store: Keystore = ctx.obj
+    identity = store.load_id()
+    typer.echo(f"ID: {identity.holder.full_name}")
+    typer.echo(f"Geboortedatum: {identity.holder.birth_date}")
+    typer.echo(f"Mobile ID: {identity.mobile_id}")
+    typer.echo(f"Server: {identity.server}")
+    typer.echo(f"Certificaat geldig tot: {identity.valid_until:%d-%m-%Y}")
+
+
+def main() -> None:
+    """Entry point of the console script; the last guard against a traceback reaching the holder."""
+    try:
+        app()
+    except ZorgidError as err:
+        report(err)
+        raise SystemExit(1) from None
+    except Exception as exc:  # noqa: BLE001 - by design: report, never a traceback
+        report(InternalError(type(exc).__name__))
+        raise SystemExit(1) from None

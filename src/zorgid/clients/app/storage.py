@@ -1,0 +1,94 @@
+"""Versioned JSON files in the app home, written atomically and readable only by the user.
+
+A crash or a full disk while writing must never leave a half-written PIN counter or key behind
+(R-ERR: bad input never loses data), so every write goes to a temporary file that replaces the old
+one in one step. Every file names its format ``version``, so a later app (for instance one whose key
+is used together with a keyshare server) can read the files of this one and migrate them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import StorageError
+
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 256 * 1024
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def ensure_home(home: Path) -> None:
+    """Create the home directory readable by the user alone (a copy of it should not be easy to take)."""
+    try:
+        home.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        os.chmod(home, DIR_MODE)
+    except OSError as exc:
+        raise StorageError(f"cannot create {home}: {exc.strerror}") from exc
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Replace ``path`` atomically by ``data`` plus the format version, with mode 0600."""
+    body = json.dumps({"version": FORMAT_VERSION, **data}, indent=2, sort_keys=True).encode("utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise StorageError(f"cannot write in {path.parent}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), FILE_MODE)
+            handle.write(body)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        _unlink_quietly(Path(tmp))
+        raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def read_json(path: Path) -> dict | None:
+    """Read a file written by :func:`write_json`; ``None`` when it does not exist."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise StorageError(f"{path} is too large")
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise StorageError(f"{path} is not valid JSON") from exc
+    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+        raise StorageError(f"{path} has an unknown format version")
+    return data
+
+
+def shred(path: Path) -> None:
+    """Overwrite a file with zeros before removing it, so its secret is not simply left on disk.
+
+    This is best effort: journalling and flash storage may keep old blocks, which is why the key is
+    also encrypted under the PIN and the attempt counter bounds guessing.
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            handle.write(b"\0" * size)
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StorageError(f"cannot destroy {path}: {exc.strerror}") from exc
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()

@@ -1,0 +1,41 @@
+"""The one clock of zorgid. Everything that asks the time asks it here, so tests can move it.
+
+Timezone-aware UTC only (STYLE.md habit 4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+_lock = threading.Lock()
+_offset = dt.timedelta(0)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC) + _offset
+
+
+def move(delta: dt.timedelta) -> None:
+    """Move the clock forward (or back) for every thread of this process. For tests."""
+    global _offset
+    with _lock:
+        _offset += delta
+
+
+def reset() -> None:
+    global _offset
+    with _lock:
+        _offset = dt.timedelta(0)
+
+
+def format_date(value: dt.date) -> str:
+    """Dates shown to people: dd-mm-jjjj (R-CONST-DATE)."""
+    return value.strftime("%d-%m-%Y")
+
+
+def parse_date(text: str) -> dt.date:
+    """Parse dd-mm-jjjj strictly; ValueError for anything else (31-02-1980 included)."""
+    if not isinstance(text, str) or len(text.strip()) != 10:
+        raise ValueError("date must be dd-mm-jjjj")
+    return dt.datetime.strptime(text.strip(), "%d-%m-%Y").date()

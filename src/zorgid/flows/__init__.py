@@ -1,0 +1,1 @@
+"""Time-bound flows: login (5 minutes) now; activation and card sessions follow (DESIGN.md)."""

@@ -1,0 +1,164 @@
+"""The login flow's transitions (R-FLOW-LOGIN). Each is one transaction with its audit event.
+
+start_login → (app) flow_for_app, approve → (browser) browser_status, which completes the login.
+A state change is a conditional UPDATE (``WHERE state = …``), so two racing approvals cannot both win.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from zorgid import clock
+from zorgid.audit.services import record
+from zorgid.identities.models import MobileId
+from zorgid.identities.services import usable_mobile_id
+from zorgid.pki.signatures import verify_signature
+from zorgid.protocol.errors import ZorgidError
+from zorgid.protocol.messages import CLOCK_SKEW_SECONDS, LoginApproval, b64decode
+
+from .errors import LoginClockSkew, LoginFlowExpired, LoginFlowNotYours, LoginFlowUnknown, LoginFlowUsed
+from .models import LoginFlow, LoginFlowState
+
+SQLITE_POLL_SECONDS = 0.1
+
+
+def binding_hash(browser_secret: str) -> str:
+    return hashlib.sha256(browser_secret.encode("utf-8")).hexdigest()
+
+
+def start_login(*, browser_secret: str, origin: str, requester_name: str) -> LoginFlow:
+    """A new login flow, valid 5 minutes (R-CONST-LOGIN), bound to the browser that asked."""
+    now = clock.now()
+    return LoginFlow.objects.create(
+        browser_binding=binding_hash(browser_secret), origin=origin, requester_name=requester_name,
+        issued_at=now, expires_at=now + dt.timedelta(seconds=settings.ZORGID_LOGIN_FLOW_SECONDS),
+    )
+
+
+def _get(flow_id: str) -> LoginFlow:
+    if not isinstance(flow_id, str) or len(flow_id) > 64:
+        raise LoginFlowUnknown()
+    flow = LoginFlow.objects.filter(id=flow_id).first()
+    if flow is None:
+        raise LoginFlowUnknown()
+    return flow
+
+
+def flow_for_app(flow_id: str) -> LoginFlow:
+    """The flow the app scanned, if it can still be approved."""
+    flow = _get(flow_id)
+    if flow.state != LoginFlowState.PENDING:
+        raise LoginFlowUsed()
+    if flow.is_expired(clock.now()):
+        raise LoginFlowExpired()
+    return flow
+
+
+def approve(flow_id: str, *, mobile_id: str, signed_at: int, signature_b64: str, ip: str = "") -> LoginFlow:
+    """The app's signed "Accepteren": verify it and approve the flow, at most once."""
+    try:
+        return _approve(flow_id, mobile_id, signed_at, signature_b64, ip)
+    except ZorgidError as error:
+        record("login.refused", actor=f"mobile_id:{str(mobile_id)[:64]}", subject=f"login_flow:{str(flow_id)[:64]}",
+               ip=ip, details={"code": error.code})
+        raise
+
+
+def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, ip: str) -> LoginFlow:
+    flow = flow_for_app(flow_id)
+    message = LoginApproval(flow.id, flow.nonce, flow.origin, mobile_id, signed_at)
+    signature = b64decode(signature_b64)
+    now = clock.now()
+    if abs(now.timestamp() - signed_at) > CLOCK_SKEW_SECONDS:
+        raise LoginClockSkew(f"signed_at differs {int(now.timestamp()) - signed_at} s from the server")
+    holder, certificate = usable_mobile_id(mobile_id)
+    verify_signature(certificate, signature, message.canonical_bytes())
+    with transaction.atomic():
+        won = LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.PENDING, expires_at__gt=now).update(
+            state=LoginFlowState.APPROVED, mobile_id=holder, approved_at=now
+        )
+        if not won:
+            raise LoginFlowUsed()
+        record("login.approved", actor=f"person:{holder.person_id}", subject=f"login_flow:{flow.id}", ip=ip,
+               details={"mobile_id": holder.id, "origin": flow.origin})
+        _notify(flow.id)
+    flow.refresh_from_db()
+    return flow
+
+
+@dataclass(frozen=True)
+class BrowserStatus:
+    state: str  # "pending", "expired" or "done"
+    mobile_id: MobileId | None = None
+
+
+def browser_status(flow_id: str, *, browser_secret: str, wait_seconds: float = 0.0) -> BrowserStatus:
+    """What the waiting portal page sees; an approved flow is completed here, for this browser only.
+
+    With ``wait_seconds`` the call waits for the app's approval (LISTEN/NOTIFY on PostgreSQL, a short
+    poll on SQLite), so the page learns of it at once without asking many times.
+    """
+    flow = _get(flow_id)
+    if flow.browser_binding != binding_hash(browser_secret):
+        raise LoginFlowNotYours()
+    deadline = time.monotonic() + max(0.0, min(wait_seconds, (flow.expires_at - clock.now()).total_seconds()))
+    if flow.state == LoginFlowState.PENDING and wait_seconds > 0:
+        flow = _wait_for_change(flow, deadline)
+    if flow.state == LoginFlowState.APPROVED:
+        return _complete(flow)
+    if flow.state == LoginFlowState.COMPLETED:
+        raise LoginFlowUsed()
+    return BrowserStatus("expired" if flow.is_expired(clock.now()) else "pending")
+
+
+def _complete(flow: LoginFlow) -> BrowserStatus:
+    now = clock.now()
+    with transaction.atomic():
+        won = LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.APPROVED).update(
+            state=LoginFlowState.COMPLETED, completed_at=now
+        )
+        if not won:
+            raise LoginFlowUsed()
+    holder = MobileId.objects.select_related("person").get(id=flow.mobile_id_id)
+    return BrowserStatus("done", holder)
+
+
+def _channel(flow_id: str) -> str:
+    return f"zorgid_flow_{flow_id}"
+
+
+def _notify(flow_id: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, '')", [_channel(flow_id)])
+
+
+def _wait_for_change(flow: LoginFlow, deadline: float) -> LoginFlow:
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _wait_postgresql(flow, deadline)
+    while flow.state == LoginFlowState.PENDING and time.monotonic() < deadline:
+        time.sleep(SQLITE_POLL_SECONDS)
+        flow.refresh_from_db(fields=["state", "mobile_id", "approved_at"])
+    return flow
+
+
+def _wait_postgresql(flow: LoginFlow, deadline: float) -> LoginFlow:
+    channel = _channel(flow.id)  # lowercase hex: a safe identifier
+    with connection.cursor() as cursor:
+        cursor.execute(f'LISTEN "{channel}"')
+        try:
+            flow.refresh_from_db(fields=["state", "mobile_id", "approved_at"])
+            remaining = deadline - time.monotonic()
+            if flow.state == LoginFlowState.PENDING and remaining > 0:
+                for _ in connection.connection.notifies(timeout=remaining, stop_after=1):
+                    break
+                flow.refresh_from_db(fields=["state", "mobile_id", "approved_at"])
+        finally:
+            cursor.execute(f'UNLISTEN "{channel}"')
+    return flow

@@ -1,0 +1,66 @@
+"""Errors of the identities domain (R-ERR)."""
+
+from zorgid.protocol.errors import ZorgidError
+
+
+class ActivationCodeUnknown(ZorgidError):
+    code = "ZID-ACTIVATION-UNKNOWN"
+    status = 404
+    cause_nl = "Deze QR-code voor activatie is onbekend."
+    cause_en = "This activation QR code is unknown."
+    solution_nl = "Controleer of u de juiste QR-code scant, of vraag uw beheerder om een nieuwe."
+    solution_en = "Check that you scan the right QR code, or ask your administrator for a new one."
+
+
+class ActivationCodeUsed(ZorgidError):
+    code = "ZID-ACTIVATION-USED"
+    status = 409
+    cause_nl = "Deze QR-code voor activatie is al gebruikt. Een activatiecode werkt maar één keer."
+    cause_en = "This activation QR code has already been used. An activation code works only once."
+    solution_nl = "Vraag uw beheerder of de servicedesk om een nieuwe QR-code."
+    solution_en = "Ask your administrator or the service desk for a new QR code."
+
+
+class ActivationCodeExpired(ZorgidError):
+    code = "ZID-ACTIVATION-EXPIRED"
+    status = 410
+    cause_nl = "Deze QR-code voor activatie is verlopen (geldig 10 dagen)."
+    cause_en = "This activation QR code has expired (valid for 10 days)."
+    solution_nl = "Vraag uw beheerder of de servicedesk om een nieuwe QR-code."
+    solution_en = "Ask your administrator or the service desk for a new QR code."
+
+
+class PersonDataInvalid(ZorgidError):
+    code = "ZID-PERSON-INVALID"
+    status = 400
+    cause_nl = "De persoonsgegevens zijn onvolledig of ongeldig."
+    cause_en = "The personal data are incomplete or invalid."
+    solution_nl = "Vul voornamen en achternaam in zoals in het identiteitsbewijs, en de geboortedatum als dd-mm-jjjj."
+    solution_en = "Enter first names and last name as in the identity document, and the birth date as dd-mm-yyyy."
+
+
+class MobileIdUnknown(ZorgidError):
+    code = "ZID-MOBILE-ID-UNKNOWN"
+    status = 403
+    cause_nl = "Dit ZORG-ID is onbekend bij deze server."
+    cause_en = "This ZORG-ID is unknown to this server."
+    solution_nl = "Activeer uw ID opnieuw met een nieuwe QR-code van uw beheerder."
+    solution_en = "Activate your ID again with a new QR code from your administrator."
+
+
+class MobileIdRevoked(ZorgidError):
+    code = "ZID-MOBILE-ID-REVOKED"
+    status = 403
+    cause_nl = "Dit ZORG-ID is ingetrokken en kan niet meer inloggen."
+    cause_en = "This ZORG-ID has been revoked and can no longer log in."
+    solution_nl = "Vraag uw beheerder om een nieuw certificaat met een QR-code."
+    solution_en = "Ask your administrator for a new certificate with a QR code."
+
+
+class MobileIdExpired(ZorgidError):
+    code = "ZID-MOBILE-ID-EXPIRED"
+    status = 403
+    cause_nl = "Het certificaat van dit ZORG-ID is verlopen."
+    cause_en = "The certificate of this ZORG-ID has expired."
+    solution_nl = "Vraag uw beheerder om een nieuw certificaat met een QR-code."
+    solution_en = "Ask your administrator for a new certificate with a QR code."

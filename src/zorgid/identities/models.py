@@ -1,0 +1,90 @@
+"""A person (as in the WID), the roles he holds, his Mobile IDs and one-time activation codes."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+
+
+def new_public_id() -> str:
+    """A random 128-bit identifier, safe to show and to put in a QR code."""
+    return secrets.token_hex(16)
+
+
+class Person(models.Model):
+    id = models.CharField(primary_key=True, max_length=32, default=new_public_id, editable=False)
+    first_names = models.CharField(max_length=128)
+    last_name = models.CharField(max_length=128)
+    birth_date = models.DateField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["last_name", "birth_date"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_names} {self.last_name}"
+
+
+class Role(models.TextChoices):
+    """R-ROLE. Every role but the operator's is scoped to one organisation."""
+
+    OPERATOR = "operator", "Operator (servicedesk)"
+    ADMINISTRATOR = "administrator", "Portaal administrator"
+    BEHEERDER = "beheerder", "Portaal beheerder"
+    MEDEWERKER = "medewerker", "Zorgmedewerker"
+
+
+class RoleAssignment(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    organisation_ura = models.CharField(max_length=8, blank=True)  # empty for the operator role
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "role", "organisation_ura"], name="unique_role_assignment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}{' ' + self.organisation_ura if self.organisation_ura else ''}"
+
+
+class MobileIdStatus(models.TextChoices):
+    ACTIVE = "active", "Actief"
+    REVOKED = "revoked", "Ingetrokken"
+
+
+class MobileId(models.Model):
+    """A key pair in the app and the certificate our CA issued for it (R-CRED-MOBILE)."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_public_id, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mobile_ids")
+    certificate_pem = models.TextField()
+    serial = models.CharField(max_length=40, unique=True)
+    not_before = models.DateTimeField()
+    not_after = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=MobileIdStatus.choices, default=MobileIdStatus.ACTIVE)
+    activated_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Mobile ID {self.id} van {self.person}"
+
+
+class ActivationCode(models.Model):
+    """A one-time code behind an activation QR, valid 10 days (R-CONST-REG). Only its hash is kept."""
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="activation_codes")
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    mobile_id = models.OneToOneField(MobileId, null=True, blank=True, on_delete=models.SET_NULL)
+
+    def __str__(self) -> str:
+        return f"activatiecode voor {self.person} (geldig tot {self.expires_at:%d-%m-%Y})"

@@ -1,0 +1,187 @@
+"""Use cases of the identities domain: persons, operators, activation codes, Mobile IDs.
+
+Each use case is one transaction that also records its audit event (STYLE.md habit 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from django.db import transaction
+
+from zorgid import clock
+from zorgid.audit.services import record
+from zorgid.pki.ca import get_ca
+from zorgid.pki.csr import load_csr
+from zorgid.pki.profiles import build, mobile_id_profile
+from zorgid.protocol.errors import ZorgidError
+from zorgid.protocol.payloads import ActivationPayload
+
+from .errors import (
+    ActivationCodeExpired,
+    ActivationCodeUnknown,
+    ActivationCodeUsed,
+    MobileIdExpired,
+    MobileIdRevoked,
+    MobileIdUnknown,
+    PersonDataInvalid,
+)
+from .models import ActivationCode, MobileId, MobileIdStatus, Person, Role, RoleAssignment, new_public_id
+
+MAX_AGE_YEARS = 120
+MIN_AGE_YEARS = 12
+
+
+def _clean_name(value: str, what: str) -> str:
+    value = unicodedata.normalize("NFC", (value or "").strip())
+    if not value or len(value) > 128:
+        raise PersonDataInvalid(f"{what} is empty or longer than 128 characters")
+    if any(unicodedata.category(ch).startswith("C") for ch in value):
+        raise PersonDataInvalid(f"{what} contains control characters")
+    if not any(ch.isalpha() for ch in value):
+        raise PersonDataInvalid(f"{what} contains no letters")
+    return value
+
+
+def check_birth_date(value: dt.date) -> dt.date:
+    """A real date, not in the future, of someone between 12 and 120 years old."""
+    today = clock.now().date()
+    if value > today:
+        raise PersonDataInvalid("birth date lies in the future")
+    age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+    if not MIN_AGE_YEARS <= age <= MAX_AGE_YEARS:
+        raise PersonDataInvalid(f"birth date gives an implausible age ({age})")
+    return value
+
+
+def parse_birth_date(text: str) -> dt.date:
+    try:
+        return check_birth_date(clock.parse_date(text))
+    except ValueError as exc:
+        raise PersonDataInvalid("birth date must be a real date written as dd-mm-jjjj") from exc
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedActivation:
+    person: Person
+    code: str
+    expires_at: dt.datetime
+
+    def payload(self, server: str) -> ActivationPayload:
+        return ActivationPayload(server=server, code=self.code)
+
+
+def issue_activation_code(person: Person, *, actor: str, ip: str = "") -> IssuedActivation:
+    """A new one-time activation code for ``person``, valid 10 days (R-CONST-REG)."""
+    code = secrets.token_urlsafe(24)
+    now = clock.now()
+    expires = now + dt.timedelta(days=settings.ZORGID_ACTIVATION_DAYS)
+    with transaction.atomic():
+        ActivationCode.objects.create(code_hash=_hash_code(code), person=person, issued_at=now, expires_at=expires)
+        record("activation_code.issued", actor=actor, subject=f"person:{person.id}", ip=ip,
+               details={"expires_at": expires.isoformat()})
+    return IssuedActivation(person, code, expires)
+
+
+def add_operator(first_names: str, last_name: str, birth_date: dt.date, *, actor: str) -> IssuedActivation:
+    """R-ROLE-OPR: a person with the operator role and an activation code, in one transaction."""
+    first_names = _clean_name(first_names, "first names")
+    last_name = _clean_name(last_name, "last name")
+    check_birth_date(birth_date)
+    with transaction.atomic():
+        now = clock.now()
+        person = Person.objects.create(
+            first_names=first_names, last_name=last_name, birth_date=birth_date, created_at=now
+        )
+        RoleAssignment.objects.create(person=person, role=Role.OPERATOR, granted_at=now)
+        record("operator.added", actor=actor, subject=f"person:{person.id}", details={"role": Role.OPERATOR})
+        return issue_activation_code(person, actor=actor)
+
+
+def activate(code: str, csr_pem: str, *, ip: str = "") -> MobileId:
+    """Check and consume the code and issue the Mobile ID certificate, all or nothing (R-CRED-MOBILE)."""
+    try:
+        return _activate(code, csr_pem, ip)
+    except ZorgidError as error:
+        record("activation.refused", actor="app", ip=ip, details={"code": error.code})
+        raise
+
+
+def _activate(code: str, csr_pem: str, ip: str) -> MobileId:
+    if not isinstance(code, str) or not code or len(code) > 64:
+        raise ActivationCodeUnknown("activation code missing or too long")
+    csr = load_csr(csr_pem)
+    with transaction.atomic():
+        activation = (
+            ActivationCode.objects.select_for_update().select_related("person")
+            .filter(code_hash=_hash_code(code)).first()
+        )
+        if activation is None:
+            raise ActivationCodeUnknown()
+        if activation.used_at is not None:
+            raise ActivationCodeUsed()
+        now = clock.now()
+        if now >= activation.expires_at:
+            raise ActivationCodeExpired()
+        mobile_id = _issue_mobile_id(activation.person, csr.public_key(), now)
+        activation.used_at = now
+        activation.mobile_id = mobile_id
+        activation.save(update_fields=["used_at", "mobile_id"])
+        record("mobile_id.activated", actor=f"person:{activation.person.id}", subject=f"mobile_id:{mobile_id.id}",
+               ip=ip, details={"serial": mobile_id.serial})
+        return mobile_id
+
+
+def _issue_mobile_id(person: Person, public_key, now: dt.datetime) -> MobileId:
+    ca = get_ca()
+    mobile_id = new_public_id()
+    start = now - dt.timedelta(minutes=5)
+    certificate = ca.issue(build(mobile_id_profile(
+        public_key=public_key, identity_id=person.id, mobile_id=mobile_id, first_names=person.first_names,
+        last_name=person.last_name, start=start, days=settings.ZORGID_MOBILE_ID_VALIDITY_DAYS,
+    )))
+    return MobileId.objects.create(
+        id=mobile_id, person=person,
+        certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
+        serial=format(certificate.serial_number, "x"), not_before=certificate.not_valid_before_utc,
+        not_after=certificate.not_valid_after_utc, activated_at=now,
+    )
+
+
+def usable_mobile_id(mobile_id: str) -> tuple[MobileId, x509.Certificate]:
+    """The Mobile ID and its certificate if it may sign now: known, not revoked, not expired."""
+    found = MobileId.objects.select_related("person").filter(id=mobile_id).first() if isinstance(
+        mobile_id, str) and len(mobile_id) <= 64 else None
+    if found is None:
+        raise MobileIdUnknown()
+    if found.status != MobileIdStatus.ACTIVE:
+        raise MobileIdRevoked()
+    now = clock.now()
+    if not found.not_before <= now < found.not_after:
+        raise MobileIdExpired()
+    return found, x509.load_pem_x509_certificate(found.certificate_pem.encode())
+
+
+def revoke_mobile_id(mobile_id: MobileId, *, actor: str, reason: str, ip: str = "") -> None:
+    with transaction.atomic():
+        updated = MobileId.objects.filter(id=mobile_id.id, status=MobileIdStatus.ACTIVE).update(
+            status=MobileIdStatus.REVOKED, revoked_at=clock.now()
+        )
+        if updated:
+            record("mobile_id.revoked", actor=actor, subject=f"mobile_id:{mobile_id.id}", ip=ip,
+                   details={"reason": reason})
+
+
+def roles_of(person: Person) -> list[RoleAssignment]:
+    return list(person.roles.order_by("role", "organisation_ura"))

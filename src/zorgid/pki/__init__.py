@@ -1,0 +1,1 @@
+"""Public key infrastructure: the system's own CA, certificate profiles, CSRs and signatures."""

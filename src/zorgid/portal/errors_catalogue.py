@@ -1,0 +1,28 @@
+"""The list of every error code, for the public page /foutmeldingen (R-ERR), taken from the code."""
+
+from __future__ import annotations
+
+import importlib
+
+from zorgid.protocol.errors import ZorgidError, registered_errors
+
+ERROR_MODULES = (
+    "zorgid.protocol.errors",
+    "zorgid.pki.errors",
+    "zorgid.identities.errors",
+    "zorgid.flows.errors",
+    "zorgid.api.errors",
+    "zorgid.portal.errors",
+    "zorgid.clients.app.errors",
+)
+
+
+def load_all() -> None:
+    """Import every module that defines errors, so each code is registered."""
+    for name in ERROR_MODULES:
+        importlib.import_module(name)
+
+
+def catalogue() -> list[type[ZorgidError]]:
+    load_all()
+    return registered_errors()

@@ -1,0 +1,110 @@
+"""Thin portal views (R-FLOW-LOGIN, manual §2): start page with QR, waiting, overview, logout, errors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST, require_safe
+
+from zorgid import qrcodes
+from zorgid.audit import services as audit_log
+from zorgid.flows import services as flows
+from zorgid.identities.services import roles_of
+from zorgid.protocol.errors import ZorgidError
+from zorgid.protocol.payloads import LoginPayload
+from zorgid.web import client_ip, server_origin
+
+from . import session
+from .errors import CsrfFailed, LoginRequired
+from .errors_catalogue import catalogue
+
+
+
+
+def error_page(request: HttpRequest, error: ZorgidError) -> HttpResponse:
+    return render(request, "portal/error.html", {"error": error, "language": get_language()}, status=error.status)
+
+
+@require_safe
+def start(request: HttpRequest) -> HttpResponse:
+    """The start page: a fresh login QR, valid 5 minutes, bound to this browser."""
+    if session.current_person(request):
+        return redirect("portal-overview")
+    origin = server_origin(request)
+    flow = flows.start_login(browser_secret=session.browser_secret(request), origin=origin,
+                             requester_name=settings.ZORGID_PORTAL_NAME)
+    payload = LoginPayload(server=origin, flow=flow.id).to_uri()
+    return render(request, "portal/start.html", {
+        "flow": flow,
+        "payload": payload,
+        "qr_svg": qrcodes.svg_inline(payload, title="QR-code om in te loggen met de ZORG-ID app"),
+        "status_url": reverse("portal-login-status", args=[flow.id]),
+        "wait_seconds": settings.ZORGID_LOGIN_WAIT_SECONDS,
+    })
+
+
+@require_safe
+def login_status(request: HttpRequest, flow_id: str) -> JsonResponse:
+    """Polled by the start page: waits for the app's approval, then logs this browser in."""
+    wait = settings.ZORGID_LOGIN_WAIT_SECONDS if request.GET.get("wait") == "1" else 0
+    secret = request.session.get(session.BROWSER_SECRET_KEY, "")
+    try:
+        status = flows.browser_status(flow_id, browser_secret=secret, wait_seconds=wait)
+    except ZorgidError as error:
+        return JsonResponse(error.as_dict(), status=error.status)
+    if status.state == "done":
+        session.log_in(request, status.mobile_id)
+        return JsonResponse({"state": "done", "next": reverse("portal-overview")})
+    return JsonResponse({"state": status.state})
+
+
+@require_safe
+def overview(request: HttpRequest) -> HttpResponse:
+    person = session.current_person(request)
+    if person is None:
+        return error_page(request, LoginRequired())
+    return render(request, "portal/overview.html", {"roles": roles_of(person)})
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    person = session.current_person(request)
+    if person is not None:
+        audit_log.record("logout", actor=f"person:{person.id}", subject=f"person:{person.id}",
+                              ip=client_ip(request))
+    session.log_out(request)
+    return redirect("portal-start")
+
+
+@require_safe
+def error_codes(request: HttpRequest) -> HttpResponse:
+    """The public list of every error code with cause and solution (R-ERR, manual §7.1)."""
+    language = get_language() or "nl"
+    rows = [
+        {"code": cls.code, "status": cls.status, "cause": cls().cause(language), "solution": cls().solution(language)}
+        for cls in catalogue()
+    ]
+    return render(request, "portal/error_codes.html", {"rows": rows})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_page(request, CsrfFailed())
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from zorgid.api.errors import NotFound
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(NotFound().as_dict(), status=404)
+    return error_page(request, NotFound())
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    from zorgid.protocol.errors import InternalError
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(InternalError().as_dict(), status=500)
+    return render(request, "portal/error.html", {"error": InternalError(), "language": "nl"}, status=500)

@@ -1,0 +1,126 @@
+"""The one error base class of zorgid (R-ERR).
+
+Every refusal has a stable code, an HTTP status, and a cause and a solution in Dutch and English.
+Subclasses register themselves, so the public error page (``/foutmeldingen``) and the OpenAPI schema
+list every code from the code itself, never from a hand-kept copy.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+_CODE = re.compile(r"^ZID-[A-Z0-9]+(-[A-Z0-9]+)*$")
+_REGISTRY: dict[str, type[ZorgidError]] = {}
+
+
+class ZorgidError(Exception):
+    """Base of every error with a code. Subclasses set the class attributes below."""
+
+    code: ClassVar[str] = "ZID-INTERNAL"
+    status: ClassVar[int] = 500
+    cause_nl: ClassVar[str] = "Er is een onverwachte fout opgetreden."
+    cause_en: ClassVar[str] = "An unexpected error occurred."
+    solution_nl: ClassVar[str] = "Probeer het later opnieuw. Blijft de fout, neem dan contact op met de servicedesk."
+    solution_en: ClassVar[str] = "Try again later. If the error persists, contact the service desk."
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" not in cls.__dict__:
+            return  # an abstract grouping class
+        if not _CODE.match(cls.code):
+            raise ValueError(f"error code {cls.code!r} does not have the form ZID-WORD(-WORD)*")
+        other = _REGISTRY.get(cls.code)
+        if other is not None and other.__qualname__ != cls.__qualname__:
+            raise ValueError(f"error code {cls.code} is used by both {other.__name__} and {cls.__name__}")
+        _REGISTRY[cls.code] = cls
+
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__(f"{self.code}: {detail or self.cause_en}")
+
+    def cause(self, language: str = "nl") -> str:
+        return self.cause_en if language.startswith("en") else self.cause_nl
+
+    def solution(self, language: str = "nl") -> str:
+        return self.solution_en if language.startswith("en") else self.solution_nl
+
+    def as_dict(self) -> dict[str, object]:
+        """The one documented error shape of the JSON API."""
+        body: dict[str, object] = {
+            "code": self.code,
+            "status": self.status,
+            "cause": {"nl": self.cause_nl, "en": self.cause_en},
+            "solution": {"nl": self.solution_nl, "en": self.solution_en},
+        }
+        if self.detail:
+            body["detail"] = self.detail
+        return {"error": body}
+
+    @classmethod
+    def from_dict(cls, body: dict) -> ZorgidError:
+        """Rebuild an error answered by the server (used by the clients)."""
+        inner = body.get("error") if isinstance(body, dict) else None
+        if not isinstance(inner, dict) or not isinstance(inner.get("code"), str):
+            return ZorgidError("unreadable error answer")
+        known = _REGISTRY.get(inner["code"])
+        if known is not None:
+            return known(str(inner.get("detail") or ""))
+        err = RemoteError(str(inner.get("detail") or ""))
+        err.remote_code = inner["code"]
+        cause = inner.get("cause") or {}
+        solution = inner.get("solution") or {}
+        err.remote_text = {
+            "cause_nl": str(cause.get("nl", "")), "cause_en": str(cause.get("en", "")),
+            "solution_nl": str(solution.get("nl", "")), "solution_en": str(solution.get("en", "")),
+        }
+        return err
+
+
+class RemoteError(ZorgidError):
+    """An error with a code this program does not know (a newer server)."""
+
+    remote_code = "ZID-INTERNAL"
+    remote_text: dict[str, str] = {}
+
+    def cause(self, language: str = "nl") -> str:
+        return self.remote_text.get("cause_en" if language.startswith("en") else "cause_nl", "")
+
+    def solution(self, language: str = "nl") -> str:
+        return self.remote_text.get("solution_en" if language.startswith("en") else "solution_nl", "")
+
+
+def registered_errors() -> list[type[ZorgidError]]:
+    """Every registered error class, sorted by code."""
+    return [_REGISTRY[code] for code in sorted(_REGISTRY)]
+
+
+class InternalError(ZorgidError):
+    code = "ZID-INTERNAL"
+
+
+class PayloadMalformed(ZorgidError):
+    code = "ZID-QR-MALFORMED"
+    status = 400
+    cause_nl = "De QR-code of de link is geen geldige ZORG-ID-code."
+    cause_en = "The QR code or link is not a valid ZORG-ID code."
+    solution_nl = "Scan de QR-code opnieuw, of vraag een nieuwe QR-code aan."
+    solution_en = "Scan the QR code again, or request a new QR code."
+
+
+class PayloadVersionUnsupported(ZorgidError):
+    code = "ZID-QR-VERSION"
+    status = 400
+    cause_nl = "De QR-code is gemaakt voor een nieuwere versie van de app."
+    cause_en = "The QR code was made for a newer version of the app."
+    solution_nl = "Werk de ZORG-ID app bij en scan de QR-code opnieuw."
+    solution_en = "Update the ZORG-ID app and scan the QR code again."
+
+
+class MessageMalformed(ZorgidError):
+    code = "ZID-REQUEST-MALFORMED"
+    status = 400
+    cause_nl = "Het verzoek is onvolledig of heeft een ongeldige vorm."
+    cause_en = "The request is incomplete or malformed."
+    solution_nl = "Werk de ZORG-ID app bij en probeer het opnieuw."
+    solution_en = "Update the ZORG-ID app and try again."

@@ -1,0 +1,91 @@
+"""Messages the app signs, their canonical bytes, and the API paths both sides use.
+
+A signature is over the canonical bytes only, never over JSON as sent: the canonical form is JSON with
+sorted keys, no whitespace and ASCII escapes, and it names its own type and version, so that a signature
+for one purpose can never be replayed for another (R-FLOW-LOGIN).
+
+Messages carry ``v``; a later version (the server taking part in every use of the key, as a keyshare
+server does) adds fields and a new ``v`` without changing the QR payloads.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from .errors import MessageMalformed
+from .payloads import TOKEN, normalise_origin
+
+MESSAGE_VERSION = 1
+API_PREFIX = "/api/v1"
+ACTIVATIONS_PATH = f"{API_PREFIX}/activations"
+MAX_SIGNATURE_BYTES = 160
+MAX_CSR_CHARS = 4096
+CLOCK_SKEW_SECONDS = 300
+
+
+def login_flow_path(flow_id: str) -> str:
+    return f"{API_PREFIX}/login-flows/{flow_id}"
+
+
+def login_approval_path(flow_id: str) -> str:
+    return f"{login_flow_path(flow_id)}/approval"
+
+
+def login_refusal_path(flow_id: str) -> str:
+    return f"{login_flow_path(flow_id)}/refusal"
+
+
+def canonical_json(obj: dict) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64decode(text: str, *, limit: int = MAX_SIGNATURE_BYTES) -> bytes:
+    if not isinstance(text, str) or len(text) > (limit * 4) // 3 + 4:
+        raise MessageMalformed("base64 field missing or too long")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise MessageMalformed("base64 field is not valid") from exc
+
+
+@dataclass(frozen=True)
+class LoginApproval:
+    """The holder's "Accepteren" of a login flow: what the app signs with its device key."""
+
+    flow_id: str
+    nonce: str
+    origin: str
+    mobile_id: str
+    signed_at: int
+    version: int = MESSAGE_VERSION
+
+    def __post_init__(self) -> None:
+        for name in ("flow_id", "nonce", "mobile_id"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not TOKEN.match(value):
+                raise MessageMalformed(f"{name} has an invalid form")
+        if not isinstance(self.signed_at, int) or isinstance(self.signed_at, bool) or not (
+            0 < self.signed_at < 2**40
+        ):
+            raise MessageMalformed("signed_at must be a positive integer (seconds since 1970)")
+        if self.version != MESSAGE_VERSION:
+            raise MessageMalformed(f"message version {self.version} is not supported")
+        object.__setattr__(self, "origin", normalise_origin(self.origin))
+
+    def canonical_bytes(self) -> bytes:
+        return canonical_json({
+            "type": "zorgid.login.approval",
+            "v": self.version,
+            "flow": self.flow_id,
+            "nonce": self.nonce,
+            "origin": self.origin,
+            "mobile_id": self.mobile_id,
+            "signed_at": self.signed_at,
+        })

@@ -1,0 +1,27 @@
+"""Drawing QR codes of payloads (segno): inline SVG for pages, PNG files and terminal output for the CLI."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import segno
+
+
+def _make(payload: str) -> segno.QRCode:
+    return segno.make(payload, error="m", micro=False)
+
+
+def svg_inline(payload: str, *, title: str) -> str:
+    return _make(payload).svg_inline(scale=6, border=4, title=title, dark="#000", light="#fff")
+
+
+def save_png(payload: str, path: Path) -> Path:
+    _make(payload).save(str(path), kind="png", scale=8, border=4)
+    return path
+
+
+def terminal_text(payload: str) -> str:
+    out = io.StringIO()
+    _make(payload).terminal(out=out, compact=True, border=2)
+    return out.getvalue()

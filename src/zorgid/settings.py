@@ -1,0 +1,139 @@
+"""Django settings, all read from the environment through zorgid.config (README.md lists them)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from zorgid import config
+
+BASE_DIR = Path(__file__).resolve().parent
+ZORGID_HOME = config.home()
+ZORGID_ENVIRONMENT = config.environment()
+ZORGID_BASE_URL = config.base_url()
+ZORGID_BASE_URL_FROM_ENV = "ZORGID_BASE_URL" in os.environ
+SECRET_KEY = config.secret_key()
+DEBUG = ZORGID_ENVIRONMENT != "productie" and os.environ.get("ZORGID_DEBUG") == "1"
+
+ALLOWED_HOSTS = ["*"] if ZORGID_ENVIRONMENT == "acceptatie" else [
+    host.strip() for host in os.environ.get("ZORGID_ALLOWED_HOSTS", "").split(",") if host.strip()
+] or [ZORGID_BASE_URL.split("://", 1)[1].split(":")[0]]
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "zorgid.audit",
+    "zorgid.identities",
+    "zorgid.flows",
+    "zorgid.portal",
+    "zorgid.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "zorgid.portal.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "zorgid.urls"
+WSGI_APPLICATION = "zorgid.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.messages.context_processors.messages",
+                "zorgid.portal.context.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": dj_database_url.parse(config.database_url(), conn_max_age=60, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["TEST"] = {"NAME": str(ZORGID_HOME / "test-zorgid.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "zorgid_session"
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE = ZORGID_BASE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+CSRF_TRUSTED_ORIGINS = [ZORGID_BASE_URL]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "zorgid.portal.views.csrf_failure"
+if SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Amsterdam"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = ZORGID_HOME / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "zorgid.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "zorgid API",
+    "DESCRIPTION": "The JSON API the ZORG-ID app client uses. Errors always have the shape of ErrorResponse.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"zorgid": {"level": "INFO"}},
+}
+
+# zorgid's own settings
+ZORGID_LOGIN_FLOW_SECONDS = 5 * 60  # R-CONST-LOGIN
+ZORGID_ACTIVATION_DAYS = 10  # R-CONST-REG
+ZORGID_MOBILE_ID_VALIDITY_DAYS = 3 * 365
+ZORGID_LOGIN_WAIT_SECONDS = 20  # how long one status request of the waiting portal page may wait
+ZORGID_PORTAL_NAME = "ZORG-ID Portaal"

@@ -1,0 +1,12 @@
+"""All URLs: the portal's pages (Dutch paths), the JSON API under /api/, language selection."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/", include("zorgid.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("zorgid.portal.urls")),
+]
+
+handler404 = "zorgid.portal.views.not_found"
+handler500 = "zorgid.portal.views.server_error"
