@@ -25,7 +25,6 @@ def log_in(request: HttpRequest, mobile_id: MobileId) -> None:
     request.session.cycle_key()  # a new session id at login: no session fixation
     request.session[PERSON_KEY] = mobile_id.person_id
     request.session[MOBILE_ID_KEY] = mobile_id.id
-    request.session.pop(BROWSER_SECRET_KEY, None)
     request._zorgid_person = mobile_id.person
 
 

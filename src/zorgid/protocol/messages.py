@@ -50,7 +50,7 @@ def b64decode(text: str, *, limit: int = MAX_SIGNATURE_BYTES) -> bytes:
     if not isinstance(text, str) or len(text) > (limit * 4) // 3 + 4:
         raise MessageMalformed("base64 field missing or too long")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError) as exc:
         raise MessageMalformed("base64 field is not valid") from exc
 

@@ -27,10 +27,14 @@ from .errors import PinMismatch
 from .identity import printable
 from .keystore import Keystore, check_pin_format
 from .qr import payload_from_argument
+from .server import ServerClient
 
 HOME_ENV = "ZORGID_APP_HOME"
 PIN_ENV = "ZORGID_PIN"
 DEFAULT_HOME = Path("~/.zorgid-app")
+
+# How the commands reach a server; tests and embedders may replace it (e.g. with an httpx transport).
+server_factory: actions.ServerFactory = ServerClient
 
 PIN_HELP = (
     f"Pincode van 6 cijfers. Zonder deze optie: de omgevingsvariabele {PIN_ENV}, anders wordt erom gevraagd."
@@ -141,10 +145,10 @@ def scan(
     ask = actions.Questions(confirm=_confirm(accept), ask_pin=lambda: _ask_pin(pin))
     try:
         if isinstance(payload, ActivationPayload):
-            identity = actions.activate(store, payload, ask)
+            identity = actions.activate(store, payload, ask, server_factory)
             typer.echo(f"ID geïnstalleerd: {identity.holder.full_name}")
         else:
-            flow = actions.login(store, payload, ask)
+            flow = actions.login(store, payload, ask, server_factory)
             typer.echo(f"Ingelogd bij {flow.requester_name}")
     except actions.Declined:
         typer.echo("Geweigerd")

@@ -64,3 +64,14 @@ def installed(store):
     identity = make_identity(key)
     store.install_id(identity, key, PIN)
     return store, identity, key
+
+
+@pytest.fixture
+def new_identity():
+    """``new_identity(private_key, mobile_id=..., server=...)`` builds an ID with a fresh certificate."""
+    return make_identity
+
+
+@pytest.fixture
+def pin() -> str:
+    return PIN

@@ -1,0 +1,74 @@
+"""Shared fixtures: the clock, device keys made like the app makes them, an operator, an activated ID."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from zorgid import clock
+from zorgid.protocol.messages import ACTIVATIONS_PATH, LoginApproval, b64encode
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock():
+    clock.reset()
+    yield
+    clock.reset()
+
+
+def make_csr(key: ec.EllipticCurvePrivateKey | None = None) -> tuple[ec.EllipticCurvePrivateKey, str]:
+    key = key or ec.generate_private_key(ec.SECP256R1())
+    csr = (
+        x509.CertificateSigningRequestBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "zorgid-app")]))
+        .sign(key, hashes.SHA256())
+    )
+    return key, csr.public_bytes(serialization.Encoding.PEM).decode()
+
+
+@dataclass
+class Device:
+    """What an activated app holds: its key and its Mobile ID."""
+
+    key: ec.EllipticCurvePrivateKey
+    mobile_id: str
+    certificate: x509.Certificate
+
+    def approval(self, flow: dict, signed_at: int | None = None, key=None) -> dict:
+        signed_at = int(clock.now().timestamp()) if signed_at is None else signed_at
+        message = LoginApproval(flow["flow"], flow["nonce"], flow["origin"], self.mobile_id, signed_at)
+        signature = (key or self.key).sign(message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))
+        return {"v": 1, "mobile_id": self.mobile_id, "signed_at": signed_at, "signature": b64encode(signature)}
+
+
+@pytest.fixture
+def operator(db):
+    from zorgid.identities.services import add_operator
+
+    return add_operator("Jan Willem", "de Vries", clock.parse_date("12-03-1975"), actor="test")
+
+
+@pytest.fixture
+def device(client, operator) -> Device:
+    key, csr = make_csr()
+    response = client.post(ACTIVATIONS_PATH, {"v": 1, "code": operator.code, "csr": csr},
+                           content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    return Device(key, body["mobile_id"], x509.load_pem_x509_certificate(body["certificate"].encode()))
+
+
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")

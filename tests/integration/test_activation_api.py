@@ -1,0 +1,122 @@
+"""Activation over HTTP (R-CRED-MOBILE, R-CONST-REG): one transaction, nothing stored on a refusal."""
+
+import datetime as dt
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+
+from tests.conftest import make_csr
+from zorgid import clock
+from zorgid.audit.models import AuditEvent
+from zorgid.identities.models import ActivationCode, MobileId
+from zorgid.protocol.messages import ACTIVATIONS_PATH
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, body):
+    return client.post(ACTIVATIONS_PATH, body, content_type="application/json")
+
+
+def assert_error(response, status, code):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["error"]["code"] == code
+    assert body["error"]["cause"]["nl"] and body["error"]["solution"]["en"]
+
+
+def test_activation_issues_a_certificate_for_the_csr_key(client, operator):
+    key, csr = make_csr()
+    response = post(client, {"v": 1, "code": operator.code, "csr": csr})
+    assert response.status_code == 201
+    body = response.json()
+    cert = x509.load_pem_x509_certificate(body["certificate"].encode())
+    assert cert.public_key().public_numbers() == key.public_key().public_numbers()
+    assert body["holder"] == {"first_names": "Jan Willem", "last_name": "de Vries", "birth_date": "12-03-1975"}
+    assert body["server"] == "http://testserver"
+    chain = [x509.load_pem_x509_certificate(pem.encode()) for pem in body["chain"]]
+    cert.verify_directly_issued_by(chain[0])
+    stored = MobileId.objects.get(id=body["mobile_id"])
+    assert stored.person == operator.person and stored.status == "active"
+    assert ActivationCode.objects.get(person=operator.person).used_at is not None
+    assert AuditEvent.objects.filter(event="mobile_id.activated", subject=f"mobile_id:{stored.id}").exists()
+
+
+def test_a_used_code_is_refused_and_nothing_more_is_stored(client, operator):
+    assert post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
+    assert_error(post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]}), 409, "ZID-ACTIVATION-USED")
+    assert MobileId.objects.count() == 1
+
+
+def test_an_unknown_code_is_refused(client, operator):
+    assert_error(post(client, {"v": 1, "code": "x" * 32, "csr": make_csr()[1]}), 404, "ZID-ACTIVATION-UNKNOWN")
+    assert MobileId.objects.count() == 0
+
+
+def test_the_code_is_valid_ten_days(client, operator):
+    clock.move(dt.timedelta(days=10, seconds=-5))
+    assert post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
+
+
+def test_an_expired_code_is_refused(client, operator):
+    clock.move(dt.timedelta(days=10, seconds=1))
+    assert_error(post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]}), 410, "ZID-ACTIVATION-EXPIRED")
+    assert MobileId.objects.count() == 0
+    assert ActivationCode.objects.get().used_at is None
+    assert AuditEvent.objects.filter(event="activation.refused").exists()
+
+
+def _csr_signed_by(key, public_of=None):
+    builder = x509.CertificateSigningRequestBuilder().subject_name(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "x")]))
+    return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
+
+
+@pytest.mark.parametrize("csr, code", [
+    ("garbage", "ZID-CSR-MALFORMED"),
+    (_csr_signed_by(rsa.generate_private_key(65537, 2048)), "ZID-CSR-KEY"),
+    (_csr_signed_by(ec.generate_private_key(ec.SECP384R1())), "ZID-CSR-KEY"),
+])
+def test_bad_csrs_are_refused_and_the_code_stays_usable(client, operator, csr, code):
+    assert_error(post(client, {"v": 1, "code": operator.code, "csr": csr}), 400, code)
+    assert MobileId.objects.count() == 0
+    assert post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
+
+
+def test_a_csr_with_a_broken_signature_is_refused(client, operator):
+    _, pem = make_csr()
+    csr = x509.load_pem_x509_csr(pem.encode())
+    der = bytearray(csr.public_bytes(serialization.Encoding.DER))
+    der[-3] ^= 0x01
+    try:
+        broken = x509.load_der_x509_csr(bytes(der)).public_bytes(serialization.Encoding.PEM).decode()
+    except ValueError:
+        pytest.skip("flipped byte made the DER unreadable")
+    response = post(client, {"v": 1, "code": operator.code, "csr": broken})
+    assert response.json()["error"]["code"] in ("ZID-CSR-SIGNATURE", "ZID-CSR-MALFORMED")
+    assert MobileId.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", [
+    {},
+    {"v": 1},
+    {"v": 2, "code": "x" * 32, "csr": "x"},
+    {"v": 1, "code": "x" * 65, "csr": "x"},
+    {"v": 1, "code": ["x"], "csr": "x"},
+    {"v": 1, "code": "x" * 32, "csr": "x" * 5000},
+])
+def test_malformed_bodies_are_refused_with_the_error_shape(client, operator, body):
+    assert_error(post(client, body), 400, "ZID-REQUEST-MALFORMED")
+
+
+def test_non_json_and_huge_bodies_are_refused(client, operator):
+    response = client.post(ACTIVATIONS_PATH, "code=x", content_type="application/x-www-form-urlencoded")
+    assert_error(response, 415, "ZID-MEDIA-TYPE")
+    response = client.post(ACTIVATIONS_PATH, "{" * 10, content_type="application/json")
+    assert_error(response, 400, "ZID-REQUEST-MALFORMED")
+    response = client.post(ACTIVATIONS_PATH, '{"v":1,"code":"' + "x" * 200_000 + '"}', content_type="application/json")
+    assert response.status_code in (400, 413)
+    assert response.json()["error"]["code"] in ("ZID-REQUEST-TOO-LARGE", "ZID-REQUEST-MALFORMED")
