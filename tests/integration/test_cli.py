@@ -1,0 +1,73 @@
+"""The ``zorgid`` command line, run in-process through typer's runner against the test database."""
+
+import re
+
+import pytest
+import zxingcpp
+from django.db import connection
+from PIL import Image
+from typer.testing import CliRunner
+
+from zorgid.cli import app
+from zorgid.identities.models import ActivationCode, Person, Role
+from zorgid.protocol.payloads import ActivationPayload, parse_payload
+
+runner = CliRunner()
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_every_command_has_help():
+    for args in ([], ["serve"], ["migrate"], ["operator"], ["operator", "add"], ["audit"], ["audit", "verify"]):
+        result = runner.invoke(app, [*args, "--help"])
+        assert result.exit_code == 0, args
+        assert "Usage" in result.output
+
+
+def test_operator_add_prints_qr_payload_and_png(tmp_path):
+    png = tmp_path / "qr.png"
+    result = runner.invoke(app, ["operator", "add", "--first-names", "Jan Willem", "--last-name", "de Vries",
+                                 "--birth-date", "12-03-1975", "--png", str(png)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    payload_lines = [line for line in lines if line.startswith("zorgid://")]
+    assert len(payload_lines) == 1
+    payload = parse_payload(payload_lines[0])
+    assert isinstance(payload, ActivationPayload)
+    assert "▀" in result.output or "█" in result.output  # the QR drawn in the terminal
+    decoded = zxingcpp.read_barcodes(Image.open(png))
+    assert [d.text for d in decoded] == [payload_lines[0]]
+    person = Person.objects.get()
+    assert (person.first_names, person.last_name, person.birth_date.isoformat()) == (
+        "Jan Willem", "de Vries", "1975-03-12")
+    assert person.roles.get().role == Role.OPERATOR
+    code = ActivationCode.objects.get()
+    assert (code.expires_at - code.issued_at).days == 10
+    assert payload.code not in code.code_hash  # only a hash of the code is stored
+
+
+@pytest.mark.parametrize("birth_date", ["31-02-1980", "1980-02-01", "01-01-2999", "01-01-1800", "", "1-1-1980"])
+def test_operator_add_refuses_a_strange_birth_date(birth_date):
+    result = runner.invoke(app, ["operator", "add", "--first-names", "Jan", "--last-name", "Jansen",
+                                 "--birth-date", birth_date])
+    assert result.exit_code == 1
+    assert "ZID-PERSON-INVALID" in result.output
+    assert Person.objects.count() == 0
+
+
+def test_operator_add_refuses_empty_names():
+    result = runner.invoke(app, ["operator", "add", "--first-names", " ", "--last-name", "Jansen",
+                                 "--birth-date", "01-01-1980"])
+    assert result.exit_code == 1 and "ZID-PERSON-INVALID" in result.output
+    assert Person.objects.count() == 0
+
+
+def test_audit_verify_reports_ok_and_tampering():
+    runner.invoke(app, ["operator", "add", "--first-names", "Jan", "--last-name", "Jansen",
+                        "--birth-date", "01-01-1980"])
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 0 and re.search(r"2 gebeurtenissen", result.output)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET subject = 'person:other' WHERE seq = 1")
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 1
+    assert "rij 1" in result.output
