@@ -129,6 +129,13 @@ def _complete(flow: LoginFlow) -> BrowserStatus:
     return BrowserStatus("done", holder)
 
 
+def _reload(flow: LoginFlow) -> None:
+    try:
+        flow.refresh_from_db(fields=["state", "mobile_id", "approved_at"])
+    except LoginFlow.DoesNotExist as exc:  # purged while waiting
+        raise LoginFlowUnknown() from exc
+
+
 def _channel(flow_id: str) -> str:
     return f"zorgid_flow_{flow_id}"
 
@@ -142,9 +149,9 @@ def _notify(flow_id: str) -> None:
 def _wait_for_change(flow: LoginFlow, deadline: float) -> LoginFlow:
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         return _wait_postgresql(flow, deadline)
-    while flow.state == LoginFlowState.PENDING and time.monotonic() < deadline:
+    while flow.state == LoginFlowState.PENDING and time.monotonic() < deadline and not flow.is_expired(clock.now()):
         time.sleep(SQLITE_POLL_SECONDS)
-        flow.refresh_from_db(fields=["state", "mobile_id", "approved_at"])
+        _reload(flow)
     return flow
 
 
@@ -153,12 +160,12 @@ def _wait_postgresql(flow: LoginFlow, deadline: float) -> LoginFlow:
     with connection.cursor() as cursor:
         cursor.execute(f'LISTEN "{channel}"')
         try:
-            flow.refresh_from_db(fields=["state", "mobile_id", "approved_at"])
+            _reload(flow)
             remaining = deadline - time.monotonic()
             if flow.state == LoginFlowState.PENDING and remaining > 0:
                 for _ in connection.connection.notifies(timeout=remaining, stop_after=1):
                     break
-                flow.refresh_from_db(fields=["state", "mobile_id", "approved_at"])
+                _reload(flow)
         finally:
             cursor.execute(f'UNLISTEN "{channel}"')
     return flow
