@@ -10,7 +10,7 @@ from zorgid.identities.models import MobileId, MobileIdStatus, Person
 
 PERSON_KEY = "zorgid_person"
 MOBILE_ID_KEY = "zorgid_mobile_id"
-BROWSER_SECRET_KEY = "zorgid_browser_secret"
+BROWSER_SECRET_KEY = "zorgid_browser_secret"  # noqa: S105 (a session key name, not a secret)
 
 
 def browser_secret(request: HttpRequest) -> str:

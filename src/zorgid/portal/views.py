@@ -22,8 +22,6 @@ from .errors import CsrfFailed, LoginRequired
 from .errors_catalogue import catalogue
 
 
-
-
 def error_page(request: HttpRequest, error: ZorgidError) -> HttpResponse:
     return render(request, "portal/error.html", {"error": error, "language": get_language()}, status=error.status)
 
