@@ -174,6 +174,6 @@ def main() -> None:
     except ZorgidError as err:
         report(err)
         raise SystemExit(1) from None
-    except Exception as exc:  # noqa: BLE001 - by design: report, never a traceback
+    except Exception as exc:  # by design: report, never a traceback
         report(InternalError(type(exc).__name__))
         raise SystemExit(1) from None

@@ -110,7 +110,7 @@ class FakeServer:
         self.requests.append((request.method, request.url.path, body))
         if self.error_for == request.url.path:
             return httpx.Response(410, json={"error": {
-                "code": "ZID-LOGIN-EXPIRED", "status": 410,
+                "code": "ZID-SERVER-ONLY-CODE", "status": 410,
                 "cause": {"nl": "De QR-code is verlopen.", "en": "The QR code has expired."},
                 "solution": {"nl": "Vernieuw de QR-code.", "en": "Refresh the QR code."},
             }})

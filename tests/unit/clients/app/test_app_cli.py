@@ -4,6 +4,7 @@ import json
 
 import pytest
 import segno
+from cryptography.hazmat.primitives.asymmetric import ec
 from typer.testing import CliRunner
 
 from zorgid.clients.app import cli
@@ -67,13 +68,13 @@ def test_setup_takes_the_pin_from_the_environment(run, home, monkeypatch):
     Keystore(home).verify_pin("135790")
 
 
-def test_id_before_and_after_storing_an_id(run, installed):
-    store, identity, _ = installed
-    # `installed` already set up the home, so only the ID part is exercised here; before the ID:
-    (store.home / "id.json").rename(store.home / "id.json.bak")
+def test_id_before_and_after_storing_an_id(run, home, new_identity):
+    assert run("setup", "--pin", "123456").exit_code == 0
     result = run("id")
     assert result.exit_code == 1 and "Fout ZID-APP-NO-ID" in result.stderr
-    (store.home / "id.json.bak").rename(store.home / "id.json")
+    key = ec.generate_private_key(ec.SECP256R1())
+    identity = new_identity(key)
+    Keystore(home).install_id(identity, key, "123456")
     result = run("id")
     assert result.exit_code == 0, result.output
     assert "ID: Jan de Vries" in result.stdout
@@ -150,7 +151,7 @@ def test_server_error_is_reported_with_its_code(run, server):
     server.error_for = "/api/v1/login-flows/flow-id-0123456789abcdef"
     result = run("scan", LOGIN, "--pin", "123456", "--accept")
     assert result.exit_code == 1
-    assert "Fout ZID-LOGIN-EXPIRED: De QR-code is verlopen.\nOplossing: Vernieuw de QR-code." in result.stderr
+    assert "Fout ZID-SERVER-ONLY-CODE: De QR-code is verlopen.\nOplossing: Vernieuw de QR-code." in result.stderr
 
 
 def test_locked_app_refuses_every_use(run, server, home):
