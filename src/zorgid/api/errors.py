@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
@@ -62,7 +63,7 @@ def as_zorgid_error(exc: Exception) -> ZorgidError | None:
         return UnsupportedMediaType()
     if isinstance(exc, drf.ParseError | drf.ValidationError):
         return MessageMalformed(_flatten(getattr(exc, "detail", "")))
-    if type(exc).__name__ == "RequestDataTooBig":
+    if isinstance(exc, RequestDataTooBig):
         return TooLarge()
     return None
 
