@@ -38,6 +38,14 @@ def login_refusal_path(flow_id: str) -> str:
     return f"{login_flow_path(flow_id)}/refusal"
 
 
+def card_flow_path(flow_id: str) -> str:
+    return f"{API_PREFIX}/card-flows/{flow_id}"
+
+
+def card_response_path(flow_id: str) -> str:
+    return f"{card_flow_path(flow_id)}/response"
+
+
 def canonical_json(obj: dict) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
@@ -87,5 +95,53 @@ class LoginApproval:
             "nonce": self.nonce,
             "origin": self.origin,
             "mobile_id": self.mobile_id,
+            "signed_at": self.signed_at,
+        })
+
+
+CARD_PURPOSES = ("self-registration", "organisation-validation", "attributes")
+MAX_CARD_CERTIFICATE_BYTES = 8 * 1024
+MAX_CARD_SIGNATURE_BYTES = 1024
+
+
+@dataclass(frozen=True)
+class CardResponse:
+    """The Desktop App's answer to a card session: signed with the card's authentication key.
+
+    The signature (RSA PKCS#1 v1.5 with SHA-256, the UZI-pas's mechanism CKM_SHA256_RSA_PKCS) is over these
+    canonical bytes, which bind the server's challenge to the flow, the purpose and the origin, so that a
+    signature for one session, purpose or server can never be used for another (R-FLOW-SELFREG).
+    """
+
+    flow_id: str
+    challenge: str
+    origin: str
+    purpose: str
+    signed_at: int
+    version: int = MESSAGE_VERSION
+
+    def __post_init__(self) -> None:
+        for name in ("flow_id", "challenge"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not TOKEN.match(value):
+                raise MessageMalformed(f"{name} has an invalid form")
+        if self.purpose not in CARD_PURPOSES:
+            raise MessageMalformed("purpose is not known")
+        if not isinstance(self.signed_at, int) or isinstance(self.signed_at, bool) or not (
+            0 < self.signed_at < 2**40
+        ):
+            raise MessageMalformed("signed_at must be a positive integer (seconds since 1970)")
+        if self.version != MESSAGE_VERSION:
+            raise MessageMalformed(f"message version {self.version} is not supported")
+        object.__setattr__(self, "origin", normalise_origin(self.origin))
+
+    def canonical_bytes(self) -> bytes:
+        return canonical_json({
+            "type": "zorgid.card.response",
+            "v": self.version,
+            "flow": self.flow_id,
+            "challenge": self.challenge,
+            "origin": self.origin,
+            "purpose": self.purpose,
             "signed_at": self.signed_at,
         })

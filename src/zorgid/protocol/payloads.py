@@ -1,9 +1,10 @@
 """QR payloads: versioned ``zorgid://`` URIs (R-FLOW-LOGIN, R-CONST-REG).
 
-Two kinds exist so far::
+Two kinds exist for the app, one for the Desktop App (which the browser launches)::
 
     zorgid://activate?v=1&server=https%3A%2F%2Fportal.example&code=<activation code>
     zorgid://login?v=1&server=https%3A%2F%2Fportal.example&flow=<login flow id>
+    zorgid-desktop://card?v=1&server=https%3A%2F%2Fportal.example&flow=<card flow id>
 
 ``server`` is the origin of the zorgid server that made the code; the app only talks to the server
 its ID belongs to. Everything read from a QR is outside input: it is bounded and validated here, and
@@ -19,6 +20,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from .errors import PayloadMalformed, PayloadVersionUnsupported
 
 SCHEME = "zorgid"
+DESKTOP_SCHEME = "zorgid-desktop"
 VERSION = 1
 MAX_PAYLOAD_LENGTH = 512
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -77,20 +79,46 @@ class LoginPayload:
         return f"{SCHEME}://{self.kind}?v={VERSION}&server={quote(self.server, safe='')}&flow={self.flow}"
 
 
+@dataclass(frozen=True)
+class CardPayload:
+    """A card session the Desktop App is asked to answer with a card (valid 5 minutes)."""
+
+    server: str
+    flow: str
+    kind = "card"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "server", normalise_origin(self.server))
+        _check_token(self.flow, "flow id")
+
+    def to_uri(self) -> str:
+        return f"{DESKTOP_SCHEME}://{self.kind}?v={VERSION}&server={quote(self.server, safe='')}&flow={self.flow}"
+
+
 Payload = ActivationPayload | LoginPayload
 _KINDS = {"activate": (ActivationPayload, "code"), "login": (LoginPayload, "flow")}
+_DESKTOP_KINDS = {"card": (CardPayload, "flow")}
 
 
 def parse_payload(text: str) -> Payload:
     """Parse a scanned QR payload or pasted link into a payload object."""
+    return _parse(text, SCHEME, _KINDS)
+
+
+def parse_desktop_payload(text: str) -> CardPayload:
+    """Parse the ``zorgid-desktop://`` address the browser hands to the Desktop App."""
+    return _parse(text, DESKTOP_SCHEME, _DESKTOP_KINDS)
+
+
+def _parse(text: str, scheme: str, kinds: dict):
     if not isinstance(text, str):
         raise PayloadMalformed("payload is not text")
     text = text.strip()
     if not text or len(text) > MAX_PAYLOAD_LENGTH:
         raise PayloadMalformed("payload is empty or too long")
     parts = urlsplit(text)
-    if parts.scheme != SCHEME or parts.netloc not in _KINDS or parts.path or parts.fragment:
-        raise PayloadMalformed("not a zorgid:// payload")
+    if parts.scheme != scheme or parts.netloc not in kinds or parts.path not in ("", "/") or parts.fragment:
+        raise PayloadMalformed(f"not a {scheme}:// payload")
     try:
         query = parse_qs(parts.query, strict_parsing=True, max_num_fields=8)
     except ValueError as exc:
@@ -103,7 +131,7 @@ def parse_payload(text: str) -> Payload:
         raise PayloadMalformed("payload has no version")
     if int(version) != VERSION:
         raise PayloadVersionUnsupported(f"payload version {version}")
-    cls, token_field = _KINDS[parts.netloc]
+    cls, token_field = kinds[parts.netloc]
     if set(fields) != {"server", token_field}:
         raise PayloadMalformed("payload fields are not as expected")
     return cls(fields["server"], fields[token_field])

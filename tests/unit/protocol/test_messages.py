@@ -54,3 +54,19 @@ def test_base64url_round_trip_and_bounds():
         b64decode("A" * 1000)
     with pytest.raises(MessageMalformed):
         b64decode("***")
+
+
+def test_card_response_binds_flow_challenge_origin_and_purpose():
+    from zorgid.protocol.messages import CardResponse
+
+    base = CardResponse(FLOW, NONCE, "https://a.example", "attributes", 5)
+    variants = [
+        CardResponse(FLOW, NONCE, "https://a.example", "self-registration", 5),
+        CardResponse(FLOW, FLOW, "https://a.example", "attributes", 5),
+        CardResponse(NONCE, NONCE, "https://a.example", "attributes", 5),
+        CardResponse(FLOW, NONCE, "https://b.example", "attributes", 5),
+    ]
+    assert len({m.canonical_bytes() for m in [base, *variants]}) == 5
+    assert b'"type":"zorgid.card.response"' in base.canonical_bytes()
+    with pytest.raises(MessageMalformed):
+        CardResponse(FLOW, NONCE, "https://a.example", "smartcard-unknown", 5)

@@ -50,3 +50,16 @@ def test_newer_version_is_refused_with_its_own_code():
 def test_non_text_is_refused():
     with pytest.raises(PayloadMalformed):
         parse_payload(None)  # type: ignore[arg-type]
+
+
+def test_desktop_payload_round_trips_and_is_not_an_app_payload():
+    from zorgid.protocol.payloads import CardPayload, parse_desktop_payload
+
+    payload = CardPayload(server="http://127.0.0.1:8000", flow=FLOW)
+    uri = payload.to_uri()
+    assert uri.startswith("zorgid-desktop://card?v=1&server=")
+    assert parse_desktop_payload(uri) == payload
+    with pytest.raises(PayloadMalformed):
+        parse_payload(uri)
+    with pytest.raises(PayloadMalformed):
+        parse_desktop_payload(LoginPayload(server="http://a", flow=FLOW).to_uri())
