@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "zorgid.audit",
     "zorgid.identities",
+    "zorgid.organisations",
     "zorgid.flows",
     "zorgid.portal",
     "zorgid.api",

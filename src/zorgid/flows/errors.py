@@ -46,3 +46,66 @@ class LoginClockSkew(ZorgidError):
     cause_en = "The time on your phone differs too much from the server's time."
     solution_nl = "Zet de tijd van uw telefoon op automatisch en probeer het opnieuw."
     solution_en = "Set your phone's time to automatic and try again."
+
+
+class CardFlowUnknown(ZorgidError):
+    code = "ZID-CARD-UNKNOWN"
+    status = 404
+    cause_nl = "Deze sessie met de UZI-pas is onbekend."
+    cause_en = "This UZI card session is unknown."
+    solution_nl = "Druk in het ZORG-ID Portaal op Verversen en probeer het opnieuw."
+    solution_en = "Press Refresh (Verversen) in the ZORG-ID Portal and try again."
+
+
+class CardFlowExpired(ZorgidError):
+    code = "ZID-CARD-EXPIRED"
+    status = 410
+    cause_nl = "De sessie met de UZI-pas is verlopen: hij is 5 minuten geldig."
+    cause_en = "The UZI card session has expired: it is valid for 5 minutes."
+    solution_nl = "Druk in het ZORG-ID Portaal op Verversen en probeer het opnieuw."
+    solution_en = "Press Refresh (Verversen) in the ZORG-ID Portal and try again."
+
+
+class CardFlowUsed(ZorgidError):
+    code = "ZID-CARD-USED"
+    status = 409
+    cause_nl = "Deze sessie met de UZI-pas is al gebruikt."
+    cause_en = "This UZI card session has already been used."
+    solution_nl = "Druk in het ZORG-ID Portaal op Verversen en probeer het opnieuw."
+    solution_en = "Press Refresh (Verversen) in the ZORG-ID Portal and try again."
+
+
+class CardFlowNotYours(ZorgidError):
+    code = "ZID-CARD-OTHER-BROWSER"
+    status = 403
+    cause_nl = "Deze sessie met de UZI-pas is in een andere browser gestart."
+    cause_en = "This UZI card session was started in another browser."
+    solution_nl = "Begin opnieuw in deze browser."
+    solution_en = "Start again in this browser."
+
+
+class CardWrongPurpose(ZorgidError):
+    code = "ZID-CARD-PURPOSE"
+    status = 400
+    cause_nl = "De UZI-pas is gelezen voor een ander doel dan deze sessie."
+    cause_en = "The UZI card was read for another purpose than this session."
+    solution_nl = "Druk in het ZORG-ID Portaal op Verversen en probeer het opnieuw."
+    solution_en = "Press Refresh (Verversen) in the ZORG-ID Portal and try again."
+
+
+class CardTypeNotAllowed(ZorgidError):
+    code = "ZID-CARD-TYPE"
+    status = 403
+    cause_nl = "Met dit soort UZI-pas kan dit niet (een pas niet op naam of een servercertificaat)."
+    cause_en = "This kind of UZI card cannot do this (a card not in a person's name, or a server certificate)."
+    solution_nl = "Gebruik een UZI-pas op naam: een zorgverlenerpas (Z) of een medewerkerpas op naam (N)."
+    solution_en = "Use a UZI card in your name: a care provider card (Z) or a named employee card (N)."
+
+
+class CardSignatureInvalid(ZorgidError):
+    code = "ZID-CARD-SIGNATURE"
+    status = 403
+    cause_nl = "De handtekening van de UZI-pas klopt niet bij deze sessie."
+    cause_en = "The UZI card's signature does not match this session."
+    solution_nl = "Druk in het ZORG-ID Portaal op Verversen en probeer het opnieuw."
+    solution_en = "Press Refresh (Verversen) in the ZORG-ID Portal and try again."

@@ -7,12 +7,11 @@ A state change is a conditional UPDATE (``WHERE state = …``), so two racing ap
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
@@ -24,12 +23,7 @@ from zorgid.protocol.messages import CLOCK_SKEW_SECONDS, LoginApproval, b64decod
 
 from .errors import LoginClockSkew, LoginFlowExpired, LoginFlowNotYours, LoginFlowUnknown, LoginFlowUsed
 from .models import LoginFlow, LoginFlowState
-
-SQLITE_POLL_SECONDS = 0.1
-
-
-def binding_hash(browser_secret: str) -> str:
-    return hashlib.sha256(browser_secret.encode("utf-8")).hexdigest()
+from .waiting import binding_hash, notify, wait_while_pending
 
 
 def start_login(*, browser_secret: str, origin: str, requester_name: str) -> LoginFlow:
@@ -87,7 +81,7 @@ def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, i
             raise LoginFlowUsed()
         record("login.approved", actor=f"person:{holder.person_id}", subject=f"login_flow:{flow.id}", ip=ip,
                details={"mobile_id": holder.id, "origin": flow.origin})
-        _notify(flow.id)
+        notify(flow.id)
     flow.refresh_from_db()
     return flow
 
@@ -109,7 +103,7 @@ def browser_status(flow_id: str, *, browser_secret: str, wait_seconds: float = 0
         raise LoginFlowNotYours()
     deadline = time.monotonic() + max(0.0, min(wait_seconds, (flow.expires_at - clock.now()).total_seconds()))
     if flow.state == LoginFlowState.PENDING and wait_seconds > 0:
-        flow = _wait_for_change(flow, deadline)
+        wait_while_pending(flow, deadline, lambda f: f.state == LoginFlowState.PENDING, _reload)
     if flow.state == LoginFlowState.APPROVED:
         return _complete(flow)
     if flow.state == LoginFlowState.COMPLETED:
@@ -134,38 +128,3 @@ def _reload(flow: LoginFlow) -> None:
         flow.refresh_from_db(fields=["state", "mobile_id", "approved_at"])
     except LoginFlow.DoesNotExist as exc:  # purged while waiting
         raise LoginFlowUnknown() from exc
-
-
-def _channel(flow_id: str) -> str:
-    return f"zorgid_flow_{flow_id}"
-
-
-def _notify(flow_id: str) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, '')", [_channel(flow_id)])
-
-
-def _wait_for_change(flow: LoginFlow, deadline: float) -> LoginFlow:
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        return _wait_postgresql(flow, deadline)
-    while flow.state == LoginFlowState.PENDING and time.monotonic() < deadline and not flow.is_expired(clock.now()):
-        time.sleep(SQLITE_POLL_SECONDS)
-        _reload(flow)
-    return flow
-
-
-def _wait_postgresql(flow: LoginFlow, deadline: float) -> LoginFlow:
-    channel = _channel(flow.id)  # lowercase hex: a safe identifier
-    with connection.cursor() as cursor:
-        cursor.execute(f'LISTEN "{channel}"')
-        try:
-            _reload(flow)
-            remaining = deadline - time.monotonic()
-            if flow.state == LoginFlowState.PENDING and remaining > 0:
-                for _ in connection.connection.notifies(timeout=remaining, stop_after=1):
-                    break
-                _reload(flow)
-        finally:
-            cursor.execute(f'UNLISTEN "{channel}"')
-    return flow

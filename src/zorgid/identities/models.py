@@ -42,16 +42,20 @@ class Role(models.TextChoices):
 class RoleAssignment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=16, choices=Role.choices)
-    organisation_ura = models.CharField(max_length=8, blank=True)  # empty for the operator role
+    organisation = models.ForeignKey(  # empty only for the operator role (R-ROLE)
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="roles"
+    )
     granted_at = models.DateTimeField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person", "role", "organisation_ura"], name="unique_role_assignment"),
+            models.UniqueConstraint(fields=["person", "role", "organisation"], name="unique_role_assignment"),
+            models.UniqueConstraint(fields=["person", "role"], condition=models.Q(organisation__isnull=True),
+                                    name="unique_role_without_organisation"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()}{' ' + self.organisation_ura if self.organisation_ura else ''}"
+        return f"{self.get_role_display()}{' – ' + self.organisation.name if self.organisation_id else ''}"
 
 
 class MobileIdStatus(models.TextChoices):
@@ -88,3 +92,26 @@ class ActivationCode(models.Model):
 
     def __str__(self) -> str:
         return f"activatiecode voor {self.person} (geldig tot {self.expires_at:%d-%m-%Y})"
+
+
+class UziRegistration(models.Model):
+    """UZI attributes of a UZI-pas linked to a Mobile ID (R-FLOW-ATTR, R-FLOW-SELFREG)."""
+
+    mobile_id = models.ForeignKey(MobileId, on_delete=models.CASCADE, related_name="uzi_registrations")
+    uzi_number = models.CharField(max_length=9)
+    card_type = models.CharField(max_length=1)
+    ura = models.CharField(max_length=8)
+    role = models.CharField(max_length=6)
+    agb = models.CharField(max_length=8)
+    common_name = models.CharField(max_length=200)
+    organisation_name = models.CharField(max_length=200)
+    certificate_serial = models.CharField(max_length=64)
+    registered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mobile_id", "uzi_number", "ura", "role"], name="unique_uzi_registration"),
+        ]
+
+    def __str__(self) -> str:
+        return f"UZI {self.uzi_number} ({self.card_type}, URA {self.ura}, rol {self.role})"

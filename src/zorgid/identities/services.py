@@ -184,4 +184,4 @@ def revoke_mobile_id(mobile_id: MobileId, *, actor: str, reason: str, ip: str = 
 
 
 def roles_of(person: Person) -> list[RoleAssignment]:
-    return list(person.roles.order_by("role", "organisation_ura"))
+    return list(person.roles.select_related("organisation").order_by("role", "organisation__name"))

@@ -10,6 +10,7 @@ ERROR_MODULES = (
     "zorgid.protocol.errors",
     "zorgid.pki.errors",
     "zorgid.identities.errors",
+    "zorgid.organisations.errors",
     "zorgid.flows.errors",
     "zorgid.api.errors",
     "zorgid.portal.errors",

@@ -1,0 +1,1 @@
+"""Healthcare organisations (zorgaanbieders), known by their URA (R-FLOW-UZIORG, R-FLOW-APPLY)."""

@@ -1,0 +1,30 @@
+"""Errors of the organisations domain (R-ERR)."""
+
+from zorgid.protocol.errors import ZorgidError
+
+
+class OrganisationDataInvalid(ZorgidError):
+    code = "ZID-ORG-INVALID"
+    status = 400
+    cause_nl = "De gegevens van de organisatie zijn onvolledig of ongeldig."
+    cause_en = "The organisation's data are incomplete or invalid."
+    solution_nl = "Vul een naam in, een URA van 8 cijfers en een KvK-nummer van 8 cijfers."
+    solution_en = "Enter a name, a URA of 8 digits and a Chamber of Commerce number of 8 digits."
+
+
+class OrganisationExists(ZorgidError):
+    code = "ZID-ORG-EXISTS"
+    status = 409
+    cause_nl = "Er is al een organisatie met dit URA."
+    cause_en = "An organisation with this URA already exists."
+    solution_nl = "Zoek de bestaande organisatie op in het overzicht van organisaties."
+    solution_en = "Look up the existing organisation in the list of organisations."
+
+
+class OrganisationNotRegistered(ZorgidError):
+    code = "ZID-ORG-NOT-REGISTERED"
+    status = 403
+    cause_nl = "De organisatie op uw UZI-pas (URA) is nog niet aangemeld bij ZORG-ID."
+    cause_en = "The organisation on your UZI card (URA) has not yet registered with ZORG-ID."
+    solution_nl = "Uw organisatie moet zich eerst aanmelden bij ZORG-ID. Neem contact op met uw beheerder."
+    solution_en = "Your organisation must register with ZORG-ID first. Contact your administrator."
