@@ -139,3 +139,7 @@ ZORGID_ACTIVATION_DAYS = 10  # R-CONST-REG
 ZORGID_MOBILE_ID_VALIDITY_DAYS = 3 * 365
 ZORGID_LOGIN_WAIT_SECONDS = 20  # how long one status request of the waiting portal page may wait
 ZORGID_PORTAL_NAME = "ZORG-ID Portaal"
+ZORGID_CARD_FLOW_SECONDS = 5 * 60  # the Desktop App must answer within this time
+ZORGID_CARD_CONFIRM_SECONDS = 30 * 60  # and the card's data be confirmed within this time after
+ZORGID_UZI_TRUST_DIR = os.environ.get("ZORGID_UZI_TRUST_DIR") or None  # default: pki/truststores/<environment>/uzi
+ZORGID_UZI_CRL_DIR = os.environ.get("ZORGID_UZI_CRL_DIR") or None

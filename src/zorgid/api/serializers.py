@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from zorgid.protocol.messages import MAX_CSR_CHARS, MESSAGE_VERSION
+from zorgid.protocol.messages import MAX_CARD_CERTIFICATE_BYTES, MAX_CSR_CHARS, MESSAGE_VERSION
 
 
 class VersionField(serializers.IntegerField):
@@ -74,3 +74,28 @@ class ErrorBody(serializers.Serializer):
 
 class ErrorResponse(serializers.Serializer):
     error = ErrorBody()
+
+
+class CardFlowResponse(serializers.Serializer):
+    v = serializers.IntegerField()
+    flow = serializers.CharField()
+    challenge = serializers.CharField()
+    purpose = serializers.CharField()
+    purpose_text = serializers.CharField(help_text="what the Desktop App shows in its connection request")
+    origin = serializers.CharField()
+    requester = Requester()
+    expires_at = serializers.DateTimeField()
+    state = serializers.CharField()
+
+
+class CardAnswerRequest(serializers.Serializer):
+    v = VersionField()
+    certificate = serializers.CharField(max_length=MAX_CARD_CERTIFICATE_BYTES, help_text="authentication cert, PEM")
+    chain = serializers.ListField(child=serializers.CharField(max_length=MAX_CARD_CERTIFICATE_BYTES), max_length=5,
+                                  required=False, default=list)
+    signed_at = serializers.IntegerField(min_value=1, max_value=2**40)
+    signature = serializers.CharField(max_length=1400, help_text="RSA PKCS#1 v1.5 SHA-256 (or ECDSA), base64url")
+
+
+class CardAnswerResponse(serializers.Serializer):
+    state = serializers.CharField()

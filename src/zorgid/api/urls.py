@@ -7,5 +7,7 @@ urlpatterns = [
     path("v1/activations", views.ActivationView.as_view(), name="api-activations"),
     path("v1/login-flows/<str:flow_id>", views.LoginFlowView.as_view(), name="api-login-flow"),
     path("v1/login-flows/<str:flow_id>/approval", views.LoginApprovalView.as_view(), name="api-login-approval"),
+    path("v1/card-flows/<str:flow_id>", views.CardFlowView.as_view(), name="api-card-flow"),
+    path("v1/card-flows/<str:flow_id>/response", views.CardAnswerView.as_view(), name="api-card-response"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

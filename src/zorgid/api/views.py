@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zorgid import clock
+from zorgid.flows import cards
 from zorgid.flows import services as flows
 from zorgid.identities import services as identities
 from zorgid.pki.ca import get_ca
@@ -62,4 +63,26 @@ class LoginApprovalView(APIView):
         data = _valid(s.LoginApprovalRequest, request)
         flow = flows.approve(flow_id, mobile_id=data["mobile_id"], signed_at=data["signed_at"],
                              signature_b64=data["signature"], ip=client_ip(request))
+        return Response({"state": flow.state})
+
+
+class CardFlowView(APIView):
+    @extend_schema(responses={200: s.CardFlowResponse, **ERRORS}, summary="What the Desktop App shows and signs")
+    def get(self, request: Request, flow_id: str) -> Response:
+        flow = cards.card_flow_for_desktop(flow_id)
+        return Response({
+            "v": MESSAGE_VERSION, "flow": flow.id, "challenge": flow.challenge, "purpose": flow.purpose,
+            "purpose_text": flow.get_purpose_display(), "origin": flow.origin,
+            "requester": {"name": flow.requester_name, "origin": flow.origin},
+            "expires_at": flow.expires_at.isoformat(), "state": flow.state,
+        })
+
+
+class CardAnswerView(APIView):
+    @extend_schema(request=s.CardAnswerRequest, responses={200: s.CardAnswerResponse, **ERRORS},
+                   summary="The Desktop App's signed answer with the UZI-pas's authentication certificate")
+    def post(self, request: Request, flow_id: str) -> Response:
+        data = _valid(s.CardAnswerRequest, request)
+        flow = cards.answer(flow_id, certificate_pem=data["certificate"], chain_pems=data["chain"],
+                            signed_at=data["signed_at"], signature_b64=data["signature"], ip=client_ip(request))
         return Response({"state": flow.state})

@@ -109,3 +109,21 @@ class CardSignatureInvalid(ZorgidError):
     cause_en = "The UZI card's signature does not match this session."
     solution_nl = "Druk in het ZORG-ID Portaal op Verversen en probeer het opnieuw."
     solution_en = "Press Refresh (Verversen) in the ZORG-ID Portal and try again."
+
+
+class CardOfOtherPerson(ZorgidError):
+    code = "ZID-CARD-OTHER-PERSON"
+    status = 403
+    cause_nl = "Deze UZI-pas staat op naam van iemand anders dan de persoon van dit ID."
+    cause_en = "This UZI card is in the name of someone else than the person of this ID."
+    solution_nl = "Gebruik uw eigen UZI-pas."
+    solution_en = "Use your own UZI card."
+
+
+class CardHolderHasNoId(ZorgidError):
+    code = "ZID-CARD-NO-ID"
+    status = 403
+    cause_nl = "Bij deze UZI-pas is nog geen ZORG-ID geregistreerd."
+    cause_en = "No ZORG-ID has been registered for this UZI card yet."
+    solution_nl = "Registreer eerst uw ID: kies Registreren onder de QR-code op de startpagina."
+    solution_en = "Register your ID first: choose Registreren below the QR code on the start page."

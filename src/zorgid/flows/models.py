@@ -50,6 +50,7 @@ class CardFlowPurpose(models.TextChoices):
 class CardFlowState(models.TextChoices):
     PENDING = "pending", "Wacht op de Desktop App"
     ANSWERED = "answered", "UZI-pas gelezen"
+    REFUSED = "refused", "UZI-pas geweigerd"
     COMPLETED = "completed", "Afgerond"
 
 
@@ -73,6 +74,7 @@ class CardFlow(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     certificate_pem = models.TextField(blank=True)
     attributes = models.JSONField(default=dict, blank=True)  # the verified UZI attributes
+    error_code = models.CharField(max_length=64, blank=True)  # why a verified card was refused
 
     def __str__(self) -> str:
         return f"card flow {self.id} ({self.purpose}, {self.state})"

@@ -89,6 +89,7 @@ class ActivationCode(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     mobile_id = models.OneToOneField(MobileId, null=True, blank=True, on_delete=models.SET_NULL)
+    uzi_attributes = models.JSONField(null=True, blank=True)  # linked to the Mobile ID on activation
 
     def __str__(self) -> str:
         return f"activatiecode voor {self.person} (geldig tot {self.expires_at:%d-%m-%Y})"

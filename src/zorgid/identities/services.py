@@ -33,7 +33,16 @@ from .errors import (
     MobileIdUnknown,
     PersonDataInvalid,
 )
-from .models import ActivationCode, MobileId, MobileIdStatus, Person, Role, RoleAssignment, new_public_id
+from .models import (
+    ActivationCode,
+    MobileId,
+    MobileIdStatus,
+    Person,
+    Role,
+    RoleAssignment,
+    UziRegistration,
+    new_public_id,
+)
 
 MAX_AGE_YEARS = 120
 MIN_AGE_YEARS = 12
@@ -82,13 +91,18 @@ class IssuedActivation:
         return ActivationPayload(server=server, code=self.code)
 
 
-def issue_activation_code(person: Person, *, actor: str, ip: str = "") -> IssuedActivation:
-    """A new one-time activation code for ``person``, valid 10 days (R-CONST-REG)."""
+def issue_activation_code(person: Person, *, actor: str, ip: str = "",
+                          uzi_attributes: dict | None = None) -> IssuedActivation:
+    """A new one-time activation code for ``person``, valid 10 days (R-CONST-REG).
+
+    ``uzi_attributes`` (from a verified UZI-pas) are linked to the Mobile ID the code activates.
+    """
     code = secrets.token_urlsafe(24)
     now = clock.now()
     expires = now + dt.timedelta(days=settings.ZORGID_ACTIVATION_DAYS)
     with transaction.atomic():
-        ActivationCode.objects.create(code_hash=_hash_code(code), person=person, issued_at=now, expires_at=expires)
+        ActivationCode.objects.create(code_hash=_hash_code(code), person=person, issued_at=now, expires_at=expires,
+                                      uzi_attributes=uzi_attributes)
         record("activation_code.issued", actor=actor, subject=f"person:{person.id}", ip=ip,
                details={"expires_at": expires.isoformat()})
     return IssuedActivation(person, code, expires)
@@ -138,6 +152,8 @@ def _activate(code: str, csr_pem: str, ip: str) -> MobileId:
         activation.used_at = now
         activation.mobile_id = mobile_id
         activation.save(update_fields=["used_at", "mobile_id"])
+        if activation.uzi_attributes:
+            link_uzi_attributes(mobile_id, activation.uzi_attributes, actor=f"person:{activation.person.id}", ip=ip)
         record("mobile_id.activated", actor=f"person:{activation.person.id}", subject=f"mobile_id:{mobile_id.id}",
                ip=ip, details={"serial": mobile_id.serial})
         return mobile_id
@@ -181,6 +197,32 @@ def revoke_mobile_id(mobile_id: MobileId, *, actor: str, reason: str, ip: str = 
         if updated:
             record("mobile_id.revoked", actor=actor, subject=f"mobile_id:{mobile_id.id}", ip=ip,
                    details={"reason": reason})
+
+
+def link_uzi_attributes(mobile_id: MobileId, attributes: dict, *, actor: str, ip: str = "") -> UziRegistration:
+    """R-FLOW-ATTR: the verified attributes of a UZI-pas, linked to a Mobile ID (once per card role)."""
+    registration, created = UziRegistration.objects.get_or_create(
+        mobile_id=mobile_id, uzi_number=attributes["uzi_number"], ura=attributes["ura"], role=attributes["role"],
+        defaults={
+            "card_type": attributes["card_type"], "agb": attributes["agb"],
+            "common_name": attributes["common_name"], "organisation_name": attributes["organisation"],
+            "certificate_serial": attributes["serial_number"], "registered_at": clock.now(),
+        },
+    )
+    record("uzi_attributes.linked", actor=actor, subject=f"mobile_id:{mobile_id.id}", ip=ip,
+           details={"uzi_number": registration.uzi_number, "ura": registration.ura, "role": registration.role,
+                    "new": created})
+    return registration
+
+
+def grant_role(person: Person, role: str, organisation, *, actor: str, ip: str = "") -> RoleAssignment:
+    assignment, created = RoleAssignment.objects.get_or_create(
+        person=person, role=role, organisation=organisation, defaults={"granted_at": clock.now()}
+    )
+    if created:
+        record("role.granted", actor=actor, subject=f"person:{person.id}", ip=ip,
+               details={"role": role, "ura": organisation.ura if organisation else ""})
+    return assignment
 
 
 def roles_of(person: Person) -> list[RoleAssignment]:

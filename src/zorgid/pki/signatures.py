@@ -5,7 +5,7 @@ from __future__ import annotations
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from .errors import SignatureInvalid
 
@@ -19,3 +19,17 @@ def verify_signature(certificate: x509.Certificate, signature: bytes, data: byte
         public_key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, ValueError) as exc:
         raise SignatureInvalid("signature does not verify") from exc
+
+
+def verify_card_signature(certificate: x509.Certificate, signature: bytes, data: bytes, error: type) -> None:
+    """A UZI-pas signature: RSA PKCS#1 v1.5 with SHA-256 (CKM_SHA256_RSA_PKCS); ``error`` when it fails."""
+    public_key = certificate.public_key()
+    try:
+        if isinstance(public_key, rsa.RSAPublicKey):
+            public_key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        elif isinstance(public_key, ec.EllipticCurvePublicKey):
+            public_key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        else:
+            raise error("certificate key is neither RSA nor EC")
+    except (InvalidSignature, ValueError) as exc:
+        raise error("signature does not verify") from exc

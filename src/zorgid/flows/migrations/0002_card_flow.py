@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('flows', '0001_initial'),
-        ('identities', '0001_initial'),
+        ('identities', '0002_activation_uzi_attributes'),
     ]
 
     operations = [
@@ -24,11 +24,12 @@ class Migration(migrations.Migration):
                 ('requester_name', models.CharField(max_length=128)),
                 ('issued_at', models.DateTimeField()),
                 ('expires_at', models.DateTimeField(db_index=True)),
-                ('state', models.CharField(choices=[('pending', 'Wacht op de Desktop App'), ('answered', 'UZI-pas gelezen'), ('completed', 'Afgerond')], default='pending', max_length=16)),
+                ('state', models.CharField(choices=[('pending', 'Wacht op de Desktop App'), ('answered', 'UZI-pas gelezen'), ('refused', 'UZI-pas geweigerd'), ('completed', 'Afgerond')], default='pending', max_length=16)),
                 ('answered_at', models.DateTimeField(blank=True, null=True)),
                 ('completed_at', models.DateTimeField(blank=True, null=True)),
                 ('certificate_pem', models.TextField(blank=True)),
                 ('attributes', models.JSONField(blank=True, default=dict)),
+                ('error_code', models.CharField(blank=True, max_length=64)),
                 ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='identities.person')),
             ],
         ),
