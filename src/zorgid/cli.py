@@ -10,12 +10,17 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from zorgid.pki.uzi.cli import uzi_app
+
 app = typer.Typer(help="zorgid: server van ZORG-ID. Elke opdracht heeft --help.", no_args_is_help=True,
                   add_completion=False)
 operator_app = typer.Typer(help="Operators (servicedesk) beheren.", no_args_is_help=True)
 audit_app = typer.Typer(help="Het auditlog.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisaties (zorgaanbieders) beheren.", no_args_is_help=True)
 app.add_typer(operator_app, name="operator")
 app.add_typer(audit_app, name="audit")
+app.add_typer(org_app, name="org")
+app.add_typer(uzi_app, name="uzi")
 out = Console()
 err = Console(stderr=True)
 
@@ -105,6 +110,24 @@ def operator_add(
     sys.stdout.write(payload + "\n")
     sys.stdout.flush()
     out.print(f"PNG: {target}")
+
+
+@org_app.command("add")
+def org_add(
+    name: str = typer.Option(..., "--name", help="Naam van de organisatie."),
+    ura: str = typer.Option(..., "--ura", help="URA (UZI-register abonneenummer), 8 cijfers."),
+    kvk: str = typer.Option(..., "--kvk", help="KvK-nummer, 8 cijfers."),
+) -> None:
+    """Voer een organisatie in, zodat haar medewerkers zich met hun UZI-pas kunnen registreren."""
+    _django()
+    from zorgid.organisations.services import add_organisation
+    from zorgid.protocol.errors import ZorgidError
+
+    try:
+        organisation = add_organisation(name=name, ura=ura, kvk=kvk, actor=_actor())
+    except ZorgidError as error:
+        _fail(error)
+    out.print(f"Organisatie {organisation.name} (URA {organisation.ura}, KvK {organisation.kvk}) ingevoerd.")
 
 
 @audit_app.command("verify")

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "zorgid.portal.middleware.ZorgidErrorMiddleware",
 ]
 
 ROOT_URLCONF = "zorgid.urls"

@@ -19,3 +19,21 @@ class CsrfFailed(ZorgidError):
     cause_en = "The form has expired or did not come from this website."
     solution_nl = "Ga terug, ververs de pagina en probeer het opnieuw."
     solution_en = "Go back, refresh the page and try again."
+
+
+class Forbidden(ZorgidError):
+    code = "ZID-PORTAL-FORBIDDEN"
+    status = 403
+    cause_nl = "U heeft geen toegang tot deze pagina met uw rol."
+    cause_en = "Your role gives you no access to this page."
+    solution_nl = "Vraag de administrator van uw organisatie om de juiste rol, of ga terug naar het overzicht."
+    solution_en = "Ask your organisation's administrator for the right role, or go back to the overview."
+
+
+class FormInvalid(ZorgidError):
+    code = "ZID-PORTAL-FORM"
+    status = 400
+    cause_nl = "Het formulier is niet goed ingevuld."
+    cause_en = "The form was not filled in correctly."
+    solution_nl = "Verbeter de velden met een foutmelding en probeer het opnieuw."
+    solution_en = "Correct the fields with an error message and try again."

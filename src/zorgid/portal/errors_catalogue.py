@@ -9,6 +9,7 @@ from zorgid.protocol.errors import ZorgidError, registered_errors
 ERROR_MODULES = (
     "zorgid.protocol.errors",
     "zorgid.pki.errors",
+    "zorgid.pki.uzi.errors",
     "zorgid.identities.errors",
     "zorgid.organisations.errors",
     "zorgid.flows.errors",

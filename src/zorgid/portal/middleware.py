@@ -20,3 +20,22 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class ZorgidErrorMiddleware:
+    """A ZorgidError raised by a page becomes the error page with its code, cause and solution (R-ERR)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from zorgid.protocol.errors import ZorgidError
+
+        if not isinstance(exception, ZorgidError) or request.path.startswith("/api/"):
+            return None
+        from .views import error_page
+
+        return error_page(request, exception)

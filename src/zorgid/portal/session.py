@@ -25,19 +25,24 @@ def log_in(request: HttpRequest, mobile_id: MobileId) -> None:
     request.session.cycle_key()  # a new session id at login: no session fixation
     request.session[PERSON_KEY] = mobile_id.person_id
     request.session[MOBILE_ID_KEY] = mobile_id.id
-    request._zorgid_person = mobile_id.person
+    request._zorgid_mobile_id = mobile_id
 
 
 def log_out(request: HttpRequest) -> None:
     request.session.flush()
-    request._zorgid_person = None
+    request._zorgid_mobile_id = None
+
+
+def current_mobile_id(request: HttpRequest) -> MobileId | None:
+    """The Mobile ID this session logged in with, as long as it is still active."""
+    if not hasattr(request, "_zorgid_mobile_id"):
+        mobile_id = request.session.get(MOBILE_ID_KEY) if hasattr(request, "session") else None
+        request._zorgid_mobile_id = MobileId.objects.select_related("person").filter(
+            id=mobile_id, status=MobileIdStatus.ACTIVE).first() if mobile_id else None
+    return request._zorgid_mobile_id
 
 
 def current_person(request: HttpRequest) -> Person | None:
     """The logged-in person, as long as the Mobile ID he logged in with is still active."""
-    if not hasattr(request, "_zorgid_person"):
-        mobile_id = request.session.get(MOBILE_ID_KEY) if hasattr(request, "session") else None
-        holder = MobileId.objects.select_related("person").filter(
-            id=mobile_id, status=MobileIdStatus.ACTIVE).first() if mobile_id else None
-        request._zorgid_person = holder.person if holder else None
-    return request._zorgid_person
+    holder = current_mobile_id(request)
+    return holder.person if holder else None

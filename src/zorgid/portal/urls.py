@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attribute_views, card_views, operator_views, registration_views, validation_views, views
 
 urlpatterns = [
     path("", views.start, name="portal-start"),
@@ -8,4 +8,28 @@ urlpatterns = [
     path("overzicht", views.overview, name="portal-overview"),
     path("uitloggen", views.logout, name="portal-logout"),
     path("foutmeldingen", views.error_codes, name="portal-error-codes"),
+    # the card step, shared (manual §3-5)
+    path("uzi-pas/<str:flow_id>", card_views.card_page, name="portal-card"),
+    path("uzi-pas/<str:flow_id>/status", card_views.card_status, name="portal-card-status"),
+    path("uzi-pas/<str:flow_id>/verversen", card_views.card_refresh, name="portal-card-refresh"),
+    # self-registration (manual §3)
+    path("registreren", registration_views.terms, name="portal-register"),
+    path("registreren/inloggen", registration_views.log_in_now, name="portal-register-login"),
+    path("registreren/<str:flow_id>/pas-gelezen", registration_views.card_read, name="portal-register-card-read"),
+    path("registreren/<str:flow_id>/gegevens", registration_views.card_data, name="portal-register-card-data"),
+    path("registreren/<str:flow_id>/geboortedatum", registration_views.birth_date, name="portal-register-birth-date"),
+    path("registreren/<str:flow_id>/samenvatting", registration_views.summary, name="portal-register-summary"),
+    path("registreren/<str:flow_id>/qr-code", registration_views.registration_qr, name="portal-register-qr"),
+    path("registreren/<str:flow_id>/id", registration_views.installed, name="portal-register-installed"),
+    # organisation validation (manual §4)
+    path("valideren", validation_views.terms, name="portal-validate"),
+    path("valideren/<str:flow_id>/pas-gelezen", validation_views.card_read, name="portal-validate-card-read"),
+    path("valideren/<str:flow_id>/organisatie", validation_views.organisation, name="portal-validate-organisation"),
+    path("valideren/<str:flow_id>/geslaagd", validation_views.done, name="portal-validate-done"),
+    # UZI attributes (manual §5)
+    path("attributen", attribute_views.start, name="portal-attributes"),
+    path("attributen/<str:flow_id>/koppelen", attribute_views.link, name="portal-attributes-link"),
+    path("attributen/gekoppeld", attribute_views.done, name="portal-attributes-done"),
+    # the operator's back office (R-ROLE-OPR)
+    path("beheer/organisaties", operator_views.organisations, name="portal-operator-organisations"),
 ]

@@ -12,13 +12,15 @@ from django.views.decorators.http import require_POST, require_safe
 from zorgid import qrcodes
 from zorgid.audit import services as audit_log
 from zorgid.flows import services as flows
+from zorgid.identities.models import Role
 from zorgid.identities.services import roles_of
 from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import LoginPayload
 from zorgid.web import client_ip, server_origin
 
 from . import session
-from .errors import CsrfFailed, LoginRequired
+from .access import require_mobile_id
+from .errors import CsrfFailed
 from .errors_catalogue import catalogue
 
 
@@ -61,10 +63,12 @@ def login_status(request: HttpRequest, flow_id: str) -> JsonResponse:
 
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
-    person = session.current_person(request)
-    if person is None:
-        return error_page(request, LoginRequired())
-    return render(request, "portal/overview.html", {"roles": roles_of(person)})
+    mobile_id = require_mobile_id(request)
+    roles = roles_of(mobile_id.person)
+    return render(request, "portal/overview.html", {
+        "roles": roles, "is_operator": any(r.role == Role.OPERATOR for r in roles),
+        "uzi_registrations": mobile_id.uzi_registrations.order_by("registered_at"),
+    })
 
 
 @require_POST

@@ -1,0 +1,81 @@
+"""The card step shared by self-registration, organisation validation and attributes (manual §3–5).
+
+The page hands the ``zorgid-desktop://`` address to the browser, waits for the Desktop App's answer, and
+offers "Verversen" for a new attempt when nothing answers. When the card has been read, the page posts
+to the purpose's next step.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from zorgid import clock
+from zorgid.flows import cards
+from zorgid.flows.models import CardFlow, CardFlowPurpose
+from zorgid.identities.models import Person
+from zorgid.protocol.errors import ZorgidError, registered_errors
+from zorgid.protocol.payloads import CardPayload
+from zorgid.web import server_origin
+
+from . import session
+
+NEXT_STEP = {
+    CardFlowPurpose.SELF_REGISTRATION: "portal-register-card-read",
+    CardFlowPurpose.ORGANISATION_VALIDATION: "portal-validate-card-read",
+    CardFlowPurpose.ATTRIBUTES: "portal-attributes-link",
+}
+TITLES = {
+    CardFlowPurpose.SELF_REGISTRATION: "Registreren",
+    CardFlowPurpose.ORGANISATION_VALIDATION: "Organisatie valideren",
+    CardFlowPurpose.ATTRIBUTES: "Attributen registreren",
+}
+
+
+def start(request: HttpRequest, purpose: str, person: Person | None = None) -> HttpResponse:
+    """Begin a card session for ``purpose`` and show its waiting page."""
+    flow = cards.start_card_flow(browser_secret=session.browser_secret(request), origin=server_origin(request),
+                                 purpose=purpose, requester_name=settings.ZORGID_PORTAL_NAME, person=person)
+    return redirect("portal-card", flow_id=flow.id)
+
+
+def _own_flow(request: HttpRequest, flow_id: str) -> CardFlow:
+    return cards.card_status(flow_id, browser_secret=request.session.get(session.BROWSER_SECRET_KEY, ""))
+
+
+@require_safe
+def card_page(request: HttpRequest, flow_id: str) -> HttpResponse:
+    flow = _own_flow(request, flow_id)
+    address = CardPayload(server=flow.origin, flow=flow.id).to_uri()
+    return render(request, "portal/card.html", {
+        "flow": flow, "title": TITLES[flow.purpose], "desktop_address": address,
+        "status_url": reverse("portal-card-status", args=[flow.id]),
+        "next_url": reverse(NEXT_STEP[flow.purpose], args=[flow.id]),
+    })
+
+
+@require_safe
+def card_status(request: HttpRequest, flow_id: str) -> JsonResponse:
+    """Polled by the card page: waits for the Desktop App, then says answered, refused or expired."""
+    wait = settings.ZORGID_LOGIN_WAIT_SECONDS if request.GET.get("wait") == "1" else 0
+    try:
+        flow = cards.card_status(flow_id, browser_secret=request.session.get(session.BROWSER_SECRET_KEY, ""),
+                                 wait_seconds=wait)
+    except ZorgidError as error:
+        return JsonResponse(error.as_dict(), status=error.status)
+    if flow.state == "refused":
+        known = {cls.code: cls for cls in registered_errors()}
+        return JsonResponse({"state": "refused", **known.get(flow.error_code, ZorgidError)().as_dict()})
+    if flow.state == "pending" and flow.is_expired(clock.now()):
+        return JsonResponse({"state": "expired"})
+    return JsonResponse({"state": flow.state})
+
+
+@require_POST
+def card_refresh(request: HttpRequest, flow_id: str) -> HttpResponse:
+    """Verversen: a new attempt with a new challenge, for the same purpose (and person)."""
+    flow = _own_flow(request, flow_id)
+    return start(request, flow.purpose, person=flow.person)

@@ -1,0 +1,39 @@
+"""Portal forms: bounded, validated, Dutch messages (R-SEC-INPUT)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from zorgid.identities.errors import PersonDataInvalid
+from zorgid.identities.services import check_birth_date
+
+
+class BirthDateForm(forms.Form):
+    """R-CONST-DATE: the date picker sends jjjj-mm-dd; typed by hand, dd-mm-jjjj is accepted too."""
+
+    birth_date = forms.DateField(
+        label="Geboortedatum", input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        widget=forms.DateInput(attrs={"type": "date", "placeholder": "dd-mm-jjjj", "autocomplete": "bday"}),
+        error_messages={"required": "Vul uw geboortedatum in.",
+                        "invalid": "Dit is geen bestaande datum. Vul de datum in als dd-mm-jjjj."},
+    )
+
+    def clean_birth_date(self) -> dt.date:
+        value = self.cleaned_data["birth_date"]
+        try:
+            return check_birth_date(value)
+        except PersonDataInvalid as exc:
+            raise ValidationError(
+                "De geboortedatum kan niet kloppen: hij ligt in de toekomst of geeft een onmogelijke leeftijd."
+            ) from exc
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label="Naam van de organisatie", max_length=200)
+    ura = forms.RegexField(label="URA", regex=r"^[0-9]{8}$", max_length=8,
+                           error_messages={"invalid": "Het URA bestaat uit 8 cijfers."})
+    kvk = forms.RegexField(label="KvK-nummer", regex=r"^[0-9]{8}$", max_length=8,
+                           error_messages={"invalid": "Het KvK-nummer bestaat uit 8 cijfers."})

@@ -1,0 +1,35 @@
+"""The operator's back office (R-ROLE-OPR): organisations as the service desk enters them."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from zorgid.organisations.errors import OrganisationExists
+from zorgid.organisations.models import Organisation
+from zorgid.organisations.services import add_organisation
+from zorgid.web import client_ip
+
+from .access import require_operator
+from .forms import OrganisationForm
+
+PAGE_SIZE = 50
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisations(request: HttpRequest) -> HttpResponse:
+    operator = require_operator(request)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = add_organisation(**form.cleaned_data, actor=f"person:{operator.id}", ip=client_ip(request))
+        except OrganisationExists:
+            form.add_error("ura", "Er is al een organisatie met dit URA.")
+        else:
+            request.session["zorgid_added_organisation"] = added.ura
+            return redirect("portal-operator-organisations")
+    return render(request, "portal/operator_organisations.html", {
+        "form": form, "organisations": Organisation.objects.all()[:PAGE_SIZE],
+        "added": request.session.pop("zorgid_added_organisation", None),
+    }, status=400 if form.errors else 200)

@@ -1,0 +1,104 @@
+"""Self-registration with a UZI-pas, page by page as the manual shows it (R-FLOW-SELFREG, manual §3).
+
+Registreren → voorwaarden → Volgende → UZI-pas (card step) → gegevens van de pas → geboortedatum →
+samenvatting → Bevestigen → registratie-QR (10 dagen, één keer) → ID geïnstalleerd → Inloggen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from zorgid import clock, qrcodes
+from zorgid.flows.models import CardFlowPurpose
+from zorgid.identities.registration import registration_flow, self_register
+from zorgid.organisations.services import registered_organisation
+from zorgid.web import client_ip, server_origin
+
+from . import card_views, session
+from .forms import BirthDateForm
+
+
+def _flow(request: HttpRequest, flow_id: str):
+    return registration_flow(flow_id, browser_secret=request.session.get(session.BROWSER_SECRET_KEY, ""))
+
+
+def _key(flow_id: str, name: str) -> str:
+    return f"zorgid_selfreg_{flow_id}_{name}"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def terms(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return card_views.start(request, CardFlowPurpose.SELF_REGISTRATION)
+    return render(request, "portal/register_terms.html")
+
+
+@require_POST
+def card_read(request: HttpRequest, flow_id: str) -> HttpResponse:
+    _flow(request, flow_id)
+    return redirect("portal-register-card-data", flow_id=flow_id)
+
+
+@require_safe
+def card_data(request: HttpRequest, flow_id: str) -> HttpResponse:
+    flow = _flow(request, flow_id)
+    return render(request, "portal/register_card_data.html", {
+        "flow": flow, "card": flow.attributes, "organisation": registered_organisation(flow.attributes["ura"]),
+    })
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def birth_date(request: HttpRequest, flow_id: str) -> HttpResponse:
+    flow = _flow(request, flow_id)
+    form = BirthDateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.session[_key(flow.id, "birth_date")] = form.cleaned_data["birth_date"].isoformat()
+        return redirect("portal-register-summary", flow_id=flow.id)
+    return render(request, "portal/register_birth_date.html", {"flow": flow, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def summary(request: HttpRequest, flow_id: str) -> HttpResponse:
+    flow = _flow(request, flow_id)
+    chosen = request.session.get(_key(flow.id, "birth_date"))
+    if not chosen:
+        return redirect("portal-register-birth-date", flow_id=flow.id)
+    born = dt.date.fromisoformat(chosen)
+    if request.method == "POST":
+        issued = self_register(flow.id, browser_secret=request.session[session.BROWSER_SECRET_KEY],
+                               birth_date=born, ip=client_ip(request))
+        request.session[_key(flow.id, "qr")] = [issued.payload(server_origin(request)).to_uri(),
+                                                issued.expires_at.isoformat()]
+        return redirect("portal-register-qr", flow_id=flow.id)
+    return render(request, "portal/register_summary.html", {
+        "flow": flow, "card": flow.attributes, "birth_date": born,
+        "organisation": registered_organisation(flow.attributes["ura"]),
+    })
+
+
+@require_safe
+def registration_qr(request: HttpRequest, flow_id: str) -> HttpResponse:
+    """The registration QR, kept in this browser session only; a screenshot of it works as well."""
+    shown = request.session.get(_key(flow_id, "qr"))
+    if not shown:
+        return redirect("portal-start")
+    payload, expires = shown
+    return render(request, "portal/register_qr.html", {
+        "payload": payload, "expires_at": dt.datetime.fromisoformat(expires).astimezone(clock.now().tzinfo),
+        "qr_svg": qrcodes.svg_inline(payload, title="Registratie-QR-code voor de ZORG-ID app"), "flow_id": flow_id,
+    })
+
+
+@require_safe
+def installed(request: HttpRequest, flow_id: str) -> HttpResponse:
+    return render(request, "portal/register_installed.html", {"flow_id": flow_id})
+
+
+@require_safe
+def log_in_now(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/register_login.html")
