@@ -29,11 +29,14 @@ def trust_directories() -> list[Path]:
     return directories
 
 
-def test_uzi_ca_trust_dir() -> Path | None:
-    """Where the project's own test UZI CA keeps the certificates to trust (made by ``zorgid dev``)."""
-    from zorgid.devtools.test_uzi_ca import trust_directory
+def test_uzi_ca_dir() -> Path:
+    return Path(settings.ZORGID_HOME) / "test-uzi-ca"
 
-    return trust_directory(Path(settings.ZORGID_HOME) / "test-uzi-ca")
+
+def test_uzi_ca_trust_dir() -> Path | None:
+    """The certificates of the project's own test UZI CA (``zorgid serve``/``zorgid dev`` make it)."""
+    directory = test_uzi_ca_dir() / "trust"
+    return directory if directory.is_dir() and any(directory.glob("*.pem")) else None
 
 
 @functools.lru_cache(maxsize=8)
