@@ -72,6 +72,12 @@ def serve(
     ca, created = ensure_ca(Path(settings.ZORGID_HOME) / "ca", settings.ZORGID_ENVIRONMENT)
     if created:
         out.print(f"CA gemaakt in {settings.ZORGID_HOME / 'ca'}: {ca.issuing.subject.rfc4514_string()}")
+    if settings.ZORGID_ENVIRONMENT == "acceptatie":
+        from zorgid.devtools.test_uzi_ca import ensure_test_uzi_ca
+        from zorgid.pki.uzi_installation import test_uzi_ca_dir
+
+        ensure_test_uzi_ca(test_uzi_ca_dir())  # trusted in acceptatie only; makes test UZI-passes
+
     url = f"http://{host}:{port}"
     out.print(f"[bold]zorgid[/] ({settings.ZORGID_ENVIRONMENT}) draait op {url}\n"
               "Volgende stappen:\n"

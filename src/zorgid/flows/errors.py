@@ -126,4 +126,4 @@ class CardHolderHasNoId(ZorgidError):
     cause_nl = "Bij deze UZI-pas is nog geen ZORG-ID geregistreerd."
     cause_en = "No ZORG-ID has been registered for this UZI card yet."
     solution_nl = "Registreer eerst uw ID: kies Registreren onder de QR-code op de startpagina."
-    solution_en = "Register your ID first: choose Registreren below the QR code on the start page."
+    solution_en = "Register your ID first: choose Register (Registreren) below the QR code on the start page."

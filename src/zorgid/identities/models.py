@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def new_public_id() -> str:
@@ -33,10 +34,10 @@ class Person(models.Model):
 class Role(models.TextChoices):
     """R-ROLE. Every role but the operator's is scoped to one organisation."""
 
-    OPERATOR = "operator", "Operator (servicedesk)"
-    ADMINISTRATOR = "administrator", "Portaal administrator"
-    BEHEERDER = "beheerder", "Portaal beheerder"
-    MEDEWERKER = "medewerker", "Zorgmedewerker"
+    OPERATOR = "operator", _("Operator (servicedesk)")
+    ADMINISTRATOR = "administrator", _("Portaal administrator")
+    BEHEERDER = "beheerder", _("Portaal beheerder")
+    MEDEWERKER = "medewerker", _("Zorgmedewerker")
 
 
 class RoleAssignment(models.Model):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from zorgid import clock
@@ -29,9 +30,9 @@ NEXT_STEP = {
     CardFlowPurpose.ATTRIBUTES: "portal-attributes-link",
 }
 TITLES = {
-    CardFlowPurpose.SELF_REGISTRATION: "Registreren",
-    CardFlowPurpose.ORGANISATION_VALIDATION: "Organisatie valideren",
-    CardFlowPurpose.ATTRIBUTES: "Attributen registreren",
+    CardFlowPurpose.SELF_REGISTRATION: _("Registreren"),
+    CardFlowPurpose.ORGANISATION_VALIDATION: _("Organisatie valideren"),
+    CardFlowPurpose.ATTRIBUTES: _("Attributen registreren"),
 }
 
 

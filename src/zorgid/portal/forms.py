@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.services import check_birth_date
@@ -15,10 +16,10 @@ class BirthDateForm(forms.Form):
     """R-CONST-DATE: the date picker sends jjjj-mm-dd; typed by hand, dd-mm-jjjj is accepted too."""
 
     birth_date = forms.DateField(
-        label="Geboortedatum", input_formats=["%Y-%m-%d", "%d-%m-%Y"],
-        widget=forms.DateInput(attrs={"type": "date", "placeholder": "dd-mm-jjjj", "autocomplete": "bday"}),
-        error_messages={"required": "Vul uw geboortedatum in.",
-                        "invalid": "Dit is geen bestaande datum. Vul de datum in als dd-mm-jjjj."},
+        label=_("Geboortedatum"), input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        widget=forms.DateInput(attrs={"type": "date", "placeholder": _("dd-mm-jjjj"), "autocomplete": "bday"}),
+        error_messages={"required": _("Vul uw geboortedatum in."),
+                        "invalid": _("Dit is geen bestaande datum. Vul de datum in als dd-mm-jjjj.")},
     )
 
     def clean_birth_date(self) -> dt.date:
@@ -27,13 +28,13 @@ class BirthDateForm(forms.Form):
             return check_birth_date(value)
         except PersonDataInvalid as exc:
             raise ValidationError(
-                "De geboortedatum kan niet kloppen: hij ligt in de toekomst of geeft een onmogelijke leeftijd."
+                _("De geboortedatum kan niet kloppen: hij ligt in de toekomst of geeft een onmogelijke leeftijd.")
             ) from exc
 
 
 class OrganisationForm(forms.Form):
-    name = forms.CharField(label="Naam van de organisatie", max_length=200)
-    ura = forms.RegexField(label="URA", regex=r"^[0-9]{8}$", max_length=8,
-                           error_messages={"invalid": "Het URA bestaat uit 8 cijfers."})
-    kvk = forms.RegexField(label="KvK-nummer", regex=r"^[0-9]{8}$", max_length=8,
-                           error_messages={"invalid": "Het KvK-nummer bestaat uit 8 cijfers."})
+    name = forms.CharField(label=_("Naam van de organisatie"), max_length=200)
+    ura = forms.RegexField(label=_("URA"), regex=r"^[0-9]{8}$", max_length=8,
+                           error_messages={"invalid": _("Het URA bestaat uit 8 cijfers.")})
+    kvk = forms.RegexField(label=_("KvK-nummer"), regex=r"^[0-9]{8}$", max_length=8,
+                           error_messages={"invalid": _("Het KvK-nummer bestaat uit 8 cijfers.")})

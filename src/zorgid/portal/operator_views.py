@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from zorgid.organisations.errors import OrganisationExists
@@ -25,7 +26,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
         try:
             added = add_organisation(**form.cleaned_data, actor=f"person:{operator.id}", ip=client_ip(request))
         except OrganisationExists:
-            form.add_error("ura", "Er is al een organisatie met dit URA.")
+            form.add_error("ura", _("Er is al een organisatie met dit URA."))
         else:
             request.session["zorgid_added_organisation"] = added.ura
             return redirect("portal-operator-organisations")

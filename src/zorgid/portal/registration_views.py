@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zorgid import clock, qrcodes
@@ -90,7 +91,8 @@ def registration_qr(request: HttpRequest, flow_id: str) -> HttpResponse:
     payload, expires = shown
     return render(request, "portal/register_qr.html", {
         "payload": payload, "expires_at": dt.datetime.fromisoformat(expires).astimezone(clock.now().tzinfo),
-        "qr_svg": qrcodes.svg_inline(payload, title="Registratie-QR-code voor de ZORG-ID app"), "flow_id": flow_id,
+        "qr_svg": qrcodes.svg_inline(payload, title=gettext("Registratie-QR-code voor de ZORG-ID app")),
+        "flow_id": flow_id,
     })
 
 

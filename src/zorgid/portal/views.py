@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from zorgid import qrcodes
@@ -40,7 +40,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/start.html", {
         "flow": flow,
         "payload": payload,
-        "qr_svg": qrcodes.svg_inline(payload, title="QR-code om in te loggen met de ZORG-ID app"),
+        "qr_svg": qrcodes.svg_inline(payload, title=gettext("QR-code om in te loggen met de ZORG-ID app")),
         "status_url": reverse("portal-login-status", args=[flow.id]),
         "wait_seconds": settings.ZORGID_LOGIN_WAIT_SECONDS,
     })
