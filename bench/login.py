@@ -13,6 +13,7 @@ import argparse
 import collections
 import html
 import os
+import queue
 import re
 import secrets
 import shutil
@@ -72,6 +73,10 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
                         help="simulated users, each looping over complete logins (default 32)")
     parser.add_argument("--users", type=int, default=None,
                         help="Mobile IDs to make; simulated users share them round-robin (default: = concurrency)")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="open loop: start this many logins per second, spread evenly, each taken by a free "
+                             "simulated user; --concurrency then caps the logins under way (default 0: closed "
+                             "loop, every simulated user starts its next login as soon as the last is done)")
     parser.add_argument("--workers", type=int, default=2, help="zorgid serve --workers (default 2)")
     parser.add_argument("--threads", type=int, default=48, help="zorgid serve --threads (default 48)")
     parser.add_argument("--database-url", default=None,
@@ -82,8 +87,8 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
                         help="the zorgid command (default: next to this Python, else .venv/bin/zorgid)")
     parser.add_argument("--no-openssl", action="store_true", help="skip the `openssl speed ecdsap256` comparison")
     args = parser.parse_args(argv)
-    if args.concurrency < 1 or args.duration <= 0 or args.warmup < 0:
-        parser.error("--concurrency must be ≥ 1, --duration > 0, --warmup ≥ 0")
+    if args.concurrency < 1 or args.duration <= 0 or args.warmup < 0 or args.rate < 0:
+        parser.error("--concurrency must be ≥ 1, --duration > 0, --warmup ≥ 0, --rate ≥ 0")
     args.users = args.users or args.concurrency
     if args.users < 1:
         parser.error("--users must be ≥ 1")
@@ -184,12 +189,15 @@ def postgres_cpu() -> float:
     return total
 
 
-def machine_cpu() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine so far, all cores added."""
+def machine_cpu() -> tuple[float, float, float]:
+    """(busy, stolen, total) CPU seconds of the whole machine so far, all cores added.
+
+    Stolen is time the hypervisor gave to other machines while this one wanted to run.
+    """
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
+    idle, steal = values[3] + values[4], values[7]  # idle + iowait; steal
     total = sum(values[:8])  # without guest times, which are part of user already
-    return (total - idle) / CLK_TCK, total / CLK_TCK
+    return (total - idle - steal) / CLK_TCK, steal / CLK_TCK, total / CLK_TCK
 
 
 class MemorySampler(threading.Thread):
@@ -338,17 +346,17 @@ class LoginFailed(Exception):
 
 
 def _kind(step: str, response: httpx.Response) -> str:
-    code = ""
     try:
-        body = response.json()
-        code = body.get("error", {}).get("code", "") if isinstance(body, dict) else ""
-    except ValueError:
-        pass
+        error = response.json().get("error")
+        code = str(error.get("code", ""))[:60] if isinstance(error, dict) else ""
+    except (ValueError, AttributeError):
+        code = ""
     return f"{step}: HTTP {response.status_code}" + (f" {code}" if code else "")
 
 
 @dataclass
 class Login:
+    scheduled: float  # when this login was due (open loop), else = started
     started: float  # GET / sent
     approval_sent: float  # approval POST about to be sent
     approval_answered: float  # approval response received
@@ -359,6 +367,7 @@ class Login:
 class Results:
     logins: list[Login] = field(default_factory=list)
     errors: collections.Counter = field(default_factory=collections.Counter)
+    not_started: int = 0  # open loop: logins due before the end that no simulated user was free to start
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, login: Login) -> None:
@@ -400,7 +409,7 @@ class SimulatedUser:
             if state != "pending" or seen > deadline:
                 raise LoginFailed(f"poll: state {state}")
 
-    def login(self) -> Login:
+    def login(self, scheduled: float | None = None) -> Login:
         self.browser.cookies.clear()  # a new browser session, as a fresh browser would have
         started = time.perf_counter()
         page = self.browser.get("/")
@@ -428,13 +437,22 @@ class SimulatedUser:
         if response.status_code != 200:
             raise LoginFailed(_kind("app approval", response))
         browser_done = done.result(timeout=LOGIN_TIMEOUT + 35)
-        return Login(started, approval_sent, approval_answered, browser_done)
+        return Login(started if scheduled is None else scheduled, started, approval_sent, approval_answered,
+                     browser_done)
 
 
-def run_user(user: SimulatedUser, results: Results, measure_from: float, stop_at: float) -> None:
+def run_user(user: SimulatedUser, results: Results, measure_from: float, stop_at: float,
+             tickets: queue.Queue | None) -> None:
     while time.perf_counter() < stop_at:
+        scheduled = None
+        if tickets is not None:  # open loop: wait for the next login that is due
+            try:
+                scheduled = tickets.get(timeout=0.1)
+            except queue.Empty:
+                continue
+        begun = time.perf_counter() if scheduled is None else scheduled
         try:
-            login = user.login()
+            login = user.login(scheduled)
         except LoginFailed as failure:
             kind = failure.kind
         except httpx.HTTPError as exc:
@@ -442,12 +460,21 @@ def run_user(user: SimulatedUser, results: Results, measure_from: float, stop_at
         except Exception as exc:  # noqa: BLE001 (a benchmark counts every failure and goes on)
             kind = f"other: {type(exc).__name__}: {exc}"[:120]
         else:
-            if login.started >= measure_from:
+            if login.scheduled >= measure_from:
                 results.add(login)
             continue
-        if time.perf_counter() >= measure_from:
+        if begun >= measure_from:
             results.fail(kind)
         time.sleep(0.05)  # do not spin on a failing server
+
+
+def pace(tickets: queue.Queue, rate: float, start: float, stop_at: float) -> None:
+    """Open loop: put the due time of each login in ``tickets``, ``rate`` per second, evenly spread."""
+    due = start
+    while due < stop_at:
+        time.sleep(max(0.0, due - time.perf_counter()))
+        tickets.put(due)
+        due += 1.0 / rate
 
 
 # ---------------------------------------------------------------------------------------------- report
@@ -534,19 +561,25 @@ def report(args, results: Results, elapsed: float, sampler: MemorySampler, cpu: 
     whole = [x.browser_done - x.started for x in logins]
 
     print()
-    print(f"zorgid login benchmark: {args.workers} workers x {args.threads} threads, {args.concurrency} simulated "
-          f"users, {args.users} Mobile IDs, {args.duration:g} s measured after {args.warmup:g} s warm-up, "
-          f"{os.cpu_count()} cores")
+    mode = (f"open loop at {args.rate:g} logins/s, at most {args.concurrency} under way" if args.rate else
+            f"closed loop, {args.concurrency} simulated users")
+    print(f"zorgid login benchmark: {args.workers} workers x {args.threads} threads, {mode}, {args.users} Mobile IDs, "
+          f"{args.duration:g} s measured after {args.warmup:g} s warm-up, {os.cpu_count()} cores")
     print(f"  complete logins          {len(logins)} in {elapsed:.1f} s")
     print(f"  logins per second        {len(logins) / elapsed:.1f}")
     print(f"  failed logins            {failed} ({error_share * 100:.2f} % of {attempts})")
     for kind, count in errors.most_common():
         print(f"    {count:6d}  {kind}")
+    if args.rate:
+        print(f"  due but not started      {results.not_started} (no simulated user was free: server overloaded)")
     print("  latency, ms (nearest rank)")
     print(f"    approval sent -> browser sees done      {ms_row(approval_to_done)}")
     print(f"    approval answered -> browser sees done  {ms_row(answered_to_done)}")
     print(f"    approval request round trip             {ms_row(approval_rtt)}")
     print(f"    whole login (GET / -> browser done)     {ms_row(whole, (50, 95))}")
+    if args.rate:
+        late = [x.started - x.scheduled for x in logins]
+        print(f"    start delay (due -> GET / sent)         {ms_row(late, (50, 95))}")
 
     print("  server memory (RSS, sampled every 0.5 s; VmHWM = kernel's peak)")
     master = sampler.master
@@ -567,6 +600,7 @@ def report(args, results: Results, elapsed: float, sampler: MemorySampler, cpu: 
     other = cpu["machine"] - cpu["workers"] - cpu["postgres"] - cpu["bench"]
     print(f"    anything else        {other / span:5.2f}  (kernel threads, other programs; before the run the "
           f"machine was {cpu['background']:.2f} cores busy)")
+    print(f"    stolen by the host   {cpu['steal'] / span:5.2f}")
     if times:
         print("  time inside the server per request (gunicorn access log, warm-up and measured load), ms")
         for kind, count, values in times:
@@ -582,6 +616,12 @@ def report(args, results: Results, elapsed: float, sampler: MemorySampler, cpu: 
 # ------------------------------------------------------------------------------------------------ main
 
 
+def cpu_snapshot(workers: list[int]) -> dict:
+    busy, steal, _ = machine_cpu()
+    return {"machine": busy, "steal": steal, "postgres": postgres_cpu(), "bench": sum(os.times()[:2]),
+            "workers": {pid: process_cpu(pid) or 0.0 for pid in workers}, "wall": time.perf_counter()}
+
+
 def load(args, base_url: str, devices: list[Device], server_pid: int, sampler: MemorySampler):
     results = Results()
     tls = ssl.create_default_context()  # made once: httpx would load the CA bundle for every client
@@ -589,19 +629,27 @@ def load(args, base_url: str, devices: list[Device], server_pid: int, sampler: M
     users = [SimulatedUser(base_url, devices[i % len(devices)], polls, tls) for i in range(args.concurrency)]
     now = time.perf_counter()
     measure_from, stop_at = now + args.warmup, now + args.warmup + args.duration
-    threads = [threading.Thread(target=run_user, args=(user, results, measure_from, stop_at), daemon=True,
+    tickets: queue.Queue | None = queue.Queue() if args.rate else None
+    threads = [threading.Thread(target=run_user, args=(user, results, measure_from, stop_at, tickets), daemon=True,
                                 name=f"user-{i}") for i, user in enumerate(users)]
+    if tickets is not None:
+        threads.append(threading.Thread(target=pace, args=(tickets, args.rate, now, stop_at), daemon=True,
+                                        name="pacer"))
     for thread in threads:
         thread.start()
 
     time.sleep(max(0.0, measure_from - time.perf_counter()))
     workers = children(server_pid)
-    before = {"machine": machine_cpu()[0], "postgres": postgres_cpu(), "bench": sum(os.times()[:2]),
-              "workers": {pid: process_cpu(pid) or 0.0 for pid in workers}, "wall": time.perf_counter()}
+    before = cpu_snapshot(workers)
     time.sleep(max(0.0, stop_at - time.perf_counter()))
-    after = {"machine": machine_cpu()[0], "postgres": postgres_cpu(), "bench": sum(os.times()[:2]),
-             "workers": {pid: process_cpu(pid) or 0.0 for pid in workers}, "wall": time.perf_counter()}
+    after = cpu_snapshot(workers)
     log("load phase over; letting the logins under way finish")
+    while tickets is not None:
+        try:
+            if tickets.get_nowait() >= measure_from:
+                results.not_started += 1
+        except queue.Empty:
+            break
     for thread in threads:
         thread.join(timeout=LOGIN_TIMEOUT + 40)
     elapsed = max([stop_at, *(x.browser_done for x in results.logins)]) - measure_from
@@ -609,7 +657,7 @@ def load(args, base_url: str, devices: list[Device], server_pid: int, sampler: M
     for user in users:
         user.close()
     sampler.sample()
-    cpu = {key: after[key] - before[key] for key in ("machine", "postgres", "bench", "wall")}
+    cpu = {key: after[key] - before[key] for key in ("machine", "steal", "postgres", "bench", "wall")}
     cpu["workers"] = sum(after["workers"][pid] - before["workers"][pid] for pid in workers)
     return results, elapsed, cpu
 
@@ -628,9 +676,9 @@ def main(argv: list[str] | None = None) -> int:
     server: Server | None = None
     sampler: MemorySampler | None = None
     status = 0
-    busy, total = machine_cpu()
+    busy, _, total = machine_cpu()
     time.sleep(1.0)
-    background = (machine_cpu()[0] - busy) / ((machine_cpu()[1] - total) / (os.cpu_count() or 1))
+    background = (machine_cpu()[0] - busy) / ((machine_cpu()[2] - total) / (os.cpu_count() or 1))
     if background > 0.2:
         log(f"the machine is already {background:.2f} cores busy before the benchmark: figures will suffer")
     try:

@@ -24,7 +24,6 @@ ALLOWED_HOSTS = ["*"] if ZORGID_ENVIRONMENT == "acceptatie" else [
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
-    "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
@@ -41,10 +40,10 @@ MIDDLEWARE = [
     "zorgid.portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "zorgid.portal.middleware.BrowserCookieMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zorgid.portal.middleware.ZorgidErrorMiddleware",
 ]
@@ -61,14 +60,13 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
-                "django.contrib.messages.context_processors.messages",
                 "zorgid.portal.context.portal",
             ],
         },
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(config.database_url(), conn_max_age=60, conn_health_checks=True)}
+DATABASES = {"default": dj_database_url.parse(config.database_url(), conn_max_age=600, conn_health_checks=False)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")}

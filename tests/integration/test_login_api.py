@@ -193,3 +193,12 @@ def test_logout(client, device):
     assert response.status_code == 302
     assert browser.get("/overzicht").status_code == 403
     assert AuditEvent.objects.filter(event="logout").count() == 1
+
+
+def test_a_forged_browser_cookie_is_not_a_binding(client, device):
+    browser = Client()
+    flow_id = start_flow(browser)
+    forger = Client()
+    forger.cookies["zorgid_browser"] = browser.cookies["zorgid_browser"].value.split(":")[0] + ":forged"
+    response = status(forger, flow_id)
+    assert response.status_code == 403 and error_code(response) == "ZID-LOGIN-OTHER-BROWSER"

@@ -38,14 +38,15 @@ def test_security_headers(client):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
-    assert "HttpOnly" in str(response.cookies["zorgid_session"])
+    assert "HttpOnly" in str(response.cookies["zorgid_browser"])
+    assert "zorgid_session" not in response.cookies  # no session row for a visitor of the start page
     assert "<script>" not in response.content.decode()  # no inline script: CSP allows none
 
 
 def test_session_cookie_is_secure_when_served_over_https(settings):
     settings.SESSION_COOKIE_SECURE = True
     response = Client().get("/", secure=True)
-    assert response.cookies["zorgid_session"]["secure"]
+    assert response.cookies["zorgid_browser"]["secure"]
 
 
 def test_forms_need_a_csrf_token():

@@ -152,7 +152,7 @@ def attributes_to_json(attributes: UziAttributes) -> dict:
 def card_status(flow_id: str, *, browser_secret: str, wait_seconds: float = 0.0) -> CardFlow:
     """The session as the waiting page sees it; waits for the Desktop App's answer when asked."""
     flow = _get(flow_id)
-    if flow.browser_binding != binding_hash(browser_secret):
+    if not browser_secret or flow.browser_binding != binding_hash(browser_secret):
         raise CardFlowNotYours()
     if flow.state == CardFlowState.PENDING and wait_seconds > 0:
         remaining = (flow.expires_at - clock.now()).total_seconds()

@@ -15,7 +15,6 @@ from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
-from zorgid.identities.models import MobileId
 from zorgid.identities.services import usable_mobile_id
 from zorgid.pki.signatures import verify_signature
 from zorgid.protocol.errors import ZorgidError
@@ -38,10 +37,10 @@ def start_login(*, browser_secret: str, origin: str, requester_name: str) -> Log
 def _get(flow_id: str) -> LoginFlow:
     if not isinstance(flow_id, str) or len(flow_id) > 64:
         raise LoginFlowUnknown()
-    flow = LoginFlow.objects.filter(id=flow_id).first()
-    if flow is None:
-        raise LoginFlowUnknown()
-    return flow
+    try:
+        return LoginFlow.objects.get(id=flow_id)
+    except LoginFlow.DoesNotExist as exc:
+        raise LoginFlowUnknown() from exc
 
 
 def flow_for_app(flow_id: str) -> LoginFlow:
@@ -79,17 +78,17 @@ def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, i
         )
         if not won:
             raise LoginFlowUsed()
-        record("login.approved", actor=f"person:{holder.person_id}", subject=f"login_flow:{flow.id}", ip=ip,
-               details={"mobile_id": holder.id, "origin": flow.origin})
         notify(flow.id)
-    flow.refresh_from_db()
+        record("login.approved", actor=f"person:{holder.person_id}", subject=f"login_flow:{flow.id}", ip=ip,
+               details={"mobile_id": holder.id, "origin": flow.origin})  # last: the log's lock is held shortest
+    flow.state, flow.mobile_id, flow.approved_at = LoginFlowState.APPROVED, holder, now
     return flow
 
 
 @dataclass(frozen=True)
 class BrowserStatus:
     state: str  # "pending", "expired" or "done"
-    mobile_id: MobileId | None = None
+    mobile_id: str = ""  # the Mobile ID that approved, once done
 
 
 def browser_status(flow_id: str, *, browser_secret: str, wait_seconds: float = 0.0) -> BrowserStatus:
@@ -99,7 +98,7 @@ def browser_status(flow_id: str, *, browser_secret: str, wait_seconds: float = 0
     poll on SQLite), so the page learns of it at once without asking many times.
     """
     flow = _get(flow_id)
-    if flow.browser_binding != binding_hash(browser_secret):
+    if not browser_secret or flow.browser_binding != binding_hash(browser_secret):
         raise LoginFlowNotYours()
     deadline = time.monotonic() + max(0.0, min(wait_seconds, (flow.expires_at - clock.now()).total_seconds()))
     if flow.state == LoginFlowState.PENDING and wait_seconds > 0:
@@ -119,12 +118,11 @@ def _complete(flow: LoginFlow) -> BrowserStatus:
         )
         if not won:
             raise LoginFlowUsed()
-    holder = MobileId.objects.select_related("person").get(id=flow.mobile_id_id)
-    return BrowserStatus("done", holder)
+    return BrowserStatus("done", flow.mobile_id_id)
 
 
 def _reload(flow: LoginFlow) -> None:
     try:
-        flow.refresh_from_db(fields=["state", "mobile_id", "approved_at"])
+        flow.refresh_from_db(fields=["state", "mobile_id"])
     except LoginFlow.DoesNotExist as exc:  # purged while waiting
         raise LoginFlowUnknown() from exc

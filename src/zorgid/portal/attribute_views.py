@@ -29,7 +29,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def link(request: HttpRequest, flow_id: str) -> HttpResponse:
     """The card was read and is the holder's own (checked on answer): link its attributes to this ID."""
     mobile_id = require_mobile_id(request)
-    flow = answered_flow(flow_id, browser_secret=request.session.get(session.BROWSER_SECRET_KEY, ""),
+    flow = answered_flow(flow_id, browser_secret=session.known_browser_secret(request),
                          purpose=CardFlowPurpose.ATTRIBUTES)
     if flow.person_id != mobile_id.person_id:
         raise CardOfOtherPerson("the session was started by another person")

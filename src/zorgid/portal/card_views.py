@@ -44,7 +44,7 @@ def start(request: HttpRequest, purpose: str, person: Person | None = None) -> H
 
 
 def _own_flow(request: HttpRequest, flow_id: str) -> CardFlow:
-    return cards.card_status(flow_id, browser_secret=request.session.get(session.BROWSER_SECRET_KEY, ""))
+    return cards.card_status(flow_id, browser_secret=session.known_browser_secret(request))
 
 
 @require_safe
@@ -63,7 +63,7 @@ def card_status(request: HttpRequest, flow_id: str) -> JsonResponse:
     """Polled by the card page: waits for the Desktop App, then says answered, refused or expired."""
     wait = settings.ZORGID_LOGIN_WAIT_SECONDS if request.GET.get("wait") == "1" else 0
     try:
-        flow = cards.card_status(flow_id, browser_secret=request.session.get(session.BROWSER_SECRET_KEY, ""),
+        flow = cards.card_status(flow_id, browser_secret=session.known_browser_secret(request),
                                  wait_seconds=wait)
     except ZorgidError as error:
         return JsonResponse(error.as_dict(), status=error.status)

@@ -39,3 +39,17 @@ class ZorgidErrorMiddleware:
         from .views import error_page
 
         return error_page(request, exception)
+
+
+class BrowserCookieMiddleware:
+    """Sets the signed cookie that binds flows to this browser, when a view made one (portal.session)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        from .session import set_browser_cookie
+
+        set_browser_cookie(request, response)
+        return response

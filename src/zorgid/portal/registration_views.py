@@ -24,7 +24,7 @@ from .forms import BirthDateForm
 
 
 def _flow(request: HttpRequest, flow_id: str):
-    return registration_flow(flow_id, browser_secret=request.session.get(session.BROWSER_SECRET_KEY, ""))
+    return registration_flow(flow_id, browser_secret=session.known_browser_secret(request))
 
 
 def _key(flow_id: str, name: str) -> str:
@@ -71,7 +71,7 @@ def summary(request: HttpRequest, flow_id: str) -> HttpResponse:
         return redirect("portal-register-birth-date", flow_id=flow.id)
     born = dt.date.fromisoformat(chosen)
     if request.method == "POST":
-        issued = self_register(flow.id, browser_secret=request.session[session.BROWSER_SECRET_KEY],
+        issued = self_register(flow.id, browser_secret=session.known_browser_secret(request),
                                birth_date=born, ip=client_ip(request))
         request.session[_key(flow.id, "qr")] = [issued.payload(server_origin(request)).to_uri(),
                                                 issued.expires_at.isoformat()]

@@ -1,31 +1,51 @@
-"""Who is logged in to this browser session; binding a login flow to the browser that started it."""
+"""Who is logged in to this browser session; binding a flow to the browser that started it.
+
+The binding secret lives in its own signed, HttpOnly cookie, not in the session store: a visitor of the start
+page costs no session row, and only a login makes one (measured in bench/login.py).
+"""
 
 from __future__ import annotations
 
 import secrets
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 from zorgid.identities.models import MobileId, MobileIdStatus, Person
 
-PERSON_KEY = "zorgid_person"
 MOBILE_ID_KEY = "zorgid_mobile_id"
-BROWSER_SECRET_KEY = "zorgid_browser_secret"  # noqa: S105 (a session key name, not a secret)
+BROWSER_COOKIE = "zorgid_browser"
+_SALT = "zorgid.portal.browser"
+
+
+def known_browser_secret(request: HttpRequest) -> str:
+    """This browser's secret, or "" when it has none (or a forged one)."""
+    if not hasattr(request, "_zorgid_browser_secret"):
+        request._zorgid_browser_secret = request.get_signed_cookie(BROWSER_COOKIE, default="", salt=_SALT)
+    return request._zorgid_browser_secret
 
 
 def browser_secret(request: HttpRequest) -> str:
-    """A secret of this browser session; a login flow keeps only its hash (R-FLOW-LOGIN)."""
-    value = request.session.get(BROWSER_SECRET_KEY)
+    """A secret of this browser; a flow keeps only its hash (R-FLOW-LOGIN). Made on first need."""
+    value = known_browser_secret(request)
     if not value:
-        value = request.session[BROWSER_SECRET_KEY] = secrets.token_urlsafe(32)
+        value = request._zorgid_browser_secret = secrets.token_urlsafe(32)
+        request._zorgid_set_browser_cookie = True
     return value
 
 
-def log_in(request: HttpRequest, mobile_id: MobileId) -> None:
+def set_browser_cookie(request: HttpRequest, response: HttpResponse) -> None:
+    """Called by BrowserCookieMiddleware for a response that made a new secret."""
+    if getattr(request, "_zorgid_set_browser_cookie", False):
+        response.set_signed_cookie(
+            BROWSER_COOKIE, request._zorgid_browser_secret, salt=_SALT, httponly=True, samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+
+
+def log_in(request: HttpRequest, mobile_id: str) -> None:
     request.session.cycle_key()  # a new session id at login: no session fixation
-    request.session[PERSON_KEY] = mobile_id.person_id
-    request.session[MOBILE_ID_KEY] = mobile_id.id
-    request._zorgid_mobile_id = mobile_id
+    request.session[MOBILE_ID_KEY] = mobile_id
 
 
 def log_out(request: HttpRequest) -> None:

@@ -18,7 +18,7 @@ from . import card_views, session
 
 
 def _secret(request: HttpRequest) -> str:
-    return request.session.get(session.BROWSER_SECRET_KEY, "")
+    return session.known_browser_secret(request)
 
 
 def _result_key(flow_id: str) -> str:

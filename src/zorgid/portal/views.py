@@ -50,7 +50,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def login_status(request: HttpRequest, flow_id: str) -> JsonResponse:
     """Polled by the start page: waits for the app's approval, then logs this browser in."""
     wait = settings.ZORGID_LOGIN_WAIT_SECONDS if request.GET.get("wait") == "1" else 0
-    secret = request.session.get(session.BROWSER_SECRET_KEY, "")
+    secret = session.known_browser_secret(request)
     try:
         status = flows.browser_status(flow_id, browser_secret=secret, wait_seconds=wait)
     except ZorgidError as error:
