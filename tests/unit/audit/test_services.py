@@ -66,3 +66,25 @@ def test_an_event_lands_only_with_its_transaction():
         record("test.event", actor="a")
         raise RuntimeError("the action failed")
     assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_keep_one_unbroken_chain():
+    import threading
+
+    def append(n):
+        try:
+            for i in range(10):
+                record("test.concurrent", actor=f"thread:{n}", details={"i": i})
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = verify()
+    assert result.ok, result.problems
+    assert result.count == 80
+    assert list(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, 81))
