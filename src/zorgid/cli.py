@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from zorgid.devtools.cli import dev_app
 from zorgid.pki.uzi.cli import uzi_app
 
 app = typer.Typer(help="zorgid: server van ZORG-ID. Elke opdracht heeft --help.", no_args_is_help=True,
@@ -21,6 +22,7 @@ app.add_typer(operator_app, name="operator")
 app.add_typer(audit_app, name="audit")
 app.add_typer(org_app, name="org")
 app.add_typer(uzi_app, name="uzi")
+app.add_typer(dev_app, name="dev")
 out = Console()
 err = Console(stderr=True)
 

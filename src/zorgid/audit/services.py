@@ -52,7 +52,7 @@ def record(event: str, *, actor: str, subject: str = "", ip: str = "", details: 
               "details": json.dumps(details or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)}
     at = clock.now()
     text = payload(_at_iso(at), **fields)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])

@@ -38,7 +38,7 @@ from .errors import (
     LoginClockSkew,
 )
 from .models import CardFlow, CardFlowPurpose, CardFlowState
-from .waiting import binding_hash, notify, wait_while_pending
+from .waiting import FLOW_ID, binding_hash, listening, notify
 
 NAMED_CARD_TYPES = ("Z", "N")  # cards in a person's name; M and S cannot speak for a person
 MAX_CHAIN = 5
@@ -151,13 +151,16 @@ def attributes_to_json(attributes: UziAttributes) -> dict:
 
 def card_status(flow_id: str, *, browser_secret: str, wait_seconds: float = 0.0) -> CardFlow:
     """The session as the waiting page sees it; waits for the Desktop App's answer when asked."""
-    flow = _get(flow_id)
-    if not browser_secret or flow.browser_binding != binding_hash(browser_secret):
-        raise CardFlowNotYours()
-    if flow.state == CardFlowState.PENDING and wait_seconds > 0:
-        remaining = (flow.expires_at - clock.now()).total_seconds()
-        deadline = time.monotonic() + max(0.0, min(wait_seconds, remaining))
-        wait_while_pending(flow, deadline, lambda f: f.state == CardFlowState.PENDING, _reload)
+    if not isinstance(flow_id, str) or not FLOW_ID.fullmatch(flow_id):
+        raise CardFlowUnknown()
+    with listening(flow_id, enabled=wait_seconds > 0) as waiter:
+        flow = _get(flow_id)
+        if not browser_secret or flow.browser_binding != binding_hash(browser_secret):
+            raise CardFlowNotYours()
+        if flow.state == CardFlowState.PENDING and wait_seconds > 0:
+            remaining = (flow.expires_at - clock.now()).total_seconds()
+            deadline = time.monotonic() + max(0.0, min(wait_seconds, remaining))
+            waiter.wait(flow, deadline, lambda f: f.state == CardFlowState.PENDING, _reload)
     return flow
 
 

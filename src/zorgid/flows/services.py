@@ -22,7 +22,7 @@ from zorgid.protocol.messages import CLOCK_SKEW_SECONDS, LoginApproval, b64decod
 
 from .errors import LoginClockSkew, LoginFlowExpired, LoginFlowNotYours, LoginFlowUnknown, LoginFlowUsed
 from .models import LoginFlow, LoginFlowState
-from .waiting import binding_hash, notify, wait_while_pending
+from .waiting import FLOW_ID, binding_hash, listening, notify
 
 
 def start_login(*, browser_secret: str, origin: str, requester_name: str) -> LoginFlow:
@@ -97,12 +97,16 @@ def browser_status(flow_id: str, *, browser_secret: str, wait_seconds: float = 0
     With ``wait_seconds`` the call waits for the app's approval (LISTEN/NOTIFY on PostgreSQL, a short
     poll on SQLite), so the page learns of it at once without asking many times.
     """
-    flow = _get(flow_id)
-    if not browser_secret or flow.browser_binding != binding_hash(browser_secret):
-        raise LoginFlowNotYours()
-    deadline = time.monotonic() + max(0.0, min(wait_seconds, (flow.expires_at - clock.now()).total_seconds()))
-    if flow.state == LoginFlowState.PENDING and wait_seconds > 0:
-        wait_while_pending(flow, deadline, lambda f: f.state == LoginFlowState.PENDING, _reload)
+    if not isinstance(flow_id, str) or not FLOW_ID.fullmatch(flow_id):
+        raise LoginFlowUnknown()
+    with listening(flow_id, enabled=wait_seconds > 0) as waiter:
+        flow = _get(flow_id)
+        if not browser_secret or flow.browser_binding != binding_hash(browser_secret):
+            raise LoginFlowNotYours()
+        if flow.state == LoginFlowState.PENDING and wait_seconds > 0:
+            remaining = (flow.expires_at - clock.now()).total_seconds()
+            deadline = time.monotonic() + max(0.0, min(wait_seconds, remaining))
+            waiter.wait(flow, deadline, lambda f: f.state == LoginFlowState.PENDING, _reload)
     if flow.state == LoginFlowState.APPROVED:
         return _complete(flow)
     if flow.state == LoginFlowState.COMPLETED:
@@ -111,13 +115,11 @@ def browser_status(flow_id: str, *, browser_secret: str, wait_seconds: float = 0
 
 
 def _complete(flow: LoginFlow) -> BrowserStatus:
-    now = clock.now()
-    with transaction.atomic():
-        won = LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.APPROVED).update(
-            state=LoginFlowState.COMPLETED, completed_at=now
-        )
-        if not won:
-            raise LoginFlowUsed()
+    won = LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.APPROVED).update(
+        state=LoginFlowState.COMPLETED, completed_at=clock.now()
+    )  # one statement: its own transaction
+    if not won:
+        raise LoginFlowUsed()
     return BrowserStatus("done", flow.mobile_id_id)
 
 

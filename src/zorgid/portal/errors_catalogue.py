@@ -16,6 +16,8 @@ ERROR_MODULES = (
     "zorgid.api.errors",
     "zorgid.portal.errors",
     "zorgid.clients.app.errors",
+    "zorgid.clients.desktop.errors",
+    "zorgid.devtools.errors",
 )
 
 

@@ -44,8 +44,10 @@ def set_browser_cookie(request: HttpRequest, response: HttpResponse) -> None:
 
 
 def log_in(request: HttpRequest, mobile_id: str) -> None:
-    request.session.cycle_key()  # a new session id at login: no session fixation
-    request.session[MOBILE_ID_KEY] = mobile_id
+    """Log this browser in. A session that existed before gets a new id: no session fixation."""
+    if request.session.session_key is not None:
+        request.session.cycle_key()
+    request.session[MOBILE_ID_KEY] = mobile_id  # a new session is made (one INSERT) when the answer goes out
 
 
 def log_out(request: HttpRequest) -> None:

@@ -1,0 +1,90 @@
+"""Answering a card session, step by step, with the questions to the holder passed in.
+
+The steps follow issue 3, item 4: read the flow the browser named, find the one UZI-pas, ask the security
+code and log in (a wrong code fails here, before anything is shown as done), show who asks and for what
+and ask Ja/Nee, then sign the CardResponse with the authentication key and send it with the certificate.
+``signed_at`` is taken after the Ja, so the time the holder took to decide does not age the signature.
+The questions are functions, so the command line, a test or a later GUI can ask them their own way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from zorgid.protocol.messages import CardResponse, b64encode
+from zorgid.protocol.payloads import parse_desktop_payload
+
+from .answers import CardFlow, read_card_flow, read_response_answer
+from .card import Card, find_cards, logged_in, select_card
+from .errors import CardFailed
+from .server import DesktopServerClient
+
+ServerFactory = Callable[[str], DesktopServerClient]
+
+
+class Declined(Exception):
+    """The holder answered Nee to the connection request."""
+
+
+@dataclass(frozen=True)
+class Questions:
+    """How the holder is told things and asked: the security code (None: the reader's PIN pad) and Ja/Nee."""
+
+    say: Callable[[str], None]
+    ask_pin: Callable[[Card], str | None]
+    confirm: Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What was done: the card used, the flow answered and the state the server reported."""
+
+    card: Card
+    flow: CardFlow
+    state: str
+
+
+def answer_card_flow(
+    address: str, *, module: str, token_label: str | None, questions: Questions,
+    server_factory: ServerFactory = DesktopServerClient, clock: Callable[[], float] = time.time,
+) -> Outcome:
+    """Run one card session from its ``zorgid-desktop://card?…`` address to the server's acceptance."""
+    payload = parse_desktop_payload(address)
+    with server_factory(payload.server) as server:
+        flow = read_card_flow(server.card_flow(payload.flow), payload)
+        card = select_card(find_cards(module), token_label)
+        questions.say(describe_card(card))
+        with logged_in(card, questions.ask_pin(card)) as signer:
+            if not questions.confirm(flow.request_text()):
+                raise Declined()
+            message = CardResponse(flow.flow_id, flow.challenge, flow.origin, flow.purpose, int(clock()))
+            data = message.canonical_bytes()
+            signature = signer.sign(data)
+        check_signature(card, data, signature)
+        certificate_pem = card.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
+        answer = server.send_card_response(flow.flow_id, certificate_pem, message.signed_at, b64encode(signature))
+        return Outcome(card, flow, read_response_answer(answer))
+
+
+def describe_card(card: Card) -> str:
+    identity = card.identity
+    return (f"UZI-pas gevonden: {identity.name} ({identity.card_type_name}, UZI-nummer {identity.uzi_number}, "
+            f"label {card.label})")
+
+
+def check_signature(card: Card, data: bytes, signature: bytes) -> None:
+    """Verify the card's signature with its own certificate before sending it: a card whose key does not
+    belong to its certificate is reported here, as a card error, not later as a refusal by the server."""
+    public_key = card.certificate.public_key()
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise CardFailed("the authentication certificate has no RSA key")
+    try:
+        public_key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature as exc:
+        raise CardFailed("the card's signature does not match its authentication certificate") from exc

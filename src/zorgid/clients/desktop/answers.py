@@ -1,0 +1,93 @@
+"""Reading the server's card flow: outside input, checked before anything is shown or signed (R-SEC-INPUT).
+
+The flow names who asks and for what; the Desktop App shows that to the holder and signs the challenge
+bound to the flow, purpose and origin (``CardResponse``). The origin it signs must be the server it was
+sent to by the ``zorgid-desktop://`` address: a server that asked for a signature for another origin
+would be trying to relay the card to a site the holder never saw, so that is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zorgid.protocol.errors import PayloadMalformed
+from zorgid.protocol.messages import CARD_PURPOSES, MESSAGE_VERSION
+from zorgid.protocol.payloads import TOKEN, CardPayload, normalise_origin
+
+from .errors import FlowNotPending, ServerAnswerInvalid
+
+MAX_TEXT_CHARS = 300
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """Text safe to print on a terminal: no control or bidirectional characters, bounded length."""
+    return _CONTROL.sub("", text)[:limit].strip()
+
+
+@dataclass(frozen=True)
+class CardFlow:
+    """A pending card session as the server describes it."""
+
+    flow_id: str
+    challenge: str
+    purpose: str
+    purpose_text: str
+    origin: str
+    requester_name: str
+    requester_origin: str
+    expires_at: str
+
+    def request_text(self) -> str:
+        """The connection request the holder answers with Ja or Nee."""
+        return (f"{self.requester_name} ({self.requester_origin}) vraagt toegang tot uw UZI-pas om: "
+                f"{self.purpose_text}. Ja/Nee?")
+
+
+def read_card_flow(answer: dict, payload: CardPayload) -> CardFlow:
+    """Check the server's answer to ``GET card_flow_path(flow)`` against the address the browser gave."""
+    if answer.get("v") != MESSAGE_VERSION:
+        raise ServerAnswerInvalid(f"card flow version {answer.get('v')!r}")
+    if answer.get("flow") != payload.flow:
+        raise ServerAnswerInvalid("card flow answer is for another flow")
+    if answer.get("state") != "pending":
+        raise FlowNotPending(f"state {printable(str(answer.get('state')), 40)!r}")
+    challenge, purpose = answer.get("challenge"), answer.get("purpose")
+    if not isinstance(challenge, str) or not TOKEN.match(challenge):
+        raise ServerAnswerInvalid("challenge missing or malformed")
+    if purpose not in CARD_PURPOSES:
+        raise ServerAnswerInvalid(f"unknown purpose {printable(str(purpose), 40)!r}")
+    if _origin(answer.get("origin"), "origin") != payload.server:
+        raise ServerAnswerInvalid("the flow's origin is not the server the browser named")
+    requester = answer.get("requester")
+    if not isinstance(requester, dict):
+        raise ServerAnswerInvalid("requester missing")
+    return CardFlow(
+        flow_id=payload.flow, challenge=challenge, purpose=purpose,
+        purpose_text=_text(answer.get("purpose_text"), "purpose_text"), origin=payload.server,
+        requester_name=_text(requester.get("name"), "requester name"),
+        requester_origin=_origin(requester.get("origin"), "requester origin"),
+        expires_at=printable(str(answer.get("expires_at", "")), 40),
+    )
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not printable(value):
+        raise ServerAnswerInvalid(f"{what} missing")
+    return printable(value)
+
+
+def _origin(value: object, what: str) -> str:
+    try:
+        return normalise_origin(value)  # type: ignore[arg-type]
+    except PayloadMalformed as exc:
+        raise ServerAnswerInvalid(f"{what} is not an http(s) origin") from exc
+
+
+def read_response_answer(answer: dict) -> str:
+    """The state the server reports after accepting the card's response."""
+    state = answer.get("state")
+    if not isinstance(state, str) or not state:
+        raise ServerAnswerInvalid("response answer has no state")
+    return printable(state, 40)

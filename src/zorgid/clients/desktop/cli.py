@@ -1,0 +1,195 @@
+"""``zorgid-desktop``: the command line that stands in for the ZORG-ID Desktop App.
+
+Exit status: 0 done, 1 an error (reported on stderr as ``Fout <code>: <oorzaak>`` and ``Oplossing: …``),
+2 wrong use (an unknown option, a missing argument: click's own), 3 the holder answered Nee. No traceback
+is ever shown to the holder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from zorgid.protocol.errors import InternalError, ZorgidError
+
+from . import actions
+from .answers import printable
+from .card import DEFAULT_MODULE, MODULE_ENV, Card, find_cards
+from .errors import NoCard, PinMissing
+from .handler import applications_dir, install_handler
+from .server import DesktopServerClient
+
+PIN_ENV = "ZORGID_CARD_PIN"
+EXIT_DECLINED = 3
+EXIT_CODES = "Afsluitcodes: 0 gelukt, 1 fout (met code en oplossing), 2 verkeerd gebruik, 3 verzoek geweigerd (Nee)."
+YES_ANSWERS = ("ja", "j", "yes", "y")
+NO_ANSWERS = ("nee", "n", "no", "")
+
+# How `open` reaches a server; tests and embedders may replace it (e.g. with an httpx transport).
+server_factory: actions.ServerFactory = DesktopServerClient
+
+ModuleOption = Annotated[str, typer.Option(
+    "--module", envvar=MODULE_ENV, help=f"Pad naar de PKCS#11-module van de kaartlezer of pas ({MODULE_ENV}); "
+    "SoftHSM2 voor test-UZI-passen, OpenSC of de module van de leverancier voor echte passen.",
+)]
+
+
+def report(err: ZorgidError) -> None:
+    """Print an error as the holder sees it: code, cause and solution in Dutch."""
+    code = getattr(err, "remote_code", None) or err.code
+    cause = err.cause("nl") or InternalError.cause_nl
+    solution = err.solution("nl") or InternalError.solution_nl
+    typer.echo(f"Fout {code}: {cause}\nOplossing: {solution}", err=True)
+    if err.detail:
+        typer.echo(f"Details: {printable(err.detail)}", err=True)
+
+
+class _DutchHelp:
+    """The help option's own text in Dutch too (typer's is English), so that all of --help is Dutch."""
+
+    def get_help_option(self, ctx: typer.Context):
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "Toon deze hulp en stop."
+        return option
+
+
+class _Command(_DutchHelp, TyperCommand):
+    pass
+
+
+class _ReportingGroup(_DutchHelp, TyperGroup):
+    """Turns every ZorgidError of every command into the one report and exit status 1."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ZorgidError as err:
+            report(err)
+            raise typer.Exit(1) from err
+
+
+app = typer.Typer(
+    cls=_ReportingGroup,
+    help="ZORG-ID Desktop App: leest uw UZI-pas als de browser daarom vraagt (zorgid-desktop://-links). "
+         + EXIT_CODES,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _ask_pin(pin: str | None):
+    def ask(card: Card) -> str | None:
+        given = pin if pin is not None else os.environ.get(PIN_ENV)
+        if given is not None:
+            return given
+        if card.has_pin_pad:
+            typer.echo("Typ de beveiligingscode op de kaartlezer.")
+            return None
+        try:
+            return typer.prompt("Beveiligingscode van uw UZI-pas", hide_input=True)
+        except (typer.Abort, EOFError):
+            raise PinMissing() from None
+
+    return ask
+
+
+def _confirm(yes: bool):
+    def confirm(question: str) -> bool:
+        if yes:
+            typer.echo(f"{question} Ja (--yes)")
+            return True
+        for _ in range(3):
+            try:
+                answer = typer.prompt(question, default="", show_default=False, prompt_suffix=" ")
+            except (typer.Abort, EOFError):
+                return False  # no answer is no consent
+            if answer.strip().lower() in YES_ANSWERS:
+                return True
+            if answer.strip().lower() in NO_ANSWERS:
+                return False
+            typer.echo("Antwoord met Ja of Nee.")
+        return False
+
+    return confirm
+
+
+@app.command("open", cls=_Command, epilog=EXIT_CODES)
+def open_card(
+    address: Annotated[str, typer.Argument(
+        metavar="ADRES", help="Het zorgid-desktop://card?…-adres dat de browser doorgeeft.", show_default=False,
+    )],
+    pin: Annotated[str | None, typer.Option(
+        "--pin", help=f"Beveiligingscode van de pas, voor scripts (of {PIN_ENV}); zonder: er wordt om gevraagd.",
+        show_default=False,
+    )] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Beantwoord het verzoek om de pas te lezen met Ja.")] = False,
+    module: ModuleOption = DEFAULT_MODULE,
+    token_label: Annotated[str | None, typer.Option(
+        "--token-label", help="Gebruik de pas (token) met dit label, als er meer dan één pas in de lezers zit.",
+        show_default=False,
+    )] = None,
+) -> None:
+    """Lees de UZI-pas voor het verzoek in de browser: beveiligingscode, toestemming, ondertekenen, versturen."""
+    questions = actions.Questions(say=typer.echo, ask_pin=_ask_pin(pin), confirm=_confirm(yes))
+    try:
+        actions.answer_card_flow(address, module=module, token_label=token_label, questions=questions,
+                                 server_factory=server_factory)
+    except actions.Declined:
+        typer.echo("Geweigerd")
+        raise typer.Exit(EXIT_DECLINED) from None
+    typer.echo("Gelukt: de UZI-pas is gelezen. Ga verder in de browser.")
+
+
+@app.command("cards", cls=_Command)
+def cards(module: ModuleOption = DEFAULT_MODULE) -> None:
+    """Toon de UZI-passen die worden gevonden: label, UZI-nummer, naam en pastype (voor IT-beheer)."""
+    found = find_cards(module)
+    if not found:
+        raise NoCard(f"module {module}")
+    for card in found:
+        identity = card.identity
+        typer.echo(f"{card.label}\tUZI-nummer {identity.uzi_number}\t{identity.name}\t"
+                   f"pastype {identity.card_type} ({identity.card_type_name})\tURA {identity.ura}")
+
+
+@app.command("install-handler", cls=_Command)
+def install_handler_command(
+    module: ModuleOption = DEFAULT_MODULE,
+    directory: Annotated[Path | None, typer.Option(
+        "--applications-dir", file_okay=False, show_default=False,
+        help="Map voor zorgid-desktop.desktop; standaard $XDG_DATA_HOME/applications (~/.local/share/applications).",
+    )] = None,
+) -> None:
+    """Koppel zorgid-desktop://-links aan deze Desktop App (Linux-desktop: .desktop-bestand en xdg-mime)."""
+    softhsm_conf = os.environ.get("SOFTHSM2_CONF")
+    installed = install_handler(directory or applications_dir(), module, softhsm_conf)
+    typer.echo(f"Geschreven: {installed.path}")
+    if softhsm_conf:
+        typer.echo(f"De koppeling gebruikt SOFTHSM2_CONF={softhsm_conf} (test-UZI-pas).")
+    if installed.registered is None:
+        typer.echo("xdg-mime is niet gevonden: stel zorgid-desktop.desktop zelf in als standaardtoepassing voor "
+                   "x-scheme-handler/zorgid-desktop (Debian: apt-get install xdg-utils).")
+    else:
+        typer.echo("zorgid-desktop:// is gekoppeld aan de Desktop App (xdg-mime).")
+
+
+def main() -> None:
+    """Entry point of the console script; the last guard against a traceback reaching the holder."""
+    try:
+        app(prog_name="zorgid-desktop")
+    except ZorgidError as err:
+        report(err)
+        raise SystemExit(1) from None
+    except Exception as exc:  # by design: report, never a traceback
+        report(InternalError(type(exc).__name__))
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()
