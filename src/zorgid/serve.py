@@ -32,6 +32,7 @@ def run(*, host: str, port: int, workers: int, threads: int) -> None:
         "worker_class": "gthread",
         "timeout": 60,
         "graceful_timeout": 10,
+        "keepalive": 15,  # browsers and apps reuse connections; shorter closes race with their next request
         "accesslog": "-",
         "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
         "limit_request_line": 4094,

@@ -22,16 +22,10 @@ from .models import AuditEvent
 GENESIS = "0" * 64
 _LOCK_KEY = 0x5A4F5247  # "ZORG"
 
-# On PostgreSQL the next row is chained and inserted by one statement, so the lock that keeps the chain in
-# order is held for that statement and the commit only (measured in bench/login.py). The hash is the same
-# as digest() computes: SHA-256 over "<prev_hash>:<seq>:<payload>" in UTF-8.
-_APPEND_POSTGRESQL = """
-INSERT INTO audit_auditevent (seq, at, event, actor, subject, ip, details, prev_hash, hash)
-SELECT last.seq + 1, %(at)s, %(event)s, %(actor)s, %(subject)s, %(ip)s, %(details)s, last.hash,
-       encode(sha256(convert_to(last.hash || ':' || (last.seq + 1)::text || ':' || %(payload)s, 'UTF8')), 'hex')
-FROM (SELECT COALESCE((SELECT seq FROM audit_auditevent ORDER BY seq DESC LIMIT 1), 0) AS seq,
-             COALESCE((SELECT hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1), %(genesis)s) AS hash) AS last
-"""
+# On PostgreSQL one call of zorgid_audit_append (migration 0002) takes the lock, reads the last row and
+# appends the next, so the lock that keeps the chain in order is held for that call and the commit only
+# (measured in bench/login.py). It hashes as digest() does: SHA-256 over "<prev_hash>:<seq>:<payload>".
+_APPEND_POSTGRESQL = "SELECT zorgid_audit_append(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 def payload(at_iso: str, event: str, actor: str, subject: str, ip: str, details: str) -> str:
@@ -55,8 +49,8 @@ def record(event: str, *, actor: str, subject: str = "", ip: str = "", details: 
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-                cursor.execute(_APPEND_POSTGRESQL, {**fields, "at": at, "payload": text, "genesis": GENESIS})
+                cursor.execute(_APPEND_POSTGRESQL, [at, fields["event"], fields["actor"], fields["subject"],
+                                                    fields["ip"], fields["details"], text, GENESIS, _LOCK_KEY])
             return
         last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
