@@ -58,3 +58,45 @@ class AppClient:
 @pytest.fixture
 def app_client(tmp_path) -> AppClient:
     return AppClient(tmp_path / "app")
+
+
+class UziPas:
+    """A test UZI-pas made with ``zorgid dev uzi-pas`` in its own SoftHSM2 token directory."""
+
+    def __init__(self, token_dir: Path, pin: str):
+        self.token_dir, self.pin = token_dir, pin
+        self.conf = token_dir / "softhsm2.conf"
+
+    def desktop(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        """``zorgid-desktop`` as the browser starts it, with this card in the reader."""
+        env = {**os.environ, "SOFTHSM2_CONF": str(self.conf)}
+        result = subprocess.run([str(BIN / "zorgid-desktop"), *args], env=env, capture_output=True, text=True,
+                                timeout=60)
+        if check and result.returncode != 0:
+            raise AssertionError(f"zorgid-desktop {' '.join(args)} failed ({result.returncode}):\n"
+                                 f"{result.stdout}\n{result.stderr}")
+        return result
+
+
+@pytest.fixture
+def make_uzi_pas(tmp_path, settings):
+    """Make a card as a developer does: ``zorgid dev uzi-pas``, trusted through the test UZI CA (acceptatie)."""
+    from zorgid.pki import uzi_installation
+
+    made = []
+
+    def make(*, name: str = "Jan Jansen", uzi: str = "900016528", ura: str = "90000382", card_type: str = "Z",
+             role: str = "01.015", pin: str = "123456", extra: tuple[str, ...] = ()) -> UziPas:
+        token_dir = tmp_path / f"card-{len(made)}"
+        result = subprocess.run(
+            [str(BIN / "zorgid"), "dev", "uzi-pas", "--type", card_type, "--name", name, "--uzi", uzi, "--ura", ura,
+             *(["--role", role] if card_type == "Z" else []), "--pin", pin, "--token-dir", str(token_dir),
+             "--ca-dir", str(uzi_installation.test_uzi_ca_dir()), *extra],
+            env={**os.environ, "ZORGID_HOME": str(settings.ZORGID_HOME)}, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "SOFTHSM2_CONF" in result.stdout
+        made.append(token_dir)
+        uzi_installation.forget()
+        return UziPas(token_dir, pin)
+
+    return make
