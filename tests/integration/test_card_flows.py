@@ -150,11 +150,14 @@ def test_a_card_of_an_unregistered_organisation_is_refused(client, issuer):
     assert "eerst aanmelden" in status["error"]["solution"]["nl"]
 
 
-@pytest.mark.parametrize("card_type, role", [("M", "00.000")])
-def test_cards_not_in_a_persons_name_are_refused(client, issuer, organisation, card_type, role):
-    card = issuer.card(card_type=card_type, role=role, given_name=None, surname=None, title=None,
-                       common_name="Baliemedewerker")
-    assert code(card.answer(client, start(Client(), "/valideren"))) == "ZID-CARD-TYPE"
+@pytest.mark.parametrize("card_type, policy, expected", [
+    ("M", "2.16.528.1.1007.99.211", "ZID-CARD-TYPE"),  # medewerkerpas niet op naam
+    ("S", "2.16.528.1.1007.99.12", "ZID-UZI-POLICY"),  # a server certificate is no card
+])
+def test_cards_not_in_a_persons_name_are_refused(client, issuer, organisation, card_type, policy, expected):
+    card = issuer.card(card_type=card_type, role="00.000", given_name=None, surname=None, title=None,
+                       common_name="Baliemedewerker", policies=(policy,))
+    assert code(card.answer(client, start(Client(), "/valideren"))) == expected
 
 
 def test_malformed_answers_are_refused(client, issuer, organisation):
