@@ -152,7 +152,7 @@ def test_a_card_of_an_unregistered_organisation_is_refused(client, issuer):
 
 @pytest.mark.parametrize("card_type, policy, expected", [
     ("M", "2.16.528.1.1007.99.211", "ZID-CARD-TYPE"),  # medewerkerpas niet op naam
-    ("S", "2.16.528.1.1007.99.12", "ZID-UZI-POLICY"),  # a server certificate is no card
+    ("S", "2.16.528.1.1007.99.12", "ZID-CARD-TYPE"),  # a server certificate is no card
 ])
 def test_cards_not_in_a_persons_name_are_refused(client, issuer, organisation, card_type, policy, expected):
     card = issuer.card(card_type=card_type, role="00.000", given_name=None, surname=None, title=None,
