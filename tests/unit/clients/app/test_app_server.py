@@ -9,7 +9,8 @@ from zorgid.clients.app.errors import (
     ServerAnswerInvalid,
     ServerUnreachable,
 )
-from zorgid.clients.app.server import MAX_ANSWER_BYTES, ServerClient
+from zorgid.clients.app.server import ServerClient
+from zorgid.clients.http import MAX_ANSWER_BYTES
 from zorgid.protocol.errors import RemoteError
 
 FLOW = "flow-id-0123456789abcdef"

@@ -7,7 +7,8 @@ import pytest
 
 from zorgid.clients.desktop.answers import printable, read_card_flow, read_response_answer
 from zorgid.clients.desktop.errors import FlowNotPending, ServerAnswerInvalid, ServerUnreachable
-from zorgid.clients.desktop.server import MAX_ANSWER_BYTES, DesktopServerClient
+from zorgid.clients.desktop.server import DesktopServerClient
+from zorgid.clients.http import MAX_ANSWER_BYTES
 from zorgid.protocol.errors import RemoteError
 from zorgid.protocol.payloads import CardPayload
 
