@@ -13,25 +13,9 @@ from tests.integration.cards import CardIssuer, issuer_keys
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.flows.models import CardFlow
-from zorgid.organisations.services import add_organisation
 from zorgid.pki import uzi_installation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def issuer(settings, tmp_path):
-    result = CardIssuer(tmp_path / "trust", issuer_keys())
-    settings.ZORGID_UZI_TRUST_DIR = str(result.trust_dir)
-    settings.ZORGID_UZI_CRL_DIR = str(tmp_path / "crl")
-    uzi_installation.forget()
-    yield result
-    uzi_installation.forget()
-
-
-@pytest.fixture
-def organisation(db):
-    return add_organisation(name="Zorginstelling De Test", ura="90000001", kvk="12345678", actor="test")
 
 
 def start(browser: Client, path: str = "/registreren") -> str:

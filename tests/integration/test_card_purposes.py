@@ -8,33 +8,16 @@ from cryptography import x509
 from django.test import Client
 
 from tests.conftest import Device, make_csr
-from tests.integration.cards import CardIssuer, issuer_keys
 from tests.integration.test_card_flows import start
 from tests.integration.test_login_api import approve, fetch, start_flow, status
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.identities.models import ActivationCode, Person, Role, UziRegistration
 from zorgid.organisations.models import Organisation
-from zorgid.organisations.services import add_organisation
-from zorgid.pki import uzi_installation
 from zorgid.protocol.messages import ACTIVATIONS_PATH
 from zorgid.protocol.payloads import parse_payload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def issuer(settings, tmp_path):
-    result = CardIssuer(tmp_path / "trust", issuer_keys())
-    settings.ZORGID_UZI_TRUST_DIR = str(result.trust_dir)
-    uzi_installation.forget()
-    yield result
-    uzi_installation.forget()
-
-
-@pytest.fixture
-def organisation(db):
-    return add_organisation(name="Huisartsenpraktijk De Linde", ura="90000001", kvk="12345678", actor="test")
 
 
 def register(browser: Client, client: Client, card, birth_date: str = "14-02-1980") -> str:

@@ -63,6 +63,20 @@ def b64decode(text: str, *, limit: int = MAX_SIGNATURE_BYTES) -> bytes:
         raise MessageMalformed("base64 field is not valid") from exc
 
 
+def _check_signed_message(message, token_fields: tuple[str, ...]) -> None:
+    """What every signed message demands: tokens of the right form, a sane time, a known version."""
+    for name in token_fields:
+        value = getattr(message, name)
+        if not isinstance(value, str) or not TOKEN.match(value):
+            raise MessageMalformed(f"{name} has an invalid form")
+    signed_at = message.signed_at
+    if not isinstance(signed_at, int) or isinstance(signed_at, bool) or not 0 < signed_at < 2**40:
+        raise MessageMalformed("signed_at must be a positive integer (seconds since 1970)")
+    if message.version != MESSAGE_VERSION:
+        raise MessageMalformed(f"message version {message.version} is not supported")
+    object.__setattr__(message, "origin", normalise_origin(message.origin))
+
+
 @dataclass(frozen=True)
 class LoginApproval:
     """The holder's "Accepteren" of a login flow: what the app signs with its device key."""
@@ -75,17 +89,7 @@ class LoginApproval:
     version: int = MESSAGE_VERSION
 
     def __post_init__(self) -> None:
-        for name in ("flow_id", "nonce", "mobile_id"):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not TOKEN.match(value):
-                raise MessageMalformed(f"{name} has an invalid form")
-        if not isinstance(self.signed_at, int) or isinstance(self.signed_at, bool) or not (
-            0 < self.signed_at < 2**40
-        ):
-            raise MessageMalformed("signed_at must be a positive integer (seconds since 1970)")
-        if self.version != MESSAGE_VERSION:
-            raise MessageMalformed(f"message version {self.version} is not supported")
-        object.__setattr__(self, "origin", normalise_origin(self.origin))
+        _check_signed_message(self, ("flow_id", "nonce", "mobile_id"))
 
     def canonical_bytes(self) -> bytes:
         return canonical_json({
@@ -121,19 +125,9 @@ class CardResponse:
     version: int = MESSAGE_VERSION
 
     def __post_init__(self) -> None:
-        for name in ("flow_id", "challenge"):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not TOKEN.match(value):
-                raise MessageMalformed(f"{name} has an invalid form")
         if self.purpose not in CARD_PURPOSES:
             raise MessageMalformed("purpose is not known")
-        if not isinstance(self.signed_at, int) or isinstance(self.signed_at, bool) or not (
-            0 < self.signed_at < 2**40
-        ):
-            raise MessageMalformed("signed_at must be a positive integer (seconds since 1970)")
-        if self.version != MESSAGE_VERSION:
-            raise MessageMalformed(f"message version {self.version} is not supported")
-        object.__setattr__(self, "origin", normalise_origin(self.origin))
+        _check_signed_message(self, ("flow_id", "challenge"))
 
     def canonical_bytes(self) -> bytes:
         return canonical_json({

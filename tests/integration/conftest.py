@@ -1,0 +1,22 @@
+"""Fixtures of the card-session tests: a trusted self-made UZI root and a registered organisation."""
+
+import pytest
+
+from tests.integration.cards import CardIssuer, issuer_keys
+from zorgid.organisations.services import add_organisation
+from zorgid.pki import uzi_installation
+
+
+@pytest.fixture
+def issuer(settings, tmp_path):
+    result = CardIssuer(tmp_path / "trust", issuer_keys())
+    settings.ZORGID_UZI_TRUST_DIR = str(result.trust_dir)
+    settings.ZORGID_UZI_CRL_DIR = str(tmp_path / "crl")
+    uzi_installation.forget()
+    yield result
+    uzi_installation.forget()
+
+
+@pytest.fixture
+def organisation(db):
+    return add_organisation(name="Huisartsenpraktijk De Linde", ura="90000001", kvk="12345678", actor="test")
