@@ -15,16 +15,13 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
-from typer.core import TyperGroup
 
-from zorgid.protocol.errors import InternalError, ZorgidError
 from zorgid.protocol.payloads import ActivationPayload
 
+from ..terminal import ReportingGroup, run
 from . import actions
 from .errors import PinMismatch
-from .identity import printable
 from .keystore import Keystore, check_pin_format
 from .qr import payload_from_argument
 from .server import ServerClient
@@ -47,29 +44,8 @@ HomeOption = Annotated[Path | None, typer.Option("--home", envvar=HOME_ENV, file
 PinOption = Annotated[str | None, typer.Option("--pin", help=PIN_HELP, show_default=False)]
 
 
-def report(err: ZorgidError) -> None:
-    """Print an error as the holder sees it: code, cause and solution in Dutch."""
-    code = getattr(err, "remote_code", None) or err.code
-    cause = err.cause("nl") or InternalError.cause_nl
-    solution = err.solution("nl") or InternalError.solution_nl
-    typer.echo(f"Fout {code}: {cause}\nOplossing: {solution}", err=True)
-    if err.detail:
-        typer.echo(f"Details: {printable(err.detail, 300)}", err=True)
-
-
-class _ReportingGroup(TyperGroup):
-    """Turns every ZorgidError of every command into the one report and exit status 1."""
-
-    def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except ZorgidError as err:
-            report(err)
-            raise typer.Exit(1) from err
-
-
 app = typer.Typer(
-    cls=_ReportingGroup,
+    cls=ReportingGroup,
     help="ZORG-ID app: pincode instellen, QR-codes scannen (ID activeren, inloggen) en uw ID tonen.",
     no_args_is_help=True,
     add_completion=False,
@@ -168,12 +144,8 @@ def show_id(ctx: typer.Context) -> None:
 
 
 def main() -> None:
-    """Entry point of the console script; the last guard against a traceback reaching the holder."""
-    try:
-        app()
-    except ZorgidError as err:
-        report(err)
-        raise SystemExit(1) from None
-    except Exception as exc:  # by design: report, never a traceback
-        report(InternalError(type(exc).__name__))
-        raise SystemExit(1) from None
+    run(app, "zorgid-app")
+
+
+if __name__ == "__main__":
+    main()

@@ -15,6 +15,8 @@ from cryptography import x509
 from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import TOKEN
 
+from ..terminal import printable as terminal_printable
+
 MAX_NAME_CHARS = 200
 MAX_PEM_CHARS = 8192
 MAX_CHAIN = 5
@@ -110,5 +112,5 @@ def _parse_pem(value: object, error: type[ZorgidError]) -> str:
 
 
 def printable(text: str, limit: int = MAX_NAME_CHARS) -> str:
-    """Text from a server made safe for a terminal: no control characters (escape sequences), bounded."""
-    return _CONTROL.sub("", text)[:limit]
+    """Text from a server made safe for a terminal (zorgid.clients.terminal)."""
+    return terminal_printable(text, limit)

@@ -8,22 +8,21 @@ would be trying to relay the card to a site the holder never saw, so that is ref
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from zorgid.protocol.errors import PayloadMalformed
 from zorgid.protocol.messages import CARD_PURPOSES, MESSAGE_VERSION
 from zorgid.protocol.payloads import TOKEN, CardPayload, normalise_origin
 
+from ..terminal import printable as terminal_printable
 from .errors import FlowNotPending, ServerAnswerInvalid
 
 MAX_TEXT_CHARS = 300
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str, limit: int = MAX_TEXT_CHARS) -> str:
-    """Text safe to print on a terminal: no control or bidirectional characters, bounded length."""
-    return _CONTROL.sub("", text)[:limit].strip()
+    """Text safe to print on a terminal (zorgid.clients.terminal)."""
+    return terminal_printable(text, limit)
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
-from zorgid.protocol.errors import InternalError, ZorgidError
-
+from ..terminal import DutchCommand, ReportingGroup, run
 from . import actions
-from .answers import printable
 from .card import DEFAULT_MODULE, MODULE_ENV, Card, find_cards
 from .errors import NoCard, PinMissing
 from .handler import applications_dir, install_handler
@@ -38,43 +35,8 @@ ModuleOption = Annotated[str, typer.Option(
 )]
 
 
-def report(err: ZorgidError) -> None:
-    """Print an error as the holder sees it: code, cause and solution in Dutch."""
-    code = getattr(err, "remote_code", None) or err.code
-    cause = err.cause("nl") or InternalError.cause_nl
-    solution = err.solution("nl") or InternalError.solution_nl
-    typer.echo(f"Fout {code}: {cause}\nOplossing: {solution}", err=True)
-    if err.detail:
-        typer.echo(f"Details: {printable(err.detail)}", err=True)
-
-
-class _DutchHelp:
-    """The help option's own text in Dutch too (typer's is English), so that all of --help is Dutch."""
-
-    def get_help_option(self, ctx: typer.Context):
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "Toon deze hulp en stop."
-        return option
-
-
-class _Command(_DutchHelp, TyperCommand):
-    pass
-
-
-class _ReportingGroup(_DutchHelp, TyperGroup):
-    """Turns every ZorgidError of every command into the one report and exit status 1."""
-
-    def invoke(self, ctx: typer.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except ZorgidError as err:
-            report(err)
-            raise typer.Exit(1) from err
-
-
 app = typer.Typer(
-    cls=_ReportingGroup,
+    cls=ReportingGroup,
     help="ZORG-ID Desktop App: leest uw UZI-pas als de browser daarom vraagt (zorgid-desktop://-links). "
          + EXIT_CODES,
     no_args_is_help=True,
@@ -119,7 +81,7 @@ def _confirm(yes: bool):
     return confirm
 
 
-@app.command("open", cls=_Command, epilog=EXIT_CODES)
+@app.command("open", cls=DutchCommand, epilog=EXIT_CODES)
 def open_card(
     address: Annotated[str, typer.Argument(
         metavar="ADRES", help="Het zorgid-desktop://card?…-adres dat de browser doorgeeft.", show_default=False,
@@ -146,7 +108,7 @@ def open_card(
     typer.echo("Gelukt: de UZI-pas is gelezen. Ga verder in de browser.")
 
 
-@app.command("cards", cls=_Command)
+@app.command("cards", cls=DutchCommand)
 def cards(module: ModuleOption = DEFAULT_MODULE) -> None:
     """Toon de UZI-passen die worden gevonden: label, UZI-nummer, naam en pastype (voor IT-beheer)."""
     found = find_cards(module)
@@ -158,7 +120,7 @@ def cards(module: ModuleOption = DEFAULT_MODULE) -> None:
                    f"pastype {identity.card_type} ({identity.card_type_name})\tURA {identity.ura}")
 
 
-@app.command("install-handler", cls=_Command)
+@app.command("install-handler", cls=DutchCommand)
 def install_handler_command(
     module: ModuleOption = DEFAULT_MODULE,
     directory: Annotated[Path | None, typer.Option(
@@ -180,15 +142,7 @@ def install_handler_command(
 
 
 def main() -> None:
-    """Entry point of the console script; the last guard against a traceback reaching the holder."""
-    try:
-        app(prog_name="zorgid-desktop")
-    except ZorgidError as err:
-        report(err)
-        raise SystemExit(1) from None
-    except Exception as exc:  # by design: report, never a traceback
-        report(InternalError(type(exc).__name__))
-        raise SystemExit(1) from None
+    run(app, "zorgid-desktop")
 
 
 if __name__ == "__main__":
