@@ -66,6 +66,10 @@ def test_self_registration_from_card_to_logged_in(client, issuer, organisation):
     code = ActivationCode.objects.get(person=person)
     assert (code.expires_at - code.issued_at).days == 10
     device = activate(client, payload)
+    (qr_key,) = [key for key in browser.session.keys() if key.endswith("_qr")]
+    flow_id = qr_key.split("_")[2]
+    assert browser.get(f"/registreren/{flow_id}/id").status_code == 200
+    assert browser.get(f"/registreren/{flow_id}/qr-code")["Location"] == "/"  # the secret is gone from the session
     registration = UziRegistration.objects.get(mobile_id_id=device.mobile_id)
     assert (registration.uzi_number, registration.ura, registration.role) == ("900000001", "90000001", "01.015")
     page = log_in(client, device).get("/overzicht").content.decode()

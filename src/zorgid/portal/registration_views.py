@@ -98,6 +98,9 @@ def registration_qr(request: HttpRequest, flow_id: str) -> HttpResponse:
 
 @require_safe
 def installed(request: HttpRequest, flow_id: str) -> HttpResponse:
+    """The holder went on: the registration QR (a one-time secret) leaves this session's store."""
+    request.session.pop(_key(flow_id, "qr"), None)
+    request.session.pop(_key(flow_id, "birth_date"), None)
     return render(request, "portal/register_installed.html", {"flow_id": flow_id})
 
 
