@@ -138,6 +138,31 @@ def org_add(
     out.print(f"Organisatie {organisation.name} (URA {organisation.ura}, KvK {organisation.kvk}) ingevoerd.")
 
 
+@app.command("mail-in")
+def mail_in(
+    host: str = typer.Option("127.0.0.1", help="Adres om op te luisteren."),
+    port: int = typer.Option(8025, min=1, max=65535, help="Poort (SMTP)."),
+) -> None:
+    """Ontvang antwoorden op bevestigingsmails (SMTP): het ondertekende document als bijlage."""
+    _django()
+    import time
+
+    from aiosmtpd.controller import Controller
+
+    from zorgid.applications.mail_in import MAX_MESSAGE_BYTES, ReplyHandler
+
+    controller = Controller(ReplyHandler(), hostname=host, port=port, data_size_limit=MAX_MESSAGE_BYTES)
+    controller.start()
+    out.print(f"zorgid mail-in luistert op smtp://{host}:{port} (Ctrl-C stopt)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Controleer dat geen rij van het auditlog is gewijzigd, ingevoegd of verwijderd."""

@@ -23,6 +23,12 @@ def save_png(payload: str, path: Path) -> Path:
     return path
 
 
+def png_bytes(payload: str) -> bytes:
+    out = io.BytesIO()
+    _make(payload).save(out, kind="png", scale=8, border=4)
+    return out.getvalue()
+
+
 def terminal_text(payload: str) -> str:
     out = io.StringIO()
     _make(payload).terminal(out=out, compact=True, border=2)

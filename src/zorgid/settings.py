@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "zorgid.audit",
     "zorgid.identities",
     "zorgid.organisations",
+    "zorgid.applications",
     "zorgid.flows",
     "zorgid.portal",
     "zorgid.api",
@@ -142,3 +143,21 @@ ZORGID_CARD_FLOW_SECONDS = 5 * 60  # the Desktop App must answer within this tim
 ZORGID_CARD_CONFIRM_SECONDS = 30 * 60  # and the card's data be confirmed within this time after
 ZORGID_UZI_TRUST_DIR = os.environ.get("ZORGID_UZI_TRUST_DIR") or None  # default: pki/truststores/<environment>/uzi
 ZORGID_UZI_CRL_DIR = os.environ.get("ZORGID_UZI_CRL_DIR") or None
+ZORGID_APPLICATION_EXPIRY_DAYS = int(os.environ.get("ZORGID_APPLICATION_EXPIRY_DAYS", "60"))
+ZORGID_AUTO_ACTIVATION = os.environ.get("ZORGID_AUTO_ACTIVATION", "0") == "1"  # activation QR without the operator
+
+# E-mail (R-FLOW-APPLY): over SMTP when ZORGID_SMTP_HOST is set, else written to files in ZORGID_HOME/mail
+ZORGID_SMTP_HOST = os.environ.get("ZORGID_SMTP_HOST", "")
+if ZORGID_SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = ZORGID_SMTP_HOST
+    EMAIL_PORT = int(os.environ.get("ZORGID_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("ZORGID_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("ZORGID_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("ZORGID_SMTP_STARTTLS", "0") == "1"
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(ZORGID_HOME / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("ZORGID_MAIL_FROM", "ZORG-ID <zorg-id@localhost>")
+ZORGID_MAIL_IN_ADDRESS = os.environ.get("ZORGID_MAIL_IN_ADDRESS", "aanvragen@localhost")  # replies come here

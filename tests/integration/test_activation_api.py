@@ -123,3 +123,8 @@ def test_non_json_and_huge_bodies_are_refused(client, operator):
                  "ZID-REQUEST-MALFORMED")
     assert_error(client.post(ACTIVATIONS_PATH, b"\xff\xfe", content_type="application/json"), 400,
                  "ZID-REQUEST-MALFORMED")
+
+
+@pytest.mark.parametrize("code", ["렲" * 20, "code with spaces and more", "x" * 10])
+def test_codes_of_the_wrong_form_are_unknown(client, operator, code):
+    assert_error(post(client, {"v": 1, "code": code, "csr": make_csr()[1]}), 404, "ZID-ACTIVATION-UNKNOWN")

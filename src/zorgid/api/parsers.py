@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import BaseParser, JSONParser
 
 from .errors import TooLarge
 
@@ -33,3 +33,22 @@ class BoundedJSONParser(JSONParser):
 
 def _refuse_constant(name: str):
     raise ValueError(f"{name} is not JSON")
+
+
+MAX_XML_BYTES = 512 * 1024
+
+
+class BoundedXmlParser(BaseParser):
+    """The signed organisation document as raw bytes (never parsed here: zorgid.orgdoc does it, hardened)."""
+
+    media_type = "application/xml"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> bytes:
+        request = (parser_context or {}).get("request")
+        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if declared and declared.isdigit() and int(declared) > MAX_XML_BYTES:
+            raise TooLarge(f"document of {declared} bytes, at most {MAX_XML_BYTES}")
+        data = stream.read(MAX_XML_BYTES + 1) if stream is not None else b""
+        if len(data) > MAX_XML_BYTES:
+            raise TooLarge(f"document larger than {MAX_XML_BYTES} bytes")
+        return data

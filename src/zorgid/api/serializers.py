@@ -99,3 +99,8 @@ class CardAnswerRequest(serializers.Serializer):
 
 class CardAnswerResponse(serializers.Serializer):
     state = serializers.CharField()
+
+
+class ApplicationDocumentResponse(serializers.Serializer):
+    reference = serializers.CharField()
+    state = serializers.CharField()

@@ -9,5 +9,7 @@ urlpatterns = [
     path("v1/login-flows/<str:flow_id>/approval", views.LoginApprovalView.as_view(), name="api-login-approval"),
     path("v1/card-flows/<str:flow_id>", views.CardFlowView.as_view(), name="api-card-flow"),
     path("v1/card-flows/<str:flow_id>/response", views.CardAnswerView.as_view(), name="api-card-response"),
+    path("v1/applications/<str:reference>/document", views.ApplicationDocumentView.as_view(),
+         name="api-application-document"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

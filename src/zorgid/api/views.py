@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zorgid import clock
+from zorgid.applications import documents
 from zorgid.flows import cards
 from zorgid.flows import services as flows
 from zorgid.identities import services as identities
@@ -16,6 +17,7 @@ from zorgid.protocol.messages import MESSAGE_VERSION
 from zorgid.web import client_ip, server_origin
 
 from . import serializers as s
+from .parsers import BoundedXmlParser
 
 ERRORS = {code: OpenApiResponse(s.ErrorResponse, description="error, see /foutmeldingen")
           for code in (400, 403, 404, 405, 409, 410, 413, 415)}
@@ -86,3 +88,20 @@ class CardAnswerView(APIView):
         flow = cards.answer(flow_id, certificate_pem=data["certificate"], chain_pems=data["chain"],
                             signed_at=data["signed_at"], signature_b64=data["signature"], ip=client_ip(request))
         return Response({"state": flow.state})
+
+
+class ApplicationDocumentView(APIView):
+    """R-FLOW-APPLY step 3 by API (``zorgid-validatietool submit``): the signed organisation document."""
+
+    parser_classes = [BoundedXmlParser]
+
+    @extend_schema(request={"application/xml": {"type": "string", "format": "binary"}},
+                   responses={200: s.ApplicationDocumentResponse, **ERRORS},
+                   summary="Send the signed organisation XML document of an application")
+    def put(self, request: Request, reference: str) -> Response:
+        data = request.data if isinstance(request.data, bytes) else b""
+        application, refusal = documents.receive_document(reference, data, via="api",
+                                                          actor=f"api:{client_ip(request)}")
+        if refusal is not None:
+            raise refusal
+        return Response({"reference": application.reference, "state": application.state})

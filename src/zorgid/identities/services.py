@@ -22,7 +22,7 @@ from zorgid.pki.ca import get_ca
 from zorgid.pki.csr import load_csr
 from zorgid.pki.profiles import build, mobile_id_profile
 from zorgid.protocol.errors import ZorgidError
-from zorgid.protocol.payloads import ActivationPayload
+from zorgid.protocol.payloads import TOKEN, ActivationPayload
 
 from .errors import (
     ActivationCodeExpired,
@@ -78,7 +78,7 @@ def parse_birth_date(text: str) -> dt.date:
 
 
 def _hash_code(code: str) -> str:
-    return hashlib.sha256(code.encode("ascii")).hexdigest()
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -132,22 +132,27 @@ def activate(code: str, csr_pem: str, *, ip: str = "") -> MobileId:
         raise
 
 
+def activation_by_code(code: str, *, for_update: bool = False) -> ActivationCode:
+    """The activation code's record if it can still be used: known, unused, within its 10 days."""
+    if not isinstance(code, str) or not TOKEN.match(code):
+        raise ActivationCodeUnknown("activation code missing or of the wrong form")
+    found = ActivationCode.objects.select_related("person")
+    activation = (found.select_for_update() if for_update else found).filter(code_hash=_hash_code(code)).first()
+    if activation is None:
+        raise ActivationCodeUnknown()
+    if activation.used_at is not None:
+        raise ActivationCodeUsed()
+    if clock.now() >= activation.expires_at:
+        raise ActivationCodeExpired()
+    return activation
+
+
 def _activate(code: str, csr_pem: str, ip: str) -> MobileId:
-    if not isinstance(code, str) or not code or len(code) > 64:
-        raise ActivationCodeUnknown("activation code missing or too long")
+    activation_by_code(code)  # a cheap refusal before the CSR is even read
     csr = load_csr(csr_pem)
     with transaction.atomic():
-        activation = (
-            ActivationCode.objects.select_for_update().select_related("person")
-            .filter(code_hash=_hash_code(code)).first()
-        )
-        if activation is None:
-            raise ActivationCodeUnknown()
-        if activation.used_at is not None:
-            raise ActivationCodeUsed()
+        activation = activation_by_code(code, for_update=True)
         now = clock.now()
-        if now >= activation.expires_at:
-            raise ActivationCodeExpired()
         mobile_id = _issue_mobile_id(activation.person, csr.public_key(), now)
         activation.used_at = now
         activation.mobile_id = mobile_id

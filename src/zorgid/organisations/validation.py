@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from zorgid import clock
+from zorgid.applications.onboarding import organisation_validated
 from zorgid.audit.services import record
 from zorgid.flows.card_purposes import registrations_of_card
 from zorgid.flows.cards import answered_flow, complete
@@ -46,6 +47,7 @@ def validate_organisation(flow_id: str, *, browser_secret: str, ip: str = "") ->
             raise CardHolderHasNoId(f"UZI {card['uzi_number']}")
         for person in {r.mobile_id.person for r in registrations}:
             grant_role(person, Role.ADMINISTRATOR, organisation, actor=actor, ip=ip)
+            organisation_validated(organisation, person)
         if organisation.validated_at is None:
             Organisation.objects.filter(pk=organisation.pk).update(validated_at=clock.now())
         record("organisation.validated", actor=actor, subject=f"organisation:{organisation.ura}", ip=ip,

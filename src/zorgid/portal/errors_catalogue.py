@@ -12,6 +12,7 @@ ERROR_MODULES = (
     "zorgid.pki.uzi.errors",
     "zorgid.identities.errors",
     "zorgid.organisations.errors",
+    "zorgid.applications.errors",
     "zorgid.flows.errors",
     "zorgid.api.errors",
     "zorgid.portal.errors",

@@ -1,0 +1,1 @@
+"""Organisation applications (R-FLOW-APPLY): from the technisch beheerder's form to the first login."""

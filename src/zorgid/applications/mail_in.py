@@ -1,0 +1,102 @@
+"""Replies by e-mail (R-FLOW-APPLY step 3, seed 001): the signed document as an attachment to a reply.
+
+``zorgid mail-in`` runs an SMTP service (aiosmtpd) that reads each message, finds its application by the
+reference in the subject or text, takes the one XML attachment, and hands it to receive_document. Whatever
+happens, the technisch beheerder gets an answer that says what was done or what is wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import logging
+import re
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage as ParsedMessage
+
+from django.core.mail import EmailMessage
+from django.db import close_old_connections
+
+from zorgid.protocol.errors import ZorgidError
+
+from .documents import receive_document
+from .errors import ApplicationUnknown
+from .services import get
+
+log = logging.getLogger("zorgid.mail_in")
+REFERENCE = re.compile(r"\bZID-[0-9]{4}-[A-HJ-NP-Z2-9]{8}\b")
+MAX_MESSAGE_BYTES = 2 * 1024 * 1024
+XML_TYPES = ("application/xml", "text/xml")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    subject: str
+    text: str
+
+
+def find_reference(message: ParsedMessage) -> str | None:
+    body = message.get_body(preferencelist=("plain", "html"))
+    text = (message.get("Subject", "") or "") + "\n" + (body.get_content()[:20000] if body is not None else "")
+    found = REFERENCE.search(text)
+    return found.group(0) if found else None
+
+
+def xml_attachments(message: ParsedMessage) -> list[bytes]:
+    found = []
+    for part in message.iter_attachments():
+        name = (part.get_filename() or "").lower()
+        if part.get_content_type() in XML_TYPES or name.endswith(".xml"):
+            found.append(part.get_payload(decode=True) or b"")
+    return found
+
+
+def process(raw: bytes, sender: str) -> tuple[str, Outcome]:
+    """Handle one message; returns the address to answer and the answer."""
+    message = email.message_from_bytes(raw, policy=policy.default)
+    reference = find_reference(message)
+    if reference is None:
+        return sender, Outcome("ZORG-ID: geen referentie gevonden",
+                               "In uw bericht staat geen referentie (ZID-jjjj-XXXXXXXX). Beantwoord de "
+                               "bevestigingsmail van uw aanvraag, zodat de referentie in het onderwerp staat.")
+    try:
+        application = get(reference)
+    except ApplicationUnknown:
+        return sender, Outcome(f"ZORG-ID: {reference} is onbekend", f"Er is geen aanvraag met referentie {reference}.")
+    documents = xml_attachments(message)
+    if len(documents) != 1:
+        return application.tb_email, Outcome(
+            f"ZORG-ID: {reference}: stuur precies één XML-bijlage",
+            f"Uw bericht had {len(documents)} XML-bijlagen. Stuur het ondertekende organisatiedocument als "
+            "enige bijlage.")
+    try:
+        application, refusal = receive_document(reference, documents[0], via="e-mail", actor=f"mail:{sender}"[:128])
+    except ZorgidError as error:
+        refusal = error
+    if refusal is not None:  # receive_document has mailed the details as well
+        return application.tb_email, Outcome(
+            f"ZORG-ID: {reference}: document niet geaccepteerd ({refusal.code})",
+            f"Foutcode {refusal.code}\nOorzaak: {refusal.cause_nl}\nOplossing: {refusal.solution_nl}")
+    return application.tb_email, Outcome(f"ZORG-ID: {reference}: document ontvangen en geverifieerd",
+                                         "Het organisatiedocument is ontvangen en geverifieerd. De servicedesk "
+                                         "beoordeelt nu uw aanvraag.")
+
+
+def answer(raw: bytes, sender: str) -> None:
+    """Process and answer one message, in a thread of its own (the ORM is synchronous)."""
+    try:
+        to, outcome = process(raw, sender)
+        EmailMessage(subject=outcome.subject, body=outcome.text, to=[to]).send(fail_silently=False)
+    except Exception:  # a bad message must never stop the service
+        log.exception("could not handle a message from %s", sender)
+    finally:
+        close_old_connections()
+
+
+class ReplyHandler:
+    """aiosmtpd handler: accept messages for the configured address, answer each one."""
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        await asyncio.to_thread(answer, envelope.original_content or envelope.content, envelope.mail_from)
+        return "250 Bericht ontvangen"

@@ -1,0 +1,62 @@
+"""The operator's back office for applications (R-ROLE-OPR, R-FLOW-APPLY step 4): queue, detail, decisions."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from zorgid.portal.access import require_operator
+from zorgid.web import client_ip
+
+from . import onboarding, services
+from .forms import DecisionForm
+from .models import OPEN_STATES, Application, ApplicationState
+
+PAGE_SIZE = 50
+ACTIONS = {
+    "approve": lambda app, note, actor: onboarding.approve(app, actor=actor),
+    "more_information": lambda app, note, actor: services.ask_more_information(app, note, actor=actor),
+    "information_received": lambda app, note, actor: services.information_received(app, actor=actor, note=note),
+    "decline": lambda app, note, actor: services.decline(app, note, actor=actor),
+    "send_activation": lambda app, note, actor: onboarding.send_activation(app, actor=actor),
+}
+
+
+@require_safe
+def queue(request: HttpRequest) -> HttpResponse:
+    require_operator(request)
+    state = request.GET.get("status", "open")
+    applications = Application.objects.all()
+    if state == "open":
+        applications = applications.filter(state__in=OPEN_STATES)
+    elif state in ApplicationState.values:
+        applications = applications.filter(state=state)
+    return render(request, "applications/operator_queue.html", {
+        "applications": applications[:PAGE_SIZE], "state": state, "states": ApplicationState.choices,
+    })
+
+
+@require_safe
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    require_operator(request)
+    application = services.get(reference)
+    return render(request, "applications/operator_detail.html", {
+        "application": application, "events": application.events.all(), "form": DecisionForm(),
+    })
+
+
+@require_POST
+def decide(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    operator = require_operator(request)
+    application = services.get(reference)
+    form = DecisionForm(request.POST)
+    if action not in ACTIONS or not form.is_valid():
+        return redirect("applications-operator-detail", reference=reference)
+    note = form.cleaned_data["note"].strip()
+    if action in ("more_information", "decline") and not note:
+        return render(request, "applications/operator_detail.html", {
+            "application": application, "events": application.events.all(), "form": form,
+            "note_needed": True}, status=400)
+    ACTIONS[action](application, note, f"person:{operator.id}@{client_ip(request)}")
+    return redirect("applications-operator-detail", reference=reference)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import operator_views, views
+
+urlpatterns = [
+    path("aanvragen/nieuw", views.apply, name="applications-apply"),
+    path("aanvragen/document", views.upload, name="applications-upload"),
+    path("aanvragen/<str:reference>/status/<str:token>", views.status, name="applications-status"),
+    path("vervolgformulier/<str:token>", views.followup, name="applications-followup"),
+    path("activatie/<str:code>", views.activation, name="applications-activation"),
+    path("beheer/aanvragen", operator_views.queue, name="applications-operator-queue"),
+    path("beheer/aanvragen/<str:reference>", operator_views.detail, name="applications-operator-detail"),
+    path("beheer/aanvragen/<str:reference>/<str:action>", operator_views.decide, name="applications-operator-decide"),
+]

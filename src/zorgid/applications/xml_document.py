@@ -1,0 +1,38 @@
+"""The application's side of the organisation XML document: zorgid.orgdoc with the application's data.
+
+zorgid.orgdoc is the shared, framework-free library (the validation tool uses it too); this module only
+feeds it the application record and turns its answer into what the application keeps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from zorgid.pki.uzi.truststore import TrustStore
+
+from .models import Application
+
+MAX_DOCUMENT_BYTES = 256 * 1024
+
+
+def blank(application: Application) -> bytes:
+    from zorgid.orgdoc import document
+
+    return document.build(document.OrganisationDocument(
+        reference=application.reference, name=application.organisation_name, ura=application.ura,
+        kvk=application.kvk, street=application.street, house_number=application.house_number,
+        postcode=application.postcode, city=application.city, tb_name=application.tb_name,
+        tb_email=application.tb_email, tb_phone=application.tb_phone,
+    ))
+
+
+def verify_for_application(data: bytes, application: Application, store: TrustStore, at: dt.datetime,
+                           crls) -> dict:
+    """Verify (hardened) and match the document; returns who signed it, for the operator's page."""
+    from zorgid.orgdoc import verification
+
+    verified = verification.verify_document(data, store, at, crls=crls)
+    verification.check_matches_application(verified, reference=application.reference, ura=application.ura,
+                                           name=application.organisation_name, kvk=application.kvk)
+    signer = verified.signer
+    return {"common_name": signer.common_name, "ura": signer.ura, "serial_number": signer.serial_number}
