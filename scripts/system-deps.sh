@@ -2,7 +2,7 @@
 # Debian tools the test suite needs. As root: installs what is missing with apt-get. Otherwise: stops
 # and prints the one command that installs them.
 set -euo pipefail
-declare -A need=([chromium]=/usr/bin/chromium [gettext]=/usr/bin/msgfmt [softhsm2]=/usr/bin/softhsm2-util [opensc]=/usr/bin/pkcs11-tool)
+declare -A need=([chromium]=/usr/bin/chromium [gettext]=/usr/bin/msgfmt [softhsm2]=/usr/bin/softhsm2-util [opensc]=/usr/bin/pkcs11-tool [xmlsec1]=/usr/bin/xmlsec1)
 missing=()
 for package in "${!need[@]}"; do
   [ -x "${need[$package]}" ] || missing+=("$package")

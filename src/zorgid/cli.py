@@ -14,13 +14,15 @@ from zorgid.devtools.cli import dev_app
 from zorgid.pki.uzi.cli import uzi_app
 
 app = typer.Typer(help="zorgid: server van ZORG-ID. Elke opdracht heeft --help.", no_args_is_help=True,
-                  add_completion=False)
+                  add_completion=False, pretty_exceptions_enable=False)
 operator_app = typer.Typer(help="Operators (servicedesk) beheren.", no_args_is_help=True)
 audit_app = typer.Typer(help="Het auditlog.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisaties (zorgaanbieders) beheren.", no_args_is_help=True)
+applications_app = typer.Typer(help="Aanvragen van organisaties.", no_args_is_help=True)
 app.add_typer(operator_app, name="operator")
 app.add_typer(audit_app, name="audit")
 app.add_typer(org_app, name="org")
+app.add_typer(applications_app, name="applications")
 app.add_typer(uzi_app, name="uzi")
 app.add_typer(dev_app, name="dev")
 out = Console()
@@ -81,6 +83,8 @@ def serve(
         ensure_test_uzi_ca(test_uzi_ca_dir())  # trusted in acceptatie only; makes test UZI-passes
 
     url = f"http://{host}:{port}"
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        out.print(f"E-mail wordt niet verstuurd maar bewaard in {settings.EMAIL_FILE_PATH} (zet ZORGID_SMTP_HOST).")
     out.print(f"[bold]zorgid[/] ({settings.ZORGID_ENVIRONMENT}) draait op {url}\n"
               "Volgende stappen:\n"
               "  1. zorgid operator add --first-names … --last-name … --birth-date dd-mm-jjjj\n"
@@ -138,6 +142,19 @@ def org_add(
     out.print(f"Organisatie {organisation.name} (URA {organisation.ura}, KvK {organisation.kvk}) ingevoerd.")
 
 
+@applications_app.command("expire")
+def applications_expire() -> None:
+    """Beëindig aanvragen zonder voortgang (ZORGID_APPLICATION_EXPIRY_DAYS, standaard 60); voor cron."""
+    _django()
+    from django.conf import settings
+
+    from zorgid.applications.services import expire_stale
+
+    count = expire_stale(actor=_actor())
+    out.print(f"{count} aanvraag/aanvragen verlopen (na {settings.ZORGID_APPLICATION_EXPIRY_DAYS} dagen zonder "
+              "voortgang).")
+
+
 @app.command("mail-in")
 def mail_in(
     host: str = typer.Option("127.0.0.1", help="Adres om op te luisteren."),
@@ -180,7 +197,29 @@ def audit_verify() -> None:
 
 
 def main() -> None:
-    app()
+    """Entry point: every failure is reported with its code, cause and solution, never as a traceback."""
+    from django.db import DatabaseError
+
+    from zorgid.errors import DatabaseNotReady
+    from zorgid.protocol.errors import InternalError, ZorgidError
+
+    try:
+        app(prog_name="zorgid")
+    except ZorgidError as error:
+        _report(error)
+    except DatabaseError as exc:
+        _report(DatabaseNotReady(str(exc).splitlines()[0][:200]))
+    except Exception as exc:  # by design: a clear message; ZORGID_DEBUG=1 shows the traceback
+        if os.environ.get("ZORGID_DEBUG") == "1":
+            raise
+        _report(InternalError(type(exc).__name__))
+
+
+def _report(error) -> None:
+    try:
+        _fail(error)
+    except typer.Exit as done:
+        raise SystemExit(done.exit_code) from None
 
 
 if __name__ == "__main__":

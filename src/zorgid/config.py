@@ -14,7 +14,7 @@ import os
 import secrets
 from pathlib import Path
 
-ENVIRONMENTS = ("acceptatie", "productie")
+from zorgid.protocol.environments import ENVIRONMENTS
 
 
 class ConfigurationError(RuntimeError):

@@ -100,3 +100,22 @@ def make_uzi_pas(tmp_path, settings):
         return UziPas(token_dir, pin)
 
     return make
+
+
+@pytest.fixture
+def activated_app(app_client, tmp_path, live_server, settings):
+    """An operator made with ``zorgid operator add``, activated by ``zorgid-app scan <png>``."""
+    from typer.testing import CliRunner
+
+    from zorgid.cli import app as zorgid_cli
+
+    settings.ZORGID_BASE_URL = live_server.url
+    png = tmp_path / "activatie.png"
+    result = CliRunner().invoke(zorgid_cli, ["operator", "add", "--first-names", "Jan Willem", "--last-name",
+                                             "de Vries", "--birth-date", "12-03-1975", "--png", str(png)])
+    assert result.exit_code == 0, result.output
+    app_client.run("setup", "--pin", app_client.pin)
+    activated = app_client.run("scan", str(png), "--accept")
+    assert "Jan Willem de Vries" in activated.stdout
+    assert "Jan Willem de Vries" in app_client.run("id").stdout
+    return app_client

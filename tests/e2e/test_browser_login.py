@@ -12,10 +12,8 @@ import io
 import pytest
 import zxingcpp
 from PIL import Image
-from typer.testing import CliRunner
 
 from zorgid import clock
-from zorgid.cli import app as zorgid_cli
 from zorgid.protocol.payloads import LoginPayload, parse_payload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,21 +23,6 @@ def read_qr(png: bytes) -> str:
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert len(found) == 1, f"expected one QR code on the page, found {len(found)}"
     return found[0].text
-
-
-@pytest.fixture
-def activated_app(app_client, tmp_path, live_server, settings):
-    """An operator made with ``zorgid operator add``, activated by ``zorgid-app scan <png>``."""
-    settings.ZORGID_BASE_URL = live_server.url
-    png = tmp_path / "activatie.png"
-    result = CliRunner().invoke(zorgid_cli, ["operator", "add", "--first-names", "Jan Willem", "--last-name",
-                                             "de Vries", "--birth-date", "12-03-1975", "--png", str(png)])
-    assert result.exit_code == 0, result.output
-    app_client.run("setup", "--pin", app_client.pin)
-    activated = app_client.run("scan", str(png), "--accept")
-    assert "Jan Willem de Vries" in activated.stdout
-    assert "Jan Willem de Vries" in app_client.run("id").stdout
-    return app_client
 
 
 def test_login_by_scanning_the_qr_on_the_page(page, live_server, activated_app, settings):

@@ -18,6 +18,7 @@ from email.message import EmailMessage as ParsedMessage
 from django.core.mail import EmailMessage
 from django.db import close_old_connections
 
+from zorgid.orgdoc.schema import REFERENCE_PATTERN
 from zorgid.protocol.errors import ZorgidError
 
 from .documents import receive_document
@@ -25,7 +26,7 @@ from .errors import ApplicationUnknown
 from .services import get
 
 log = logging.getLogger("zorgid.mail_in")
-REFERENCE = re.compile(r"\bZID-[0-9]{4}-[A-HJ-NP-Z2-9]{8}\b")
+REFERENCE = re.compile(rf"\b{REFERENCE_PATTERN}\b")
 MAX_MESSAGE_BYTES = 2 * 1024 * 1024
 XML_TYPES = ("application/xml", "text/xml")
 

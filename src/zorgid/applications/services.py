@@ -17,13 +17,13 @@ from django.db import transaction
 from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.organisations.models import Organisation
+from zorgid.orgdoc.schema import new_reference as orgdoc_reference
 
 from . import mail
 from .errors import ApplicationOpenForUra, ApplicationStateWrong, ApplicationUnknown, OrganisationAlreadyRegistered
 from .models import OPEN_STATES, Application, ApplicationEvent, ApplicationState, Product
 
 S = ApplicationState
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: references are read aloud
 
 
 def token_hash(token: str) -> str:
@@ -31,9 +31,8 @@ def token_hash(token: str) -> str:
 
 
 def new_reference() -> str:
-    """ZID-<year>-<8 characters>, e.g. ZID-2026-K7Q2M9XA: random, unique, easy to read aloud."""
-    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"ZID-{clock.now().year}-{body}"
+    """ZID-<year>-<8 characters>, as the organisation XML's schema demands (zorgid.orgdoc)."""
+    return orgdoc_reference(clock.now().year)
 
 
 def get(reference: str) -> Application:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from zorgid.orgdoc import document, verification
+from zorgid.orgdoc.parsing import MAX_DOCUMENT_BYTES
 from zorgid.pki.uzi.truststore import TrustStore
 
 from .models import Application
 
-MAX_DOCUMENT_BYTES = 256 * 1024
+__all__ = ["MAX_DOCUMENT_BYTES", "blank", "verify_for_application"]
 
 
 def blank(application: Application) -> bytes:
-    from zorgid.orgdoc import document
-
     return document.build(document.OrganisationDocument(
         reference=application.reference, name=application.organisation_name, ura=application.ura,
         kvk=application.kvk, street=application.street, house_number=application.house_number,
@@ -29,8 +29,6 @@ def blank(application: Application) -> bytes:
 def verify_for_application(data: bytes, application: Application, store: TrustStore, at: dt.datetime,
                            crls) -> dict:
     """Verify (hardened) and match the document; returns who signed it, for the operator's page."""
-    from zorgid.orgdoc import verification
-
     verified = verification.verify_document(data, store, at, crls=crls)
     verification.check_matches_application(verified, reference=application.reference, ura=application.ura,
                                            name=application.organisation_name, kvk=application.kvk)

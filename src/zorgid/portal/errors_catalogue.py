@@ -8,6 +8,7 @@ from zorgid.protocol.errors import ZorgidError, registered_errors
 
 ERROR_MODULES = (
     "zorgid.protocol.errors",
+    "zorgid.errors",
     "zorgid.pki.errors",
     "zorgid.pki.uzi.errors",
     "zorgid.identities.errors",

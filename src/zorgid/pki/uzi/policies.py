@@ -9,6 +9,10 @@ Two entries are not in UZI.md and are marked so: the test policy of M cards (tak
 OIDs) and of test server certificates (2.16.528.1.1007.99.12, the policy the test Private Services CA
 G1 in tests/vectors/uzi lists). The policy ties a certificate to its environment: a test card never
 passes in productie, a real card never in acceptatie.
+
+``server-signature`` is the use of a UZI server certificate (card type S) to sign the organisation XML
+(R-CRED-UZISERVER, R-FLOW-APPLY): keyUsage digitalSignature, and no extended key usage, because the
+server certificate's EKUs (serverAuth, clientAuth) describe TLS, not document signing.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 AUTHENTICATION = "authentication"
 SIGNATURE = "signature"
 CONFIDENTIALITY = "confidentiality"
+SERVER_SIGNATURE = "server-signature"
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ PURPOSES: dict[str, Purpose] = {
     AUTHENTICATION: Purpose(AUTHENTICATION, ("digital_signature",), (ExtendedKeyUsageOID.CLIENT_AUTH,)),
     SIGNATURE: Purpose(SIGNATURE, ("content_commitment",)),
     CONFIDENTIALITY: Purpose(CONFIDENTIALITY, ("key_encipherment",)),
+    SERVER_SIGNATURE: Purpose(SERVER_SIGNATURE, ("digital_signature",)),
 }
 
 _PROD = "2.16.528.1.1003.1.2.5."
@@ -51,10 +57,12 @@ POLICY_OIDS: dict[tuple[str, str, str], str] = {
     ("productie", "M", AUTHENTICATION): _PROD + "4",
     ("productie", "M", CONFIDENTIALITY): _PROD + "5",
     ("productie", "S", AUTHENTICATION): PRODUCTION_SERVER_POLICY,
+    ("productie", "S", SERVER_SIGNATURE): PRODUCTION_SERVER_POLICY,
     **{("acceptatie", card, AUTHENTICATION): _TEST + "1" for card in "ZNM"},
     **{("acceptatie", card, SIGNATURE): _TEST + "2" for card in "ZN"},
     **{("acceptatie", card, CONFIDENTIALITY): _TEST + "3" for card in "ZNM"},
     ("acceptatie", "S", AUTHENTICATION): TEST_SERVER_POLICY,
+    ("acceptatie", "S", SERVER_SIGNATURE): TEST_SERVER_POLICY,
 }
 
 

@@ -18,7 +18,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
-from zorgid.config import ENVIRONMENTS
+from zorgid.protocol.environments import ENVIRONMENTS
 
 from .errors import UziCertificateUnreadable, UziTrustStoreInvalid
 from .loading import MAX_BUNDLE_BYTES, load_certificates

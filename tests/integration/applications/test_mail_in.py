@@ -1,0 +1,92 @@
+"""``zorgid mail-in``: replies to the confirmation e-mail, over real SMTP both ways (aiosmtpd)."""
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.integration.applications.helpers import apply
+from tests.integration.applications.smtp import Sink, free_port, send
+from zorgid.applications.mail_in import MAX_MESSAGE_BYTES, ReplyHandler
+from zorgid.applications.models import Application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def smtp(settings):
+    """Outgoing mail to a sink over SMTP; incoming mail to the mail-in service over SMTP."""
+    sink = Sink()
+    sink.controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    mail_in = Controller(ReplyHandler(), hostname="127.0.0.1", port=free_port(), data_size_limit=MAX_MESSAGE_BYTES)
+    mail_in.start()
+    yield sink, mail_in.port
+    mail_in.stop()
+    sink.controller.stop()
+
+
+def test_the_confirmation_goes_out_over_smtp(client, smtp):
+    sink, _ = smtp
+    reference, _ = apply(client, product="smartcard")
+    messages = sink.wait_for(2)
+    assert {m["To"] for m in messages} == {"tb@linde.example", "vtw@linde.example"}
+    assert any(reference in m["Subject"] for m in messages)
+
+
+def test_a_reply_without_reference_is_answered(smtp):
+    sink, port = smtp
+    send(port, subject="Re: ons document", body="Hierbij.")
+    (answer,) = sink.wait_for(1)
+    assert answer["To"] == "tb@linde.example" and "geen referentie" in answer["Subject"]
+
+
+def test_a_reply_with_an_unknown_reference_is_answered(smtp):
+    sink, port = smtp
+    send(port, subject="Re: ZID-2026-ABCDEFGH", body="Hierbij.")
+    (answer,) = sink.wait_for(1)
+    assert "ZID-2026-ABCDEFGH is onbekend" in answer["Subject"]
+
+
+def test_a_reply_without_attachment_or_with_two_is_answered(client, smtp):
+    sink, port = smtp
+    reference, _ = apply(client, product="smartcard")
+    sink.wait_for(2)
+    send(port, subject=f"Re: ZORG-ID: uw aanvraag {reference}", body="Vergeten.")
+    send(port, subject=f"Re: {reference}", body="Twee.", attachments=(("a.xml", b"<a/>"), ("b.xml", b"<b/>")))
+    answers = sink.wait_for(4)[2:]
+    assert all(a["To"] == "tb@linde.example" for a in answers)
+    assert "precies één XML-bijlage" in answers[0]["Subject"] and "0 XML-bijlagen" in answers[0].get_content()
+    assert "2 XML-bijlagen" in answers[1].get_content()
+
+
+def test_an_unreadable_attachment_is_answered_with_its_code(client, smtp):
+    sink, port = smtp
+    reference, _ = apply(client, product="smartcard")
+    sink.wait_for(2)
+    send(port, subject=f"Re: {reference}", body="Hierbij.", attachments=(("organisatie.xml", b"<niet-af"),))
+    answers = sink.wait_for(4)[2:]
+    subjects = " | ".join(a["Subject"] for a in answers)
+    assert "niet geaccepteerd" in subjects and "ZID-XML-" in subjects
+    application = Application.objects.get()
+    assert application.state == "submitted" and application.verification["code"].startswith("ZID-XML-")
+    assert [e.to_state for e in application.events.all()] == ["submitted", "document_received", "submitted"]
+
+
+def test_a_reply_with_the_signed_document_verifies_it(client, smtp, settings):
+    from tests.integration.applications.test_mobiel_route import signed
+    from zorgid.devtools.test_uzi_ca import ensure_test_uzi_ca
+    from zorgid.pki import uzi_installation
+
+    sink, port = smtp
+    reference, _ = apply(client)
+    confirmation = [m for m in sink.wait_for(2) if m["To"] == "tb@linde.example"][0]
+    (part,) = list(confirmation.iter_attachments())
+    ca = ensure_test_uzi_ca(uzi_installation.test_uzi_ca_dir())
+    uzi_installation.forget()
+    document = signed(part.get_payload(decode=True), ca)
+    send(port, subject=f"RE: {confirmation['Subject']}", body="Hierbij het ondertekende document.",
+         attachments=(("organisatie.xml", document),))
+    subjects = [m["Subject"] for m in sink.wait_for(4)[2:]]
+    assert any("ontvangen en geverifieerd" in subject for subject in subjects)  # to the TB
+    assert any("Document geverifieerd" in subject for subject in subjects)  # the status mail to the VTW
+    assert Application.objects.get().state == "document_verified"
