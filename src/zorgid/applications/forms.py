@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zorgid.portal.forms import BirthDateForm
@@ -18,20 +19,20 @@ PHONE_ERROR = {"invalid": _("Vul een telefoonnummer in, bijvoorbeeld 030 123 456
 ENVIRONMENTS = [("acceptatie", _("Acceptatie (leveranciers, testen)")), ("productie", _("Productie"))]
 
 
-def _name(who: str) -> forms.CharField:
-    return forms.CharField(label=_("Naam") + f" ({who})", max_length=200)
+def _name(who) -> forms.CharField:
+    return forms.CharField(label=format_lazy("{} ({})", _("Naam"), who), max_length=200)
 
 
-def _email(who: str) -> forms.EmailField:
-    return forms.EmailField(label=_("E-mailadres") + f" ({who})", max_length=254)
+def _email(who) -> forms.EmailField:
+    return forms.EmailField(label=format_lazy("{} ({})", _("E-mailadres"), who), max_length=254)
 
 
-def _phone(who: str) -> forms.RegexField:
-    return forms.RegexField(label=_("Telefoonnummer") + f" ({who})", regex=PHONE, max_length=20,
+def _phone(who) -> forms.RegexField:
+    return forms.RegexField(label=format_lazy("{} ({})", _("Telefoonnummer"), who), regex=PHONE, max_length=20,
                             error_messages=PHONE_ERROR)
 
 
-TB, VTW, ADM = "technisch beheerder", "vertegenwoordiger", "portaal administrator"
+TB, VTW, ADM = _("technisch beheerder"), _("vertegenwoordiger"), _("portaal administrator")
 
 
 class ApplicationForm(forms.Form):

@@ -94,3 +94,11 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.reference}: {self.from_state or '-'} → {self.to_state}"
+
+    @property
+    def from_state_label(self) -> str:
+        return ApplicationState(self.from_state).label if self.from_state else ""
+
+    @property
+    def to_state_label(self) -> str:
+        return ApplicationState(self.to_state).label

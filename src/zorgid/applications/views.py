@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_safe
 
 from zorgid import qrcodes
@@ -54,8 +55,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         application, refusal = documents.receive_document(form.cleaned_data["reference"].strip(), data,
                                                           via="upload", actor=f"upload:{client_ip(request)}")
         done = application
-    return render(request, "applications/upload.html", {"form": form, "refusal": refusal, "done": done},
-                  status=400 if (form.errors or refusal) else 200)
+    language = get_language() or "nl"
+    return render(request, "applications/upload.html", {
+        "form": form, "refusal": refusal, "done": done,
+        "cause": refusal.cause(language) if refusal else "", "solution": refusal.solution(language) if refusal else "",
+    }, status=400 if (form.errors or refusal) else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

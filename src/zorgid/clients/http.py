@@ -44,9 +44,13 @@ class JsonServerClient:
     def close(self) -> None:
         self._http.close()
 
-    def _call(self, method: str, path: str, body: dict | None, *, expect: int) -> dict:
+    def _call(self, method: str, path: str, body: dict | None, *, expect: int, content: bytes | None = None,
+              content_type: str | None = None) -> dict:
+        """One request: a JSON ``body``, or raw ``content`` of ``content_type``; the answer is JSON."""
+        headers = {"Content-Type": content_type} if content_type else None
         try:
-            with self._http.stream(method, path, json=body) as response:
+            with self._http.stream(method, path, json=body if content is None else None, content=content,
+                                   headers=headers) as response:
                 raw = self._read_bounded(response)
                 status = response.status_code
         except httpx.HTTPError as exc:

@@ -14,11 +14,14 @@ ERROR_MODULES = (
     "zorgid.identities.errors",
     "zorgid.organisations.errors",
     "zorgid.applications.errors",
+    "zorgid.orgdoc.errors",
+    "zorgid.orgdoc.key_errors",
     "zorgid.flows.errors",
     "zorgid.api.errors",
     "zorgid.portal.errors",
     "zorgid.clients.app.errors",
     "zorgid.clients.desktop.errors",
+    "zorgid.clients.validatietool.errors",
     "zorgid.devtools.errors",
 )
 

@@ -78,7 +78,7 @@ def test_operator_decisions_and_refusals(client, device, mailoutbox):
     application = Application.objects.get()
     assert application.state == "declined" and application.decision_reason == "Geen zorgaanbieder."
     history = operator.get(f"/beheer/aanvragen/{reference}").content.decode()
-    assert "more_information_needed" in history and "Geen zorgaanbieder." in history
+    assert "Aanvullende gegevens nodig" in history and "Geen zorgaanbieder." in history
 
 
 def test_only_operators_see_the_back_office(client, device):

@@ -34,8 +34,9 @@ class UziMalformed(UziError):
     status = 400
     cause_nl = "Het UZI-certificaat heeft een ontbrekend of ongeldig gegeven (zie detail)."
     cause_en = "The UZI certificate has a missing or malformed field (see detail)."
-    solution_nl = "Gebruik een geldige UZI-pas. Blijft de fout, neem dan contact op met het UZI-register."
-    solution_en = "Use a valid UZI card. If the error persists, contact the UZI register."
+    solution_nl = ("Gebruik een geldige UZI-pas of een geldig UZI-servercertificaat. Blijft de fout, neem dan "
+                   "contact op met het UZI-register.")
+    solution_en = "Use a valid UZI card or UZI server certificate. If the error persists, contact the UZI register."
 
 
 class UziUntrusted(UziError):
@@ -54,8 +55,8 @@ class UziExpired(UziError):
     status = 403
     cause_nl = "Het UZI-certificaat (of een CA-certificaat erboven) is verlopen."
     cause_en = "The UZI certificate (or a CA certificate above it) has expired."
-    solution_nl = "Vraag een nieuwe UZI-pas aan bij het UZI-register."
-    solution_en = "Request a new UZI card from the UZI register."
+    solution_nl = "Vraag een nieuwe UZI-pas of een nieuw UZI-servercertificaat aan bij het UZI-register."
+    solution_en = "Request a new UZI card or UZI server certificate from the UZI register."
 
 
 class UziNotYetValid(UziError):
@@ -72,8 +73,9 @@ class UziRevoked(UziError):
     status = 403
     cause_nl = "Het UZI-certificaat is ingetrokken door het UZI-register."
     cause_en = "The UZI certificate has been revoked by the UZI register."
-    solution_nl = "Deze pas kan niet meer worden gebruikt. Vraag een nieuwe UZI-pas aan."
-    solution_en = "This card can no longer be used. Request a new UZI card."
+    solution_nl = ("Dit certificaat kan niet meer worden gebruikt. Vraag een nieuwe UZI-pas of een nieuw "
+                   "UZI-servercertificaat aan.")
+    solution_en = "This certificate can no longer be used. Request a new UZI card or UZI server certificate."
 
 
 class UziKeyUsage(UziError):
@@ -91,8 +93,10 @@ class UziPolicy(UziError):
     status = 403
     cause_nl = "Het certificaatbeleid (policy) past niet bij het soort pas, het gebruik of deze omgeving."
     cause_en = "The certificate policy does not match the card type, the use or this environment."
-    solution_nl = "Gebruik een UZI-pas van deze omgeving: een testpas alleen in acceptatie, een echte pas in productie."
-    solution_en = "Use a UZI card of this environment: a test card in acceptatie only, a real card in productie."
+    solution_nl = ("Gebruik een UZI-pas of UZI-servercertificaat van deze omgeving: test-certificaten alleen in "
+                   "acceptatie, echte in productie.")
+    solution_en = ("Use a UZI card or UZI server certificate of this environment: test certificates in acceptatie "
+                   "only, real ones in productie.")
 
 
 class UziCrlUnusable(UziError):

@@ -67,7 +67,7 @@ def test_verify_today_is_refused_as_expired():
     result = runner.invoke(uzi_app, ["verify", JAN])
     assert result.exit_code == 1
     assert result.stdout.startswith("ongeldig\nFout ZID-UZI-EXPIRED: ")
-    assert "Oplossing: Vraag een nieuwe UZI-pas aan" in result.stdout
+    assert "Oplossing: Vraag een nieuwe UZI-pas" in result.stdout
 
 
 def test_verify_in_productie_does_not_trust_a_test_card():
