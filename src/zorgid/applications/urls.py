@@ -5,6 +5,7 @@ from . import operator_views, views
 urlpatterns = [
     path("aanvragen/nieuw", views.apply, name="applications-apply"),
     path("aanvragen/document", views.upload, name="applications-upload"),
+    path("aanvragen/validatietool", views.validation_tool, name="applications-validation-tool"),
     path("aanvragen/<str:reference>/status/<str:token>", views.status, name="applications-status"),
     path("vervolgformulier/<str:token>", views.followup, name="applications-followup"),
     path("activatie/<str:code>", views.activation, name="applications-activation"),

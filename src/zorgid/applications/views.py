@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -82,3 +84,13 @@ def activation(request: HttpRequest, code: str) -> HttpResponse:
         "payload": payload, "expires_at": found.expires_at, "person": found.person,
         "qr_svg": qrcodes.svg_inline(payload, title="Activatie-QR-code voor de ZORG-ID app"),
     })
+
+
+MANUAL = Path(__file__).resolve().parents[3] / "docs" / "validatietool.md"
+
+
+@require_safe
+def validation_tool(request: HttpRequest) -> HttpResponse:
+    """Where the confirmation mail points: how to get the validation tool, and its manual (docs/)."""
+    manual = MANUAL.read_text(encoding="utf-8") if MANUAL.is_file() else ""
+    return render(request, "applications/validatietool.html", {"manual": manual})

@@ -62,3 +62,8 @@ def test_the_status_page_needs_its_secret_and_allows_withdrawal(client, mailoutb
     assert response.status_code == 302
     assert Application.objects.get().state == "withdrawn"
     assert "Ingetrokken" in mailoutbox[-1].subject
+
+
+def test_the_validation_tool_page_has_the_manual(client):
+    page = client.get("/aanvragen/validatietool").content.decode()
+    assert "zorgid-validatietool" in page and 'data-testid="manual"' in page
