@@ -64,3 +64,12 @@ class MobileIdExpired(ZorgidError):
     cause_en = "The certificate of this ZORG-ID has expired."
     solution_nl = "Vraag uw beheerder om een nieuw certificaat met een QR-code."
     solution_en = "Ask your administrator for a new certificate with a QR code."
+
+
+class PersonBlocked(ZorgidError):
+    code = "ZID-PERSON-BLOCKED"
+    status = 403
+    cause_nl = "Uw ZORG-ID is geblokkeerd door een beheerder (bijvoorbeeld na verlies van uw telefoon)."
+    cause_en = "Your ZORG-ID has been blocked by an administrator (for instance after losing your phone)."
+    solution_nl = "Neem contact op met de beheerder van uw organisatie om de blokkade op te heffen."
+    solution_en = "Contact your organisation's administrator to lift the block."

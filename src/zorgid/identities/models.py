@@ -19,6 +19,7 @@ class Person(models.Model):
     last_name = models.CharField(max_length=128)
     birth_date = models.DateField()
     created_at = models.DateTimeField()
+    blocked_at = models.DateTimeField(null=True, blank=True)  # R-FLOW-PIN: lost phone; no login anywhere
 
     class Meta:
         indexes = [models.Index(fields=["last_name", "birth_date"])]
@@ -117,3 +118,28 @@ class UziRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"UZI {self.uzi_number} ({self.card_type}, URA {self.ura}, rol {self.role})"
+
+
+class WidDocumentType(models.TextChoices):
+    PASPOORT = "paspoort", _("Paspoort")
+    IDENTITEITSKAART = "identiteitskaart", _("Identiteitskaart")
+    RIJBEWIJS = "rijbewijs", _("Rijbewijs")
+    VERBLIJFSDOCUMENT = "verblijfsdocument", _("Verblijfsdocument")
+
+
+class WidCheck(models.Model):
+    """A face-to-face check of an identity document (WID) by a beheerder (R-FLOW-BEHREG, seed 003)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="wid_checks")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)
+    document_type = models.CharField(max_length=20, choices=WidDocumentType.choices)
+    number_last4 = models.CharField(max_length=4)
+    expiry_date = models.DateField()
+    checked_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"WID-controle {self.get_document_type_display()} …{self.number_last4} ({self.checked_at:%d-%m-%Y})"

@@ -31,6 +31,7 @@ from .errors import (
     MobileIdExpired,
     MobileIdRevoked,
     MobileIdUnknown,
+    PersonBlocked,
     PersonDataInvalid,
 )
 from .models import (
@@ -48,7 +49,7 @@ MAX_AGE_YEARS = 120
 MIN_AGE_YEARS = 12
 
 
-def _clean_name(value: str, what: str) -> str:
+def clean_name(value: str, what: str) -> str:
     value = unicodedata.normalize("NFC", (value or "").strip())
     if not value or len(value) > 128:
         raise PersonDataInvalid(f"{what} is empty or longer than 128 characters")
@@ -110,8 +111,8 @@ def issue_activation_code(person: Person, *, actor: str, ip: str = "",
 
 def add_operator(first_names: str, last_name: str, birth_date: dt.date, *, actor: str) -> IssuedActivation:
     """R-ROLE-OPR: a person with the operator role and an activation code, in one transaction."""
-    first_names = _clean_name(first_names, "first names")
-    last_name = _clean_name(last_name, "last name")
+    first_names = clean_name(first_names, "first names")
+    last_name = clean_name(last_name, "last name")
     check_birth_date(birth_date)
     with transaction.atomic():
         now = clock.now()
@@ -188,6 +189,8 @@ def usable_mobile_id(mobile_id: str) -> tuple[MobileId, x509.Certificate]:
         raise MobileIdUnknown()
     if found.status != MobileIdStatus.ACTIVE:
         raise MobileIdRevoked()
+    if found.person.blocked_at is not None:
+        raise PersonBlocked()
     now = clock.now()
     if not found.not_before <= now < found.not_after:
         raise MobileIdExpired()

@@ -28,3 +28,30 @@ class OrganisationNotRegistered(ZorgidError):
     cause_en = "The organisation on your UZI card (URA) has not yet registered with ZORG-ID."
     solution_nl = "Uw organisatie moet zich eerst aanmelden bij ZORG-ID. Neem contact op met uw beheerder."
     solution_en = "Your organisation must register with ZORG-ID first. Contact your administrator."
+
+
+class EmployeeUnknown(ZorgidError):
+    code = "ZID-EMPLOYEE-UNKNOWN"
+    status = 404
+    cause_nl = "Deze persoon of dit ID hoort niet bij uw organisatie."
+    cause_en = "This person or ID does not belong to your organisation."
+    solution_nl = "Zoek de medewerker op in de lijst van medewerkers van uw organisatie."
+    solution_en = "Look the employee up in your organisation's list of employees."
+
+
+class LastAdministrator(ZorgidError):
+    code = "ZID-ORG-LAST-ADMINISTRATOR"
+    status = 409
+    cause_nl = "Dit is de laatste portaal administrator van de organisatie."
+    cause_en = "This is the organisation's last portal administrator."
+    solution_nl = "Wijs eerst een andere administrator aan; daarna kan deze rol worden overgedragen."
+    solution_en = "Appoint another administrator first; then this role can be handed over."
+
+
+class WidDocumentExpired(ZorgidError):
+    code = "ZID-WID-EXPIRED"
+    status = 400
+    cause_nl = "Het identiteitsbewijs is verlopen."
+    cause_en = "The identity document has expired."
+    solution_nl = "Controleer een geldig identiteitsbewijs: paspoort, identiteitskaart, rijbewijs, verblijfsdocument."
+    solution_en = "Check a valid identity document (passport, identity card, driving licence or residence document)."

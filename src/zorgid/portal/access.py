@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import HttpRequest
 
 from zorgid.identities.models import Person, Role
@@ -28,3 +29,21 @@ def require_operator(request: HttpRequest) -> Person:
 def require_mobile_id(request: HttpRequest):
     require_person(request)
     return current_mobile_id(request)
+
+
+ORGANISATION_MANAGERS = (Role.ADMINISTRATOR, Role.BEHEERDER)
+
+
+def require_org_role(request: HttpRequest, ura: str, roles=ORGANISATION_MANAGERS):
+    """R-SEC-AUTHZ: a person with one of ``roles`` in this organisation (the operator sees everything)."""
+    from zorgid.organisations.models import Organisation
+
+    person = require_person(request)
+    organisation = Organisation.objects.filter(ura=ura).first() if isinstance(ura, str) else None
+    if organisation is None:
+        raise Forbidden("unknown organisation")
+    allowed = person.roles.filter(Q(organisation=organisation, role__in=roles) | Q(role=Role.OPERATOR,
+                                                                                  organisation__isnull=True))
+    if not allowed.exists():
+        raise Forbidden(f"no role {', '.join(roles)} in URA {ura}")
+    return person, organisation

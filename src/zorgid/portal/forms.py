@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from zorgid.identities.errors import PersonDataInvalid
+from zorgid.identities.models import WidDocumentType
 from zorgid.identities.services import check_birth_date
 
 
@@ -38,3 +39,23 @@ class OrganisationForm(forms.Form):
                            error_messages={"invalid": _("Het URA bestaat uit 8 cijfers.")})
     kvk = forms.RegexField(label=_("KvK-nummer"), regex=r"^[0-9]{8}$", max_length=8,
                            error_messages={"invalid": _("Het KvK-nummer bestaat uit 8 cijfers.")})
+
+
+class WidCheckForm(forms.Form):
+    """The face-to-face WID check (seed 003): document type, last 4 characters of its number, expiry."""
+
+    document_type = forms.ChoiceField(label=_("Soort identiteitsbewijs"), choices=WidDocumentType.choices)
+    number_last4 = forms.RegexField(label=_("Laatste 4 tekens van het documentnummer"), regex=r"^[A-Za-z0-9]{4}$",
+                                    max_length=4, error_messages={"invalid": _("Vul precies 4 letters of cijfers in.")})
+    expiry_date = forms.DateField(label=_("Geldig tot"), input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  error_messages={"invalid": _("Dit is geen bestaande datum.")})
+    confirmed = forms.BooleanField(label=_("Ik heb het identiteitsbewijs persoonlijk gecontroleerd en de persoon "
+                                           "herkend van de foto."))
+
+
+class EmployeeForm(BirthDateForm, WidCheckForm):
+    first_names = forms.CharField(label=_("Voornamen (zoals in het identiteitsbewijs)"), max_length=128)
+    last_name = forms.CharField(label=_("Achternaam (zoals in het identiteitsbewijs)"), max_length=128)
+    field_order = ["first_names", "last_name", "birth_date", "document_type", "number_last4", "expiry_date",
+                   "confirmed"]

@@ -60,7 +60,7 @@ def current_mobile_id(request: HttpRequest) -> MobileId | None:
     if not hasattr(request, "_zorgid_mobile_id"):
         mobile_id = request.session.get(MOBILE_ID_KEY) if hasattr(request, "session") else None
         request._zorgid_mobile_id = MobileId.objects.select_related("person").filter(
-            id=mobile_id, status=MobileIdStatus.ACTIVE).first() if mobile_id else None
+            id=mobile_id, status=MobileIdStatus.ACTIVE, person__blocked_at__isnull=True).first() if mobile_id else None
     return request._zorgid_mobile_id
 
 

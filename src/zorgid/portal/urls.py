@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import attribute_views, card_views, operator_views, registration_views, validation_views, views
+from . import (
+    attribute_views,
+    card_views,
+    operator_views,
+    organisation_views,
+    registration_views,
+    validation_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.start, name="portal-start"),
@@ -30,6 +38,18 @@ urlpatterns = [
     path("attributen", attribute_views.start, name="portal-attributes"),
     path("attributen/<str:flow_id>/koppelen", attribute_views.link, name="portal-attributes-link"),
     path("attributen/gekoppeld", attribute_views.done, name="portal-attributes-done"),
+    # the organisation's own administration (R-ROLE-ADM, R-ROLE-BEH)
+    path("organisatie/<str:ura>", organisation_views.home, name="portal-org"),
+    path("organisatie/<str:ura>/medewerkers", organisation_views.employee_list, name="portal-org-employees"),
+    path("organisatie/<str:ura>/medewerkers/nieuw", organisation_views.employee_new, name="portal-org-employee-new"),
+    path("organisatie/<str:ura>/medewerkers/<str:person_id>", organisation_views.employee_detail,
+         name="portal-org-employee"),
+    path("organisatie/<str:ura>/medewerkers/<str:person_id>/nieuwe-qr", organisation_views.employee_reissue,
+         name="portal-org-employee-reissue"),
+    path("organisatie/<str:ura>/medewerkers/<str:person_id>/overdracht", organisation_views.handover,
+         name="portal-org-handover"),
+    path("organisatie/<str:ura>/medewerkers/<str:person_id>/<str:action>", organisation_views.employee_action,
+         name="portal-org-employee-action"),
     # the operator's back office (R-ROLE-OPR)
     path("beheer/organisaties", operator_views.organisations, name="portal-operator-organisations"),
 ]

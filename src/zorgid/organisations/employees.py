@@ -1,0 +1,180 @@
+"""What a portal administrator and beheerder do with their organisation's people (R-ROLE-ADM, R-ROLE-BEH,
+R-FLOW-BEHREG, R-FLOW-PIN). Every function is scoped to one organisation and records its audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from zorgid import clock
+from zorgid.audit.services import record
+from zorgid.identities.errors import PersonDataInvalid
+from zorgid.identities.models import ActivationCode, MobileId, MobileIdStatus, Person, Role, RoleAssignment, WidCheck
+from zorgid.identities.services import (
+    IssuedActivation,
+    check_birth_date,
+    clean_name,
+    grant_role,
+    issue_activation_code,
+    revoke_mobile_id,
+)
+
+from .errors import EmployeeUnknown, LastAdministrator, WidDocumentExpired
+from .models import Organisation
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Wid:
+    """The face-to-face check of the identity document (seed 003)."""
+
+    document_type: str
+    number_last4: str
+    expiry_date: dt.date
+
+
+def _actor(person: Person) -> str:
+    return f"person:{person.id}"
+
+
+def _subject(person: Person) -> str:
+    return f"person:{person.id}"
+
+
+def record_wid_check(organisation: Organisation, person: Person, wid: Wid, *, checked_by: Person, ip: str) -> WidCheck:
+    if wid.expiry_date < clock.now().date():
+        raise WidDocumentExpired(f"verlopen op {clock.format_date(wid.expiry_date)}")
+    check = WidCheck.objects.create(person=person, organisation=organisation, document_type=wid.document_type,
+                                    number_last4=wid.number_last4.upper(), expiry_date=wid.expiry_date,
+                                    checked_by=checked_by, checked_at=clock.now())
+    record("wid.checked", actor=_actor(checked_by), subject=_subject(person), ip=ip,
+           details={"ura": organisation.ura, "document": wid.document_type, "last4": check.number_last4})
+    return check
+
+
+def register_employee(organisation: Organisation, *, first_names: str, last_name: str, birth_date: dt.date,
+                      wid: Wid, by: Person, ip: str = "") -> IssuedActivation:
+    """R-FLOW-BEHREG: names and birth date as in the WID, the WID check, then a hand-over QR (10 days, once)."""
+    first_names, last_name = clean_name(first_names, "first names"), clean_name(last_name, "last name")
+    check_birth_date(birth_date)
+    with transaction.atomic():
+        person = Person.objects.filter(first_names__iexact=first_names, last_name__iexact=last_name,
+                                       birth_date=birth_date, roles__organisation=organisation).first()
+        if person is None:
+            person = Person.objects.create(first_names=first_names, last_name=last_name, birth_date=birth_date,
+                                           created_at=clock.now())
+            record("person.registered", actor=_actor(by), subject=_subject(person), ip=ip,
+                   details={"ura": organisation.ura, "route": "beheerder"})
+        grant_role(person, Role.MEDEWERKER, organisation, actor=_actor(by), ip=ip)
+        record_wid_check(organisation, person, wid, checked_by=by, ip=ip)
+        return issue_activation_code(person, actor=_actor(by), ip=ip)
+
+
+def reissue(organisation: Organisation, person: Person, wid: Wid, *, by: Person, ip: str = "") -> IssuedActivation:
+    """A new activation QR (expired QR, lost phone, forgotten PIN without backup), after a new WID check."""
+    employee(organisation, person.id)
+    with transaction.atomic():
+        record_wid_check(organisation, person, wid, checked_by=by, ip=ip)
+        ActivationCode.objects.filter(person=person, used_at__isnull=True).update(expires_at=clock.now())
+        return issue_activation_code(person, actor=_actor(by), ip=ip)
+
+
+def change(organisation: Organisation, person: Person, *, first_names: str, last_name: str, birth_date: dt.date,
+           wid: Wid | None, by: Person, ip: str = "") -> Person:
+    """Correct an employee's data; once the identity is active, only after a new WID check."""
+    employee(organisation, person.id)
+    active = person.mobile_ids.filter(status=MobileIdStatus.ACTIVE).exists()
+    if active and wid is None:
+        raise PersonDataInvalid("a new WID check is needed to change an active identity")
+    first_names, last_name = clean_name(first_names, "first names"), clean_name(last_name, "last name")
+    check_birth_date(birth_date)
+    with transaction.atomic():
+        if wid is not None:
+            record_wid_check(organisation, person, wid, checked_by=by, ip=ip)
+        before = {"first_names": person.first_names, "last_name": person.last_name,
+                  "birth_date": person.birth_date.isoformat()}
+        Person.objects.filter(pk=person.pk).update(first_names=first_names, last_name=last_name, birth_date=birth_date)
+        record("person.changed", actor=_actor(by), subject=_subject(person), ip=ip,
+               details={"ura": organisation.ura, "before": before})
+    person.refresh_from_db()
+    return person
+
+
+def revoke(organisation: Organisation, mobile_id: str, *, by: Person, ip: str = "") -> None:
+    found = MobileId.objects.filter(id=mobile_id, person__roles__organisation=organisation).first()
+    if found is None:
+        raise EmployeeUnknown(f"Mobile ID {mobile_id}")
+    revoke_mobile_id(found, actor=_actor(by), reason=f"beheerder van URA {organisation.ura}", ip=ip)
+
+
+def set_blocked(organisation: Organisation, person: Person, blocked: bool, *, by: Person, ip: str = "") -> None:
+    """Block (lost phone) or unblock a person: a blocked person logs in nowhere, at once."""
+    employee(organisation, person.id)
+    with transaction.atomic():
+        Person.objects.filter(pk=person.pk).update(blocked_at=clock.now() if blocked else None)
+        record("person.blocked" if blocked else "person.unblocked", actor=_actor(by), subject=_subject(person),
+               ip=ip, details={"ura": organisation.ura})
+
+
+def delete(organisation: Organisation, person: Person, *, by: Person, ip: str = "") -> None:
+    """Remove the person's roles here; with no organisation left, his Mobile IDs are revoked too."""
+    employee(organisation, person.id)
+    with transaction.atomic():
+        _guard_last_administrator(organisation, person)
+        RoleAssignment.objects.filter(person=person, organisation=organisation).delete()
+        record("employee.deleted", actor=_actor(by), subject=_subject(person), ip=ip, details={"ura": organisation.ura})
+        if not person.roles.exists():
+            for mobile_id in person.mobile_ids.filter(status=MobileIdStatus.ACTIVE):
+                revoke_mobile_id(mobile_id, actor=_actor(by), reason="no organisation left", ip=ip)
+
+
+def grant(organisation: Organisation, person: Person, role: str, *, by: Person, ip: str = "") -> None:
+    employee(organisation, person.id)
+    grant_role(person, role, organisation, actor=_actor(by), ip=ip)
+
+
+def remove_role(organisation: Organisation, person: Person, role: str, *, by: Person, ip: str = "") -> None:
+    """Take a beheerder or administrator role away; the last administrator always remains."""
+    with transaction.atomic():
+        if role == Role.ADMINISTRATOR:
+            _guard_last_administrator(organisation, person)
+        deleted, _ = RoleAssignment.objects.filter(person=person, organisation=organisation, role=role).delete()
+        if deleted:
+            record("role.removed", actor=_actor(by), subject=_subject(person), ip=ip,
+                   details={"ura": organisation.ura, "role": role})
+
+
+def _guard_last_administrator(organisation: Organisation, person: Person) -> None:
+    admins = RoleAssignment.objects.select_for_update().filter(organisation=organisation, role=Role.ADMINISTRATOR)
+    ids = set(admins.values_list("person_id", flat=True))
+    if person.id in ids and len(ids) == 1:
+        raise LastAdministrator(organisation.ura)
+
+
+def employee(organisation: Organisation, person_id: str) -> Person:
+    """The person, if he holds a role in this organisation (R-SEC-AUTHZ: nothing of another organisation)."""
+    person = Person.objects.filter(id=person_id, roles__organisation=organisation).distinct().first() if isinstance(
+        person_id, str) and len(person_id) <= 64 else None
+    if person is None:
+        raise EmployeeUnknown(str(person_id)[:64])
+    return person
+
+
+def search(organisation: Organisation, *, text: str = "", birth_date: dt.date | None = None, uzi: str = "",
+           page: int = 1) -> tuple[list[Person], bool]:
+    """One page of the organisation's people, ordered by name; and whether there is a next page."""
+    people: QuerySet = Person.objects.filter(roles__organisation=organisation)
+    for word in text.split()[:4]:
+        people = people.filter(Q(last_name__icontains=word) | Q(first_names__icontains=word))
+    if birth_date:
+        people = people.filter(birth_date=birth_date)
+    if uzi:
+        people = people.filter(mobile_ids__uzi_registrations__uzi_number=uzi)
+    start = (max(1, page) - 1) * PAGE_SIZE
+    found = list(people.distinct().order_by("last_name", "first_names", "id")[start:start + PAGE_SIZE + 1])
+    return found[:PAGE_SIZE], len(found) > PAGE_SIZE

@@ -1,0 +1,146 @@
+"""The organisation's own administration (R-ROLE-ADM, R-ROLE-BEH, R-FLOW-BEHREG, R-FLOW-PIN): thin views over
+zorgid.organisations.employees; every page checks the role in this organisation (R-SEC-AUTHZ)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from zorgid import clock, qrcodes
+from zorgid.audit.models import AuditEvent
+from zorgid.identities.models import Role, RoleAssignment
+from zorgid.organisations import employees
+from zorgid.web import client_ip, server_origin
+
+from .access import require_org_role
+from .forms import EmployeeForm, WidCheckForm
+
+LAST_TRANSACTIONS = 20
+
+
+def _wid(data: dict) -> employees.Wid:
+    return employees.Wid(data["document_type"], data["number_last4"], data["expiry_date"])
+
+
+def _handover(request: HttpRequest, ura: str, issued) -> HttpResponse:
+    request.session[f"zorgid_handover_{issued.person.id}"] = [issued.payload(server_origin(request)).to_uri(),
+                                                              issued.expires_at.isoformat()]
+    return redirect("portal-org-handover", ura=ura, person_id=issued.person.id)
+
+
+@require_safe
+def home(request: HttpRequest, ura: str) -> HttpResponse:
+    person, organisation = require_org_role(request, ura)
+    managers = RoleAssignment.objects.filter(organisation=organisation, role__in=(Role.ADMINISTRATOR, Role.BEHEERDER))
+    return render(request, "portal/org_home.html", {
+        "organisation": organisation,
+        "managers": managers.select_related("person").order_by("role", "person__last_name"),
+        "is_admin": person.roles.filter(organisation=organisation, role=Role.ADMINISTRATOR).exists(),
+    })
+
+
+@require_safe
+def employee_list(request: HttpRequest, ura: str) -> HttpResponse:
+    _, organisation = require_org_role(request, ura)
+    text, uzi = request.GET.get("q", "")[:100], request.GET.get("uzi", "")[:9]
+    try:
+        born = clock.parse_date(request.GET["geboortedatum"]) if request.GET.get("geboortedatum") else None
+    except ValueError:
+        born = None
+    page = int(request.GET["pagina"]) if request.GET.get("pagina", "").isdigit() else 1
+    people, more = employees.search(organisation, text=text, birth_date=born, uzi=uzi, page=min(page, 10_000))
+    return render(request, "portal/org_employees.html", {
+        "organisation": organisation, "people": people, "more": more, "page": page, "q": text, "uzi": uzi,
+        "born": request.GET.get("geboortedatum", "")[:10],
+    })
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def employee_new(request: HttpRequest, ura: str) -> HttpResponse:
+    person, organisation = require_org_role(request, ura)
+    form = EmployeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        issued = employees.register_employee(organisation, first_names=data["first_names"],
+                                             last_name=data["last_name"], birth_date=data["birth_date"],
+                                             wid=_wid(data), by=person, ip=client_ip(request))
+        return _handover(request, ura, issued)
+    return render(request, "portal/org_employee_form.html", {"organisation": organisation, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_safe
+def employee_detail(request: HttpRequest, ura: str, person_id: str) -> HttpResponse:
+    manager, organisation = require_org_role(request, ura)
+    person = employees.employee(organisation, person_id)
+    mobile_ids = list(person.mobile_ids.order_by("-activated_at"))
+    subjects = [f"person:{person.id}", *(f"mobile_id:{m.id}" for m in mobile_ids)]
+    return render(request, "portal/org_employee.html", {
+        "organisation": organisation, "person": person, "mobile_ids": mobile_ids,
+        "roles": person.roles.select_related("organisation").filter(organisation=organisation),
+        "uzi": [u for m in mobile_ids for u in m.uzi_registrations.all()],
+        "wid_checks": person.wid_checks.filter(organisation=organisation)[:5],
+        "events": AuditEvent.objects.filter(subject__in=subjects).order_by("-seq")[:LAST_TRANSACTIONS],
+        "is_admin": manager.roles.filter(organisation=organisation, role=Role.ADMINISTRATOR).exists(),
+        "wid_form": WidCheckForm(),
+    })
+
+
+ACTIONS = {
+    "block": lambda org, person, request, by: employees.set_blocked(org, person, True, by=by, ip=client_ip(request)),
+    "unblock": lambda org, person, request, by: employees.set_blocked(org, person, False, by=by, ip=client_ip(request)),
+    "delete": lambda org, person, request, by: employees.delete(org, person, by=by, ip=client_ip(request)),
+    "revoke": lambda org, person, request, by: employees.revoke(org, request.POST.get("mobile_id", ""), by=by,
+                                                                ip=client_ip(request)),
+}
+ADMIN_ACTIONS = {
+    "make-beheerder": (employees.grant, Role.BEHEERDER),
+    "remove-beheerder": (employees.remove_role, Role.BEHEERDER),
+    "make-administrator": (employees.grant, Role.ADMINISTRATOR),
+    "remove-administrator": (employees.remove_role, Role.ADMINISTRATOR),
+}
+
+
+@require_POST
+def employee_action(request: HttpRequest, ura: str, person_id: str, action: str) -> HttpResponse:
+    if action in ADMIN_ACTIONS:  # R-ROLE-ADM: only an administrator assigns beheerders and administrators
+        by, organisation = require_org_role(request, ura, roles=(Role.ADMINISTRATOR,))
+        function, role = ADMIN_ACTIONS[action]
+        function(organisation, employees.employee(organisation, person_id), role, by=by, ip=client_ip(request))
+    elif action in ACTIONS:
+        by, organisation = require_org_role(request, ura)
+        ACTIONS[action](organisation, employees.employee(organisation, person_id), request, by)
+        if action == "delete":
+            return redirect("portal-org-employees", ura=ura)
+    return redirect("portal-org-employee", ura=ura, person_id=person_id)
+
+
+@require_POST
+def employee_reissue(request: HttpRequest, ura: str, person_id: str) -> HttpResponse:
+    by, organisation = require_org_role(request, ura)
+    person = employees.employee(organisation, person_id)
+    form = WidCheckForm(request.POST)
+    if not form.is_valid():
+        return render(request, "portal/org_employee_form.html", {"organisation": organisation, "form": form,
+                                                                 "reissue_for": person}, status=400)
+    return _handover(request, ura, employees.reissue(organisation, person, _wid(form.cleaned_data), by=by,
+                                                     ip=client_ip(request)))
+
+
+@require_safe
+def handover(request: HttpRequest, ura: str, person_id: str) -> HttpResponse:
+    """The printable hand-over page with the activation QR (10 days, once), for this browser session only."""
+    _, organisation = require_org_role(request, ura)
+    person = employees.employee(organisation, person_id)
+    shown = request.session.get(f"zorgid_handover_{person.id}")
+    if not shown:
+        return redirect("portal-org-employee", ura=ura, person_id=person_id)
+    payload, expires = shown
+    return render(request, "portal/org_handover.html", {
+        "organisation": organisation, "person": person, "payload": payload,
+        "expires_at": dt.datetime.fromisoformat(expires),
+        "qr_svg": qrcodes.svg_inline(payload, title="Activatie-QR-code voor de ZORG-ID app"),
+    })
