@@ -86,6 +86,8 @@ TABLE = {
     "portal-org-handover": ("get", "/organisatie/{ura}/medewerkers/{bram}/overdracht", "managers", None),
     "portal-org-employee-action": ("post", "/organisatie/{ura}/medewerkers/{bram}/make-beheerder", "admin", {}),
     "portal-operator-organisations": ("get", "/beheer/organisaties", "operator", None),
+    "portal-org-audit": ("get", "/organisatie/{ura}/audit", "managers", None),
+    "portal-operator-audit": ("get", "/beheer/audit", "operator", None),
 }
 
 

@@ -12,6 +12,7 @@ class AuditEvent(models.Model):
     actor = models.CharField(max_length=128)
     subject = models.CharField(max_length=128, blank=True)
     ip = models.CharField(max_length=45, blank=True)
+    organisation = models.CharField(max_length=8, blank=True, db_index=True)  # URA, for the organisation's viewer
     details = models.TextField(default="{}")  # canonical JSON, so the hash can be recomputed exactly
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)

@@ -25,11 +25,12 @@ _LOCK_KEY = 0x5A4F5247  # "ZORG"
 # On PostgreSQL one call of zorgid_audit_append (migration 0002) takes the lock, reads the last row and
 # appends the next, so the lock that keeps the chain in order is held for that call and the commit only
 # (measured in bench/login.py). It hashes as digest() does: SHA-256 over "<prev_hash>:<seq>:<payload>".
-_APPEND_POSTGRESQL = "SELECT zorgid_audit_append(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_APPEND_POSTGRESQL = "SELECT zorgid_audit_append(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 
 
-def payload(at_iso: str, event: str, actor: str, subject: str, ip: str, details: str) -> str:
-    return json.dumps([at_iso, event, actor, subject, ip, details], separators=(",", ":"), ensure_ascii=False)
+def payload(at_iso: str, event: str, actor: str, subject: str, ip: str, details: str, organisation: str) -> str:
+    return json.dumps([at_iso, event, actor, subject, ip, details, organisation], separators=(",", ":"),
+                      ensure_ascii=False)
 
 
 def digest(prev_hash: str, seq: int, payload_text: str) -> str:
@@ -40,17 +41,25 @@ def _at_iso(at) -> str:
     return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def record(event: str, *, actor: str, subject: str = "", ip: str = "", details: dict | None = None) -> None:
-    """Append one event. Joins the caller's transaction, so the event lands only if the action does."""
+def record(event: str, *, actor: str, subject: str = "", ip: str = "", details: dict | None = None,
+           organisation: str = "") -> None:
+    """Append one event. Joins the caller's transaction, so the event lands only if the action does.
+
+    ``organisation`` (a URA; by default the ``ura`` in ``details``) lets that organisation's administrators and
+    beheerders see the event in their audit viewer.
+    """
+    details = details or {}
     fields = {"event": event, "actor": actor[:128], "subject": subject[:128], "ip": ip[:45],
-              "details": json.dumps(details or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)}
+              "details": json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+              "organisation": str(organisation or details.get("ura") or "")[:8]}
     at = clock.now()
     text = payload(_at_iso(at), **fields)
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(_APPEND_POSTGRESQL, [at, fields["event"], fields["actor"], fields["subject"],
-                                                    fields["ip"], fields["details"], text, GENESIS, _LOCK_KEY])
+                                                    fields["ip"], fields["details"], fields["organisation"], text,
+                                                    GENESIS, _LOCK_KEY])
             return
         last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
@@ -78,7 +87,7 @@ def verify(limit_problems: int = 20) -> Verification:
             problems.append(f"rij {expected_seq} t/m {row.seq - 1} ontbreekt (verwijderd)")
         elif row.prev_hash != prev_hash:
             problems.append(f"rij {row.seq}: verwijst niet naar de vorige rij")
-        text = payload(_at_iso(row.at), row.event, row.actor, row.subject, row.ip, row.details)
+        text = payload(_at_iso(row.at), row.event, row.actor, row.subject, row.ip, row.details, row.organisation)
         if digest(row.prev_hash, row.seq, text) != row.hash:
             problems.append(f"rij {row.seq}: inhoud gewijzigd")
         expected_seq, prev_hash = row.seq + 1, row.hash

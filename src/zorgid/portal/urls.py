@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     attribute_views,
+    audit_views,
     card_views,
     operator_views,
     organisation_views,
@@ -41,6 +42,7 @@ urlpatterns = [
     # the organisation's own administration (R-ROLE-ADM, R-ROLE-BEH)
     path("organisatie/<str:ura>", organisation_views.home, name="portal-org"),
     path("organisatie/<str:ura>/medewerkers", organisation_views.employee_list, name="portal-org-employees"),
+    path("organisatie/<str:ura>/audit", audit_views.organisation_audit, name="portal-org-audit"),
     path("organisatie/<str:ura>/medewerkers/nieuw", organisation_views.employee_new, name="portal-org-employee-new"),
     path("organisatie/<str:ura>/medewerkers/<str:person_id>", organisation_views.employee_detail,
          name="portal-org-employee"),
@@ -52,4 +54,5 @@ urlpatterns = [
          name="portal-org-employee-action"),
     # the operator's back office (R-ROLE-OPR)
     path("beheer/organisaties", operator_views.organisations, name="portal-operator-organisations"),
+    path("beheer/audit", audit_views.operator_audit, name="portal-operator-audit"),
 ]
