@@ -41,6 +41,8 @@ TABLE = {
     "api-activations": ("post", "/api/v1/activations", "public", None),
     "api-login-flow": ("get", "/api/v1/login-flows/{login_flow}", "public", None),
     "api-login-approval": ("post", "/api/v1/login-flows/{login_flow}/approval", "public", None),
+    "api-key-share-unlock": ("post", "/api/v1/key-shares/{mobile_id}/unlock", "public", None),
+    "api-key-share-pin": ("post", "/api/v1/key-shares/{mobile_id}/pin", "public", None),
     "api-card-flow": ("get", "/api/v1/card-flows/{card_flow}", "public", None),
     "api-card-response": ("post", "/api/v1/card-flows/{card_flow}/response", "public", None),
     "api-application-document": ("put", "/api/v1/applications/ZID-2026-AAAAAAAA/document", "public", None),
@@ -122,7 +124,7 @@ def world(client):
     operator = add_operator("Olga", "Operator", dt.date(1975, 1, 1), actor="t")
     browsers["operator"] = log_in(client, activate(client, operator.payload("http://testserver").to_uri()))
     values = {
-        "ura": linde.ura, "bram": bram.id,
+        "ura": linde.ura, "bram": bram.id, "mobile_id": "0" * 32,
         "login_flow": start_login(browser_secret="another-browser", origin="http://testserver",
                                   requester_name="x").id,
         "card_flow": start_card_flow(browser_secret="another-browser", origin="http://testserver",

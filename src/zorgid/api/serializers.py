@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from zorgid.protocol.messages import MAX_CARD_CERTIFICATE_BYTES, MAX_CSR_CHARS, MESSAGE_VERSION
+from zorgid.protocol.messages import KEYSHARE_VERSION, MAX_CARD_CERTIFICATE_BYTES, MAX_CSR_CHARS, MESSAGE_VERSION
 
 
 class VersionField(serializers.IntegerField):
@@ -13,9 +13,11 @@ class VersionField(serializers.IntegerField):
 
 
 class ActivationRequest(serializers.Serializer):
-    v = VersionField()
+    v = serializers.IntegerField(min_value=MESSAGE_VERSION, max_value=KEYSHARE_VERSION)
     code = serializers.CharField(max_length=64)
     csr = serializers.CharField(max_length=MAX_CSR_CHARS, help_text="PKCS#10 request, PEM, EC P-256 key")
+    pin_proof = serializers.CharField(max_length=64, required=False,
+                                      help_text="v2: argon2id of the PIN with the app's salt, base64url (32 bytes)")
 
 
 class Holder(serializers.Serializer):
@@ -49,7 +51,8 @@ class LoginFlowResponse(serializers.Serializer):
 
 
 class LoginApprovalRequest(serializers.Serializer):
-    v = VersionField()
+    v = serializers.IntegerField(min_value=MESSAGE_VERSION, max_value=KEYSHARE_VERSION)
+    unlock_token = serializers.CharField(max_length=64, required=False, help_text="v2: from the key share's unlock")
     mobile_id = serializers.CharField(max_length=64)
     signed_at = serializers.IntegerField(min_value=1, max_value=2**40)
     signature = serializers.CharField(max_length=256, help_text="ECDSA-SHA256, DER, base64url")
@@ -104,3 +107,24 @@ class CardAnswerResponse(serializers.Serializer):
 class ApplicationDocumentResponse(serializers.Serializer):
     reference = serializers.CharField()
     state = serializers.CharField()
+
+
+class KeyShareUnlockRequest(serializers.Serializer):
+    v = serializers.IntegerField(min_value=KEYSHARE_VERSION, max_value=KEYSHARE_VERSION)
+    pin_proof = serializers.CharField(max_length=64)
+
+
+class KeyShareUnlockResponse(serializers.Serializer):
+    key_share = serializers.CharField(help_text="base64url, 32 bytes")
+    unlock_token = serializers.CharField(help_text="one-time, 2 minutes: the next approval carries it")
+
+
+class KeySharePinRequest(serializers.Serializer):
+    v = serializers.IntegerField(min_value=KEYSHARE_VERSION, max_value=KEYSHARE_VERSION)
+    pin_proof = serializers.CharField(max_length=64)
+    signed_at = serializers.IntegerField(min_value=1, max_value=2**40)
+    signature = serializers.CharField(max_length=256, help_text="the Mobile ID key's ECDSA over PinChange")
+
+
+class KeySharePinResponse(serializers.Serializer):
+    key_share = serializers.CharField()

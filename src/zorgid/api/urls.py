@@ -7,6 +7,8 @@ urlpatterns = [
     path("v1/activations", views.ActivationView.as_view(), name="api-activations"),
     path("v1/login-flows/<str:flow_id>", views.LoginFlowView.as_view(), name="api-login-flow"),
     path("v1/login-flows/<str:flow_id>/approval", views.LoginApprovalView.as_view(), name="api-login-approval"),
+    path("v1/key-shares/<str:mobile_id>/unlock", views.KeyShareUnlockView.as_view(), name="api-key-share-unlock"),
+    path("v1/key-shares/<str:mobile_id>/pin", views.KeySharePinView.as_view(), name="api-key-share-pin"),
     path("v1/card-flows/<str:flow_id>", views.CardFlowView.as_view(), name="api-card-flow"),
     path("v1/card-flows/<str:flow_id>/response", views.CardAnswerView.as_view(), name="api-card-response"),
     path("v1/applications/<str:reference>/document", views.ApplicationDocumentView.as_view(),

@@ -11,9 +11,22 @@ from zorgid import clock
 from zorgid.applications import documents
 from zorgid.flows import cards
 from zorgid.flows import services as flows
+from zorgid.identities import keyshare
 from zorgid.identities import services as identities
+from zorgid.identities.errors import KeyShareMissing
+from zorgid.identities.models import KeyShare
 from zorgid.pki.ca import get_ca
-from zorgid.protocol.messages import MESSAGE_VERSION
+from zorgid.pki.signatures import verify_signature
+from zorgid.protocol.errors import MessageMalformed
+from zorgid.protocol.messages import (
+    CLOCK_SKEW_SECONDS,
+    KEYSHARE_VERSION,
+    MESSAGE_VERSION,
+    PIN_PROOF_BYTES,
+    PinChange,
+    b64decode,
+    b64encode,
+)
 from zorgid.web import client_ip, server_origin
 
 from . import serializers as s
@@ -21,6 +34,20 @@ from .parsers import BoundedXmlParser
 
 ERRORS = {code: OpenApiResponse(s.ErrorResponse, description="error, see /foutmeldingen")
           for code in (400, 403, 404, 405, 409, 410, 413, 415)}
+
+
+def _pin_proof(data: dict) -> bytes:
+    proof = b64decode(data.get("pin_proof") or "", limit=PIN_PROOF_BYTES)
+    if len(proof) != PIN_PROOF_BYTES:
+        raise MessageMalformed(f"pin_proof must be {PIN_PROOF_BYTES} bytes")
+    return proof
+
+
+def _with_share(mobile_id: str):
+    holder, certificate = identities.usable_mobile_id(mobile_id)
+    if not KeyShare.objects.filter(mobile_id=holder).exists():
+        raise KeyShareMissing()
+    return holder, certificate
 
 
 def _valid(serializer_class, request: Request) -> dict:
@@ -34,9 +61,12 @@ class ActivationView(APIView):
                    summary="Activate a Mobile ID with a one-time code and a CSR")
     def post(self, request: Request) -> Response:
         data = _valid(s.ActivationRequest, request)
-        mobile_id = identities.activate(data["code"], data["csr"], ip=client_ip(request))
-        person = mobile_id.person
+        proof = _pin_proof(data) if data["v"] >= KEYSHARE_VERSION else None
+        activated = identities.activate(data["code"], data["csr"], ip=client_ip(request), pin_proof=proof)
+        mobile_id, person = activated.mobile_id, activated.mobile_id.person
+        extra = {"key_share": b64encode(activated.key_share)} if activated.key_share else {}
         return Response({
+            **extra,
             "v": MESSAGE_VERSION,
             "mobile_id": mobile_id.id,
             "certificate": mobile_id.certificate_pem,
@@ -64,7 +94,8 @@ class LoginApprovalView(APIView):
     def post(self, request: Request, flow_id: str) -> Response:
         data = _valid(s.LoginApprovalRequest, request)
         flow = flows.approve(flow_id, mobile_id=data["mobile_id"], signed_at=data["signed_at"],
-                             signature_b64=data["signature"], ip=client_ip(request))
+                             signature_b64=data["signature"], ip=client_ip(request),
+                             unlock_token=data.get("unlock_token"))
         return Response({"state": flow.state})
 
 
@@ -105,3 +136,34 @@ class ApplicationDocumentView(APIView):
         if refusal is not None:
             raise refusal
         return Response({"reference": application.reference, "state": application.state})
+
+
+class KeyShareUnlockView(APIView):
+    """The server's part in every use of the key: the share for the right PIN proof, 3 tries, then waits."""
+
+    @extend_schema(request=s.KeyShareUnlockRequest,
+                   responses={200: s.KeyShareUnlockResponse, **ERRORS, 429: ERRORS[409]},
+                   summary="Release the key share for the right PIN proof (docs/security.md)")
+    def post(self, request: Request, mobile_id: str) -> Response:
+        data = _valid(s.KeyShareUnlockRequest, request)
+        holder, _ = _with_share(mobile_id)
+        unlocked = keyshare.unlock(holder, _pin_proof(data), ip=client_ip(request))
+        return Response({"key_share": b64encode(unlocked.share), "unlock_token": unlocked.token})
+
+
+class KeySharePinView(APIView):
+    """After a restore from backup: a new PIN proof, signed with the Mobile ID's key."""
+
+    @extend_schema(request=s.KeySharePinRequest, responses={200: s.KeySharePinResponse, **ERRORS},
+                   summary="Register the proof of a new PIN, signed with the key (after a restore)")
+    def post(self, request: Request, mobile_id: str) -> Response:
+        data = _valid(s.KeySharePinRequest, request)
+        holder, certificate = _with_share(mobile_id)
+        if abs(clock.now().timestamp() - data["signed_at"]) > CLOCK_SKEW_SECONDS:
+            from zorgid.flows.errors import LoginClockSkew
+
+            raise LoginClockSkew()
+        message = PinChange(holder.id, data["pin_proof"], data["signed_at"])
+        verify_signature(certificate, b64decode(data["signature"]), message.canonical_bytes())
+        share = keyshare.replace_proof(holder, _pin_proof(data), ip=client_ip(request))
+        return Response({"key_share": b64encode(share)})

@@ -15,6 +15,8 @@ from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
+from zorgid.identities.keyshare import consume_token
+from zorgid.identities.models import KeyShare
 from zorgid.identities.services import usable_mobile_id
 from zorgid.pki.signatures import verify_signature
 from zorgid.protocol.errors import ZorgidError
@@ -53,17 +55,23 @@ def flow_for_app(flow_id: str) -> LoginFlow:
     return flow
 
 
-def approve(flow_id: str, *, mobile_id: str, signed_at: int, signature_b64: str, ip: str = "") -> LoginFlow:
-    """The app's signed "Accepteren": verify it and approve the flow, at most once."""
+def approve(flow_id: str, *, mobile_id: str, signed_at: int, signature_b64: str, ip: str = "",
+            unlock_token: str | None = None) -> LoginFlow:
+    """The app's signed "Accepteren": verify it and approve the flow, at most once.
+
+    A Mobile ID with a key share also needs the one-time token of a fresh unlock: the server took part in this
+    use of the key (docs/security.md).
+    """
     try:
-        return _approve(flow_id, mobile_id, signed_at, signature_b64, ip)
+        return _approve(flow_id, mobile_id, signed_at, signature_b64, ip, unlock_token)
     except ZorgidError as error:
         record("login.refused", actor=f"mobile_id:{str(mobile_id)[:64]}", subject=f"login_flow:{str(flow_id)[:64]}",
                ip=ip, details={"code": error.code})
         raise
 
 
-def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, ip: str) -> LoginFlow:
+def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, ip: str,
+             unlock_token: str | None) -> LoginFlow:
     flow = flow_for_app(flow_id)
     message = LoginApproval(flow.id, flow.nonce, flow.origin, mobile_id, signed_at)
     signature = b64decode(signature_b64)
@@ -73,6 +81,8 @@ def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, i
     holder, certificate = usable_mobile_id(mobile_id)
     verify_signature(certificate, signature, message.canonical_bytes())
     with transaction.atomic():
+        if KeyShare.objects.filter(mobile_id=holder).exists():
+            consume_token(holder, unlock_token or "")
         won = LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.PENDING, expires_at__gt=now).update(
             state=LoginFlowState.APPROVED, mobile_id=holder, approved_at=now
         )

@@ -73,3 +73,39 @@ class PersonBlocked(ZorgidError):
     cause_en = "Your ZORG-ID has been blocked by an administrator (for instance after losing your phone)."
     solution_nl = "Neem contact op met de beheerder van uw organisatie om de blokkade op te heffen."
     solution_en = "Contact your organisation's administrator to lift the block."
+
+
+class PinProofWrong(ZorgidError):
+    code = "ZID-PIN-WRONG"
+    status = 403
+    cause_nl = "De pincode is onjuist (gecontroleerd door de server)."
+    cause_en = "The PIN is wrong (checked by the server)."
+    solution_nl = "Probeer het opnieuw. Na 3 onjuiste pogingen moet u steeds langer wachten."
+    solution_en = "Try again. After 3 wrong tries you have to wait longer each time."
+
+
+class KeyShareWait(ZorgidError):
+    code = "ZID-PIN-WAIT"
+    status = 429
+    cause_nl = "Er zijn te veel onjuiste pincodes ingevoerd voor dit ID."
+    cause_en = "Too many wrong PINs have been entered for this ID."
+    solution_nl = "Wacht even (zie detail) en probeer het dan opnieuw, of vraag uw beheerder om een nieuw ID."
+    solution_en = "Wait a while (see detail) and try again, or ask your administrator for a new ID."
+
+
+class UnlockTokenInvalid(ZorgidError):
+    code = "ZID-UNLOCK-TOKEN"
+    status = 403
+    cause_nl = "Het ID is niet vrijgegeven door de server voor deze handeling."
+    cause_en = "The server did not release the ID for this action."
+    solution_nl = "Werk de ZORG-ID app bij en probeer het opnieuw."
+    solution_en = "Update the ZORG-ID app and try again."
+
+
+class KeyShareMissing(ZorgidError):
+    code = "ZID-KEYSHARE-NONE"
+    status = 409
+    cause_nl = "Dit ID is geactiveerd met een oudere versie van de app, zonder sleuteldeel op de server."
+    cause_en = "This ID was activated with an older version of the app, without a key share on the server."
+    solution_nl = "Vraag uw beheerder om een nieuwe QR-code en activeer het ID opnieuw."
+    solution_en = "Ask your administrator for a new QR code and activate the ID again."

@@ -143,3 +143,22 @@ class WidCheck(models.Model):
 
     def __str__(self) -> str:
         return f"WID-controle {self.get_document_type_display()} …{self.number_last4} ({self.checked_at:%d-%m-%Y})"
+
+
+class KeyShare(models.Model):
+    """The server's part in every use of a Mobile ID's key (docs/security.md; R-SEC-PIN).
+
+    The app's key is encrypted under a key derived from the PIN and this share; the share is released only for
+    the right PIN proof, with few tries: a copy of the app's files is useless without the server.
+    """
+
+    mobile_id = models.OneToOneField(MobileId, primary_key=True, on_delete=models.CASCADE, related_name="key_share")
+    verifier = models.CharField(max_length=64)  # HMAC(pepper, PIN proof), hex
+    sealed_share = models.TextField()  # the share, AES-GCM under a key from the installation's secret
+    failures = models.PositiveIntegerField(default=0)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True)  # the one-time unlock token of the last unlock
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"key share of {self.mobile_id_id}"

@@ -24,6 +24,7 @@ from zorgid.pki.profiles import build, mobile_id_profile
 from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import TOKEN, ActivationPayload
 
+from . import keyshare
 from .errors import (
     ActivationCodeExpired,
     ActivationCodeUnknown,
@@ -124,10 +125,19 @@ def add_operator(first_names: str, last_name: str, birth_date: dt.date, *, actor
         return issue_activation_code(person, actor=actor)
 
 
-def activate(code: str, csr_pem: str, *, ip: str = "") -> MobileId:
-    """Check and consume the code and issue the Mobile ID certificate, all or nothing (R-CRED-MOBILE)."""
+@dataclass(frozen=True)
+class Activated:
+    mobile_id: MobileId
+    key_share: bytes | None  # v2: the server's share of the key (docs/security.md), returned this once
+
+
+def activate(code: str, csr_pem: str, *, ip: str = "", pin_proof: bytes | None = None) -> Activated:
+    """Check and consume the code and issue the Mobile ID certificate, all or nothing (R-CRED-MOBILE).
+
+    With a PIN proof (v2) the key share is made in the same transaction.
+    """
     try:
-        return _activate(code, csr_pem, ip)
+        return _activate(code, csr_pem, ip, pin_proof)
     except ZorgidError as error:
         record("activation.refused", actor="app", ip=ip, details={"code": error.code})
         raise
@@ -148,7 +158,7 @@ def activation_by_code(code: str, *, for_update: bool = False) -> ActivationCode
     return activation
 
 
-def _activate(code: str, csr_pem: str, ip: str) -> MobileId:
+def _activate(code: str, csr_pem: str, ip: str, pin_proof: bytes | None) -> Activated:
     activation_by_code(code)  # a cheap refusal before the CSR is even read
     csr = load_csr(csr_pem)
     with transaction.atomic():
@@ -160,9 +170,10 @@ def _activate(code: str, csr_pem: str, ip: str) -> MobileId:
         activation.save(update_fields=["used_at", "mobile_id"])
         if activation.uzi_attributes:
             link_uzi_attributes(mobile_id, activation.uzi_attributes, actor=f"person:{activation.person.id}", ip=ip)
+        share = keyshare.create(mobile_id, pin_proof) if pin_proof is not None else None
         record("mobile_id.activated", actor=f"person:{activation.person.id}", subject=f"mobile_id:{mobile_id.id}",
-               ip=ip, details={"serial": mobile_id.serial})
-        return mobile_id
+               ip=ip, details={"serial": mobile_id.serial, "key_share": share is not None})
+        return Activated(mobile_id, share)
 
 
 def _issue_mobile_id(person: Person, public_key, now: dt.datetime) -> MobileId:

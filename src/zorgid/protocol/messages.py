@@ -19,6 +19,8 @@ from .errors import MessageMalformed
 from .payloads import TOKEN, normalise_origin
 
 MESSAGE_VERSION = 1
+KEYSHARE_VERSION = 2  # requests of an app whose key needs the server's share (docs/security.md)
+PIN_PROOF_BYTES = 32
 API_PREFIX = "/api/v1"
 ACTIVATIONS_PATH = f"{API_PREFIX}/activations"
 MAX_SIGNATURE_BYTES = 160
@@ -36,6 +38,14 @@ def login_approval_path(flow_id: str) -> str:
 
 def login_refusal_path(flow_id: str) -> str:
     return f"{login_flow_path(flow_id)}/refusal"
+
+
+def key_share_unlock_path(mobile_id: str) -> str:
+    return f"{API_PREFIX}/key-shares/{mobile_id}/unlock"
+
+
+def key_share_pin_path(mobile_id: str) -> str:
+    return f"{API_PREFIX}/key-shares/{mobile_id}/pin"
 
 
 def card_flow_path(flow_id: str) -> str:
@@ -139,3 +149,16 @@ class CardResponse:
             "purpose": self.purpose,
             "signed_at": self.signed_at,
         })
+
+
+@dataclass(frozen=True)
+class PinChange:
+    """After a restore from backup: the app proves it holds the key and registers the proof of its new PIN."""
+
+    mobile_id: str
+    pin_proof_b64: str
+    signed_at: int
+
+    def canonical_bytes(self) -> bytes:
+        return canonical_json({"type": "zorgid.keyshare.pin", "v": KEYSHARE_VERSION, "mobile_id": self.mobile_id,
+                               "pin_proof": self.pin_proof_b64, "signed_at": self.signed_at})
