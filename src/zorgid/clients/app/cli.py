@@ -5,6 +5,9 @@ Every failure is a ZorgidError and is reported the same way, on stderr, with exi
     Fout ZID-APP-PIN-WRONG: De pincode is onjuist. U heeft nog 4 poging(en).
     Oplossing: Probeer het opnieuw. ...
 
+Commands: ``setup`` (choose the PIN), ``scan`` (activate an ID, approve a login), ``id``, and ``backup``
+/ ``restore`` (R-FLOW-BACKUP: see zorgid.clients.app.backup for which homes a backup restores into).
+
 Usage errors (an unknown option, a missing argument) keep click's exit status 2. No traceback is
 ever shown to the holder.
 """
@@ -12,6 +15,7 @@ ever shown to the holder.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -21,13 +25,17 @@ from zorgid.protocol.payloads import ActivationPayload
 
 from ..terminal import ReportingGroup, run
 from . import actions
-from .errors import PinMismatch
+from .backup import BackupQuestions, make_backup
+from .backup import restore as restore_backup
+from .backup_format import check_password
+from .errors import BackupPasswordMismatch, PinMismatch
 from .keystore import Keystore, check_pin_format
 from .qr import payload_from_argument
 from .server import ServerClient
 
 HOME_ENV = "ZORGID_APP_HOME"
 PIN_ENV = "ZORGID_PIN"
+PASSWORD_ENV = "ZORGID_BACKUP_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 DEFAULT_HOME = Path("~/.zorgid-app")
 
 # How the commands reach a server; tests and embedders may replace it (e.g. with an httpx transport).
@@ -42,11 +50,26 @@ HOME_HELP = (
 )
 HomeOption = Annotated[Path | None, typer.Option("--home", envvar=HOME_ENV, file_okay=False, help=HOME_HELP)]
 PinOption = Annotated[str | None, typer.Option("--pin", help=PIN_HELP, show_default=False)]
+PASSWORD_HELP = (
+    f"Wachtwoord van de back-up (niet de pincode). Zonder deze optie: {PASSWORD_ENV}, anders wordt erom gevraagd."
+)
+PasswordOption = Annotated[str | None, typer.Option("--password", help=PASSWORD_HELP, show_default=False)]
+FileArgument = Annotated[Path, typer.Argument(metavar="BESTAND", help="Het back-upbestand.", dir_okay=False)]
+RESTORE_PIN_HELP = (
+    "In een nieuwe app-map: de nieuwe pincode (anders twee keer gevraagd). In een ingestelde app-map zonder "
+    f"ID: de pincode van de app. Zonder deze optie: {PIN_ENV}."
+)
+RESTORE_NOTE = (
+    "Let op: de app kan niet nagaan of dit ID nog geldig is. Is het intussen ingetrokken (bijvoorbeeld na "
+    "verlies van uw telefoon), dan weigert de server het inloggen (ZID-MOBILE-ID-REVOKED); vraag dan uw "
+    "beheerder om een nieuw certificaat met een QR-code."
+)
 
 
 app = typer.Typer(
     cls=ReportingGroup,
-    help="ZORG-ID app: pincode instellen, QR-codes scannen (ID activeren, inloggen) en uw ID tonen.",
+    help="ZORG-ID app: pincode instellen, QR-codes scannen (ID activeren, inloggen), uw ID tonen, back-up maken "
+    "en terugzetten.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -74,6 +97,17 @@ def _ask_pin(pin: str | None) -> str:
     return typer.prompt("Pincode", hide_input=True)
 
 
+def _choose_pin(pin: str | None) -> str:
+    """A new PIN from --pin or ZORGID_PIN, else asked twice without echo."""
+    chosen = _pin_given(pin)
+    if chosen is None:
+        chosen = typer.prompt("Kies een pincode van 6 cijfers", hide_input=True)
+        check_pin_format(chosen)
+        if typer.prompt("Herhaal de pincode", hide_input=True) != chosen:
+            raise PinMismatch()
+    return chosen
+
+
 def _confirm(accept: bool):
     def confirm(question: str) -> bool:
         if accept:
@@ -92,13 +126,7 @@ def setup(
     """Kies de pincode van 6 cijfers: de eerste stap na het installeren van de app."""
     store: Keystore = ctx.obj
     store.ensure_not_set_up()
-    chosen = _pin_given(pin)
-    if chosen is None:
-        chosen = typer.prompt("Kies een pincode van 6 cijfers", hide_input=True)
-        check_pin_format(chosen)
-        if typer.prompt("Herhaal de pincode", hide_input=True) != chosen:
-            raise PinMismatch()
-    store.setup(chosen)
+    store.setup(_choose_pin(pin))
     typer.echo(f"Pincode ingesteld (app-map {store.home}). Scan nu uw QR-code met 'zorgid-app scan'.")
 
 
@@ -129,6 +157,62 @@ def scan(
     except actions.Declined:
         typer.echo("Geweigerd")
         raise typer.Exit(1) from None
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    file: FileArgument,
+    pin: PinOption = None,
+    password: PasswordOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Vervang een bestaand bestand.")] = False,
+) -> None:
+    """Maak een versleutelde back-up van uw ID, met een eigen wachtwoord (niet de pincode)."""
+    ask = BackupQuestions(ask_pin=lambda: _ask_pin(pin), ask_password=lambda: _choose_password(password))
+    identity = make_backup(ctx.obj, file, ask, force=force)
+    typer.echo(f"Back-up van {identity.holder.full_name} geschreven naar {file}.")
+    typer.echo("Bewaar het bestand en het wachtwoord apart van deze telefoon; zonder wachtwoord is de "
+               "back-up onbruikbaar, met beide kan iemand als u inloggen.")
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    file: FileArgument,
+    password: PasswordOption = None,
+    pin: Annotated[str | None, typer.Option("--pin", help=RESTORE_PIN_HELP, show_default=False)] = None,
+    accept: Annotated[bool, typer.Option("--accept", help="Beantwoord de vraag (terugzetten) met ja.")] = False,
+) -> None:
+    """Zet een back-up terug in een nieuwe app (na opnieuw installeren), met een nieuwe pincode."""
+    given = password if password is not None else os.environ.get(PASSWORD_ENV)
+    ask = BackupQuestions(
+        ask_pin=lambda: _ask_pin(pin), ask_new_pin=lambda: _choose_pin(pin), confirm=_confirm(accept),
+        ask_password=lambda: given if given is not None else typer.prompt("Wachtwoord van de back-up",
+                                                                          hide_input=True),
+    )
+    try:
+        identity = restore_backup(ctx.obj, file, ask)
+    except actions.Declined:
+        typer.echo("Geweigerd")
+        raise typer.Exit(1) from None
+    typer.echo(f"ID teruggezet: {identity.holder.full_name} (Mobile ID {identity.mobile_id}).")
+    if identity.valid_until < date.today():
+        typer.echo(f"Let op: het certificaat van dit ID is verlopen op {identity.valid_until:%d-%m-%Y}; "
+                   "vraag uw beheerder om een nieuw certificaat met een QR-code.")
+    typer.echo(RESTORE_NOTE)
+
+
+def _choose_password(password: str | None) -> str:
+    """A new backup password from --password or ZORGID_BACKUP_PASSWORD, else asked twice without echo.
+    The rules that need no PIN are checked before the repeat, so a weak one is not typed twice."""
+    given = password if password is not None else os.environ.get(PASSWORD_ENV)
+    if given is not None:
+        return given
+    chosen = typer.prompt("Kies een wachtwoord voor de back-up (niet uw pincode)", hide_input=True)
+    check_password(chosen)
+    if typer.prompt("Herhaal het wachtwoord", hide_input=True) != chosen:
+        raise BackupPasswordMismatch()
+    return chosen
 
 
 @app.command("id")

@@ -167,3 +167,109 @@ class StorageError(AppError):
         "Check that the app's directory exists and is writable. If the files are damaged, reinstall the "
         "app and restore your backup."
     )
+
+
+# -- backup and restore (R-FLOW-BACKUP, manual §7.2) -----------------------------------------------------
+
+class BackupWeakPassword(AppError):
+    code = "ZID-APP-BACKUP-WEAK-PASSWORD"
+    cause_nl = (
+        "Dit wachtwoord is te zwak voor een back-up. Een back-upwachtwoord heeft minstens 12 tekens, waarvan "
+        "minstens 6 verschillende, bestaat niet alleen uit cijfers en bevat uw pincode niet."
+    )
+    cause_en = (
+        "This password is too weak for a backup. A backup password has at least 12 characters, at least 6 of "
+        "them different, does not consist of digits only and does not contain your PIN."
+    )
+    solution_nl = "Kies een langer wachtwoord, bijvoorbeeld een zin van vier of meer woorden, los van uw pincode."
+    solution_en = "Choose a longer password, for example a sentence of four or more words, unrelated to your PIN."
+
+
+class BackupPasswordMismatch(AppError):
+    code = "ZID-APP-BACKUP-PASSWORD-MISMATCH"
+    cause_nl = "De twee ingevoerde wachtwoorden zijn niet gelijk."
+    cause_en = "The two passwords entered are not the same."
+    solution_nl = "Maak de back-up opnieuw en typ twee keer hetzelfde wachtwoord."
+    solution_en = "Make the backup again and type the same password twice."
+
+
+class BackupExists(AppError):
+    code = "ZID-APP-BACKUP-EXISTS"
+    cause_nl = "Het back-upbestand bestaat al; de app overschrijft het niet zomaar."
+    cause_en = "The backup file already exists; the app does not simply overwrite it."
+    solution_nl = "Kies een andere bestandsnaam, of gebruik --force om het oude bestand te vervangen."
+    solution_en = "Choose another file name, or use --force to replace the old file."
+
+
+class BackupFileError(AppError):
+    code = "ZID-APP-BACKUP-FILE"
+    cause_nl = "Het back-upbestand kon niet worden gelezen of geschreven."
+    cause_en = "The backup file could not be read or written."
+    solution_nl = "Controleer de naam van het bestand, of het bestaat en of u het mag lezen of schrijven."
+    solution_en = "Check the file's name, that it exists and that you may read or write it."
+
+
+class BackupTooLarge(AppError):
+    code = "ZID-APP-BACKUP-TOO-LARGE"
+    cause_nl = "Dit bestand is te groot voor een back-up van de ZORG-ID app (hooguit 1 MiB)."
+    cause_en = "This file is too large for a backup of the ZORG-ID app (at most 1 MiB)."
+    solution_nl = "Kies het back-upbestand dat 'zorgid-app backup' heeft gemaakt."
+    solution_en = "Choose the backup file made by 'zorgid-app backup'."
+
+
+class BackupFormat(AppError):
+    code = "ZID-APP-BACKUP-FORMAT"
+    cause_nl = "Dit bestand is geen back-up van de ZORG-ID app."
+    cause_en = "This file is not a backup of the ZORG-ID app."
+    solution_nl = "Kies het back-upbestand dat 'zorgid-app backup' heeft gemaakt."
+    solution_en = "Choose the backup file made by 'zorgid-app backup'."
+
+
+class BackupVersion(AppError):
+    code = "ZID-APP-BACKUP-VERSION"
+    cause_nl = "Deze back-up is gemaakt door een nieuwere versie van de app; deze versie kan hem niet lezen."
+    cause_en = "This backup was made by a newer version of the app and cannot be read by this version."
+    solution_nl = "Werk de app bij en zet de back-up daarna terug."
+    solution_en = "Update the app, then restore the backup."
+
+
+class BackupDamaged(AppError):
+    code = "ZID-APP-BACKUP-DAMAGED"
+    cause_nl = "Het back-upbestand is beschadigd of onvolledig: het is na het maken gewijzigd of afgekapt."
+    cause_en = "The backup file is damaged or incomplete: it was changed or cut short after it was made."
+    solution_nl = (
+        "Gebruik een onbeschadigde kopie van de back-up. Heeft u die niet, vraag dan uw beheerder om een nieuw "
+        "certificaat met een QR-code."
+    )
+    solution_en = (
+        "Use an undamaged copy of the backup. If you have none, ask your administrator for a new certificate "
+        "with a QR code."
+    )
+
+
+class BackupPasswordWrong(AppError):
+    code = "ZID-APP-BACKUP-PASSWORD"
+    cause_nl = "Het wachtwoord van de back-up is onjuist (of het bestand is opzettelijk gewijzigd)."
+    cause_en = "The backup's password is wrong (or the file was changed on purpose)."
+    solution_nl = (
+        "Typ het wachtwoord dat u koos bij het maken van de back-up; dat is niet uw pincode. Weet u het niet "
+        "meer, vraag dan uw beheerder om een nieuw certificaat met een QR-code."
+    )
+    solution_en = (
+        "Type the password you chose when making the backup; it is not your PIN. If you do not remember it, "
+        "ask your administrator for a new certificate with a QR code."
+    )
+
+
+class BackupHomeInUse(AppError):
+    code = "ZID-APP-BACKUP-HOME-IN-USE"
+    cause_nl = "In deze app-map is al een ID geïnstalleerd; een back-up wordt alleen in een nieuwe app teruggezet."
+    cause_en = "An ID is already installed in this app directory; a backup is only restored into a new app."
+    solution_nl = (
+        "Zet de back-up terug in een nieuwe app-map (--home), of verwijder de map van de app (opnieuw "
+        "installeren; het geïnstalleerde ID gaat dan verloren) en probeer het opnieuw."
+    )
+    solution_en = (
+        "Restore the backup into a new app directory (--home), or delete the app's directory (reinstall; the "
+        "installed ID is then lost) and try again."
+    )

@@ -10,6 +10,7 @@ every use bound that (DESIGN.md, "argon2-cffi").
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 
 from argon2.low_level import Type, hash_secret_raw
@@ -72,31 +73,62 @@ def new_private_key() -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP256R1())
 
 
-def derive_key(pin: str, salt: bytes) -> bytes:
-    return hash_secret_raw(pin.encode("ascii"), salt, type=Type.ID, **KDF_PARAMS)
+def derive_key(secret: str, salt: bytes, params: dict | None = None) -> bytes:
+    """argon2id of the PIN or a backup password. NFC first, so the same password typed on another
+    keyboard (composed or decomposed accents) gives the same key; a PIN of digits is unchanged by it."""
+    chosen = {**KDF_PARAMS, **(params or {})}
+    return hash_secret_raw(unicodedata.normalize("NFC", secret).encode("utf-8"), salt, type=Type.ID, **chosen)
+
+
+def seal_bytes(plain: bytes, secret: str, associated: bytes, *, salt: bytes, nonce: bytes,
+               params: dict | None = None) -> bytes:
+    """AES-256-GCM under a key derived from ``secret``; ``associated`` is authenticated, not encrypted.
+
+    The one place that encrypts under a secret a person types, shared by the key file and the backup,
+    so both get the same, reviewed construction. Salt and nonce are the caller's, because the caller
+    stores them (fresh ones from :func:`fresh_salt_and_nonce`)."""
+    return AESGCM(derive_key(secret, salt, params)).encrypt(nonce, plain, associated)
+
+
+def open_bytes(ciphertext: bytes, secret: str, associated: bytes, *, salt: bytes, nonce: bytes,
+               params: dict | None = None) -> bytes:
+    """Undo :func:`seal_bytes`; raises ``InvalidTag`` for a wrong secret or any changed byte."""
+    return AESGCM(derive_key(secret, salt, params)).decrypt(nonce, ciphertext, associated)
+
+
+def fresh_salt_and_nonce() -> tuple[bytes, bytes]:
+    return os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES)
+
+
+def private_key_der(private_key: ec.EllipticCurvePrivateKey) -> bytes:
+    """PKCS#8 DER, unencrypted: only ever passed on to :func:`seal_bytes`, never written as such."""
+    return private_key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def load_private_key_der(der: bytes) -> ec.EllipticCurvePrivateKey:
+    """Read PKCS#8 DER; ValueError unless it is a P-256 key, the only kind the server certifies."""
+    key = serialization.load_der_private_key(der, password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise ValueError("not an EC P-256 private key")
+    return key
 
 
 def seal(private_key: ec.EllipticCurvePrivateKey, pin: str, mobile_id: str) -> SealedKey:
     """Encrypt the key under the PIN with a fresh salt and nonce."""
-    salt, nonce = os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES)
-    plain = private_key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    ciphertext = AESGCM(derive_key(pin, salt)).encrypt(nonce, plain, mobile_id.encode("ascii"))
+    salt, nonce = fresh_salt_and_nonce()
+    ciphertext = seal_bytes(private_key_der(private_key), pin, mobile_id.encode("ascii"), salt=salt, nonce=nonce)
     return SealedKey(salt=salt, nonce=nonce, ciphertext=ciphertext)
 
 
 def unseal(sealed: SealedKey, pin: str, mobile_id: str) -> ec.EllipticCurvePrivateKey:
     """Decrypt the key; a failure after the PIN was verified means a damaged or swapped file."""
     try:
-        plain = AESGCM(derive_key(pin, sealed.salt)).decrypt(sealed.nonce, sealed.ciphertext,
-                                                             mobile_id.encode("ascii"))
-        key = serialization.load_der_private_key(plain, password=None)
+        plain = open_bytes(sealed.ciphertext, pin, mobile_id.encode("ascii"), salt=sealed.salt, nonce=sealed.nonce)
+        return load_private_key_der(plain)
     except (InvalidTag, ValueError) as exc:
         raise StorageError("key file cannot be decrypted") from exc
-    if not isinstance(key, ec.EllipticCurvePrivateKey):
-        raise StorageError("key file holds no EC key")
-    return key
 
 
 def make_csr(private_key: ec.EllipticCurvePrivateKey) -> str:

@@ -9,6 +9,7 @@ is used together with a keyshare server) can read the files of this one and migr
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -35,19 +36,44 @@ def write_json(path: Path, data: dict) -> None:
     """Replace ``path`` atomically by ``data`` plus the format version, with mode 0600."""
     body = json.dumps({"version": FORMAT_VERSION, **data}, indent=2, sort_keys=True).encode("utf-8")
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        write_file(path, body)
     except OSError as exc:
-        raise StorageError(f"cannot write in {path.parent}: {exc.strerror}") from exc
+        raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def write_file(path: Path, body: bytes, *, overwrite: bool = True) -> None:
+    """Write ``body`` to a 0600 temporary file next to ``path``, then put it in place in one step.
+
+    With ``overwrite=False`` an existing ``path`` is kept and FileExistsError raised; the check and the
+    publishing are one step too (a hard link), except on file systems without hard links (FAT on a USB
+    stick, a likely place for a backup), where an existence check comes just before. Other failures
+    raise OSError; no temporary file is left behind.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), FILE_MODE)
             handle.write(body)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _publish_new(Path(tmp), path)
+    finally:
         _unlink_quietly(Path(tmp))
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def _publish_new(tmp: Path, path: Path) -> None:
+    """Put ``tmp`` at ``path`` unless something is there already (a dangling symlink counts)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists() or path.is_symlink():
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+        os.replace(tmp, path)
 
 
 def read_json(path: Path) -> dict | None:

@@ -1,0 +1,150 @@
+"""Backup and restore of the installed ID (R-FLOW-BACKUP, R-FLOW-PIN; manual §7.2 "Pincode vergeten").
+
+The manual's path for a forgotten PIN or a new phone: reinstall the app, set a new PIN, restore the
+backup with its own password (not the PIN). Here one app home is one installation, so:
+
+* ``backup`` needs the PIN (verified and counted like every use of the key) and a password of its own;
+  the file format is in :mod:`.backup_format`.
+* ``restore`` only fills a *new* app: a home that is not set up yet (the usual case: ``restore`` then
+  sets it up with the new PIN), or one that was set up but holds no ID yet (then its PIN is asked,
+  and counted). A home with an ID, or a locked home, is refused: reinstalling means a new or an
+  emptied ``--home``. So a locked app (5 wrong PINs) is recovered by restoring into a new home.
+* Nothing is written to the home before the backup is verified and decrypted; a new home is built in a
+  temporary directory next to it and appears in one step, so a failure leaves the home as it was.
+
+A backup restores the key as it was: if the Mobile ID was revoked since, the server refuses its logins
+(ZID-MOBILE-ID-REVOKED). The server has no endpoint yet to ask whether an ID is still usable, so the
+command line says so after a restore rather than pretend it checked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from . import backup_format
+from .actions import Declined
+from .errors import BackupExists, BackupFileError, BackupHomeInUse, NotSetUp, StorageError
+from .identity import MobileIdentity
+from .keystore import Keystore, check_pin_format
+from .storage import ensure_home, write_file
+
+# written in this order: every state in between is a valid home (set up without an ID, or with its ID)
+_HOME_FILES = ("config.json", "key.json", "id.json")
+
+
+@dataclass(frozen=True)
+class BackupQuestions:
+    """How the holder is asked; each is called only when its answer is needed, in the order shown."""
+
+    ask_pin: Callable[[], str]
+    ask_password: Callable[[], str]
+    ask_new_pin: Callable[[], str] = lambda: ""
+    confirm: Callable[[str], bool] = lambda question: True
+
+
+def make_backup(store: Keystore, path: Path, ask: BackupQuestions, *, force: bool = False,
+                params: dict | None = None) -> MobileIdentity:
+    """Write the installed ID and its key to ``path``, encrypted under the password ``ask`` returns."""
+    store.load_id()  # not set up, locked, no ID: refused before any question
+    if not force and (path.exists() or path.is_symlink()):
+        raise BackupExists(str(path))
+    pin = ask.ask_pin()
+    identity, key = store.unlock_key(pin)
+    password = ask.ask_password()
+    backup_format.check_password(password, pin)
+    data = backup_format.seal_backup(identity, key, password, params)
+    _write_backup(path, data, force)
+    return identity
+
+
+def _write_backup(path: Path, data: bytes, force: bool) -> None:
+    """Write, then read back: a backup that is not on the disk as made is worse than none."""
+    try:
+        write_file(path, data, overwrite=force)
+    except FileExistsError:
+        raise BackupExists(str(path)) from None
+    except OSError as exc:
+        raise BackupFileError(f"cannot write {path}: {exc.strerror}") from exc
+    if read_backup_file(path) != data:
+        raise BackupFileError(f"{path} does not read back as written")
+
+
+def read_backup_file(path: Path) -> bytes:
+    """At most one byte more than a backup may have, so a huge file is refused without reading it all."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(backup_format.MAX_BACKUP_BYTES + 1)
+    except OSError as exc:
+        raise BackupFileError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def restore(store: Keystore, path: Path, ask: BackupQuestions) -> MobileIdentity:
+    """Restore the backup at ``path`` into a new app home; see the module doc for which homes qualify."""
+    fresh = restore_target(store)
+    sealed = backup_format.parse_backup(read_backup_file(path))
+    identity, key = backup_format.open_sealed(sealed, ask.ask_password())
+    if not ask.confirm(f"Back-up van {identity.holder.full_name} (Mobile ID {identity.mobile_id}, "
+                       f"{identity.server}) terugzetten in {store.home}?"):
+        raise Declined()
+    if fresh:
+        pin = ask.ask_new_pin()
+        check_pin_format(pin)
+        _install_in_new_home(store.home, lambda staged: _fill(staged, identity, key, pin))
+    else:
+        pin = ask.ask_pin()
+        store.verify_pin(pin)
+        store.install_id(identity, key, pin)
+    return identity
+
+
+def restore_target(store: Keystore) -> bool:
+    """True for a home not set up yet, False for one set up without an ID; refuse any other."""
+    try:
+        has_id = store.has_id()  # a locked home raises AppLocked, whose solution is to reinstall
+    except NotSetUp:
+        return True
+    if has_id:
+        raise BackupHomeInUse(f"app home {store.home}")
+    return False
+
+
+def _fill(staged: Keystore, identity: MobileIdentity, key: ec.EllipticCurvePrivateKey, pin: str) -> None:
+    """Set up and store the ID exactly as the keystore does for a new app: the key sealed under the PIN."""
+    staged.setup(pin)
+    staged.install_id(identity, key, pin)
+
+
+def _install_in_new_home(home: Path, fill: Callable[[Keystore], None]) -> None:
+    """Build the home in a temporary directory beside it, then move it into place."""
+    try:
+        home.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=home.parent, prefix=f".{home.name}.restore-"))
+    except OSError as exc:
+        raise StorageError(f"cannot create a directory beside {home}: {exc.strerror}") from exc
+    try:
+        staged = Keystore(staging / "home")
+        fill(staged)
+        _publish_home(staged.home, home)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish_home(staged: Path, home: Path) -> None:
+    """A missing home appears in one rename; into an existing (not set-up) directory the files are
+    moved config first and the ID last, so every state in between is a home that works."""
+    try:
+        if not home.exists():
+            os.rename(staged, home)
+            return
+        ensure_home(home)
+        for name in _HOME_FILES:
+            os.replace(staged / name, home / name)
+    except OSError as exc:
+        raise StorageError(f"cannot move the restored ID into {home}: {exc.strerror}") from exc

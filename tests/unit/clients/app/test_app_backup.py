@@ -1,0 +1,257 @@
+"""``zorgid-app backup`` and ``restore`` (R-FLOW-BACKUP, R-FLOW-PIN, manual §7.2), as the holder runs them.
+
+Each refusal has its own code, and a refused restore leaves the app home exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from typer.testing import CliRunner
+
+from zorgid.clients.app import cli
+from zorgid.clients.app.errors import PinWrong
+from zorgid.clients.app.keystore import Keystore
+
+PASSWORD = "paard batterij nietje correct"
+NEW_PIN = "654321"
+
+
+@pytest.fixture
+def app(monkeypatch):
+    """``app(home, *args, input=None)`` runs zorgid-app with that home, with no PIN or password in the env."""
+    for name in (cli.PIN_ENV, cli.PASSWORD_ENV, cli.HOME_ENV):
+        monkeypatch.delenv(name, raising=False)
+    runner = CliRunner()
+
+    def invoke(home, *args, input=None):
+        return runner.invoke(cli.app, ["--home", str(home), *args], input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def backup_file(installed, home, app, tmp_path, pin):
+    path = tmp_path / "id.zorgid-backup"
+    result = app(home, "backup", str(path), "--pin", pin, "--password", PASSWORD)
+    assert result.exit_code == 0, result.output + result.stderr
+    return path
+
+
+def listing(path):
+    """Every file under ``path`` with its contents; None when ``path`` does not exist."""
+    if not path.exists():
+        return None
+    return sorted((str(item.relative_to(path)), item.read_bytes() if item.is_file() else b"")
+                  for item in path.rglob("*"))
+
+
+def spki(key) -> bytes:
+    return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def restore(app, home, path, *args, input=None):
+    return app(home, "restore", str(path), "--password", PASSWORD, "--pin", NEW_PIN, "--accept", *args, input=input)
+
+
+def test_round_trip_into_a_new_home_with_a_new_pin(installed, backup_file, app, tmp_path):
+    _, identity, key = installed
+    new_home = tmp_path / "reinstalled"
+    result = restore(app, new_home, backup_file)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "ID teruggezet: Jan de Vries" in result.stdout and "ZID-MOBILE-ID-REVOKED" in result.stdout
+    shown = app(new_home, "id")
+    assert shown.exit_code == 0 and "ID: Jan de Vries" in shown.stdout and identity.mobile_id in shown.stdout
+
+    restored_identity, restored_key = Keystore(new_home).unlock_key(NEW_PIN)
+    assert restored_identity == identity
+    assert spki(restored_key) == spki(key)
+    signature = restored_key.sign(b"nonce", ec.ECDSA(hashes.SHA256()))
+    key.public_key().verify(signature, b"nonce", ec.ECDSA(hashes.SHA256()))  # the same key signs
+    with pytest.raises(PinWrong):
+        Keystore(new_home).verify_pin("123456")  # the old PIN is not carried over
+    assert stat.S_IMODE(new_home.stat().st_mode) == 0o700
+    assert not [p for p in tmp_path.iterdir() if ".restore-" in p.name]
+
+
+def test_the_backup_file_is_private_and_holds_nothing_in_clear(installed, backup_file, pin):
+    _, identity, key = installed
+    raw = backup_file.read_bytes()
+    assert stat.S_IMODE(backup_file.stat().st_mode) == 0o600
+    assert raw.startswith(b"zorgid-app-backup 1\n") and raw.count(b"\n") == 4
+    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    for secret in (pin.encode(), PASSWORD.encode(), identity.mobile_id.encode(), b"Vries", der[-32:]):
+        assert secret not in raw
+
+
+def test_backup_needs_the_pin_and_counts_a_wrong_one(installed, home, app, tmp_path):
+    path = tmp_path / "b"
+    result = app(home, "backup", str(path), "--pin", "000000", "--password", PASSWORD)
+    assert result.exit_code == 1 and "ZID-APP-PIN-WRONG" in result.stderr and "nog 4" in result.stderr
+    assert json.loads((home / "config.json").read_text())["failed_pin_attempts"] == 1
+    assert not path.exists()
+
+
+def test_backup_asks_the_password_twice(installed, home, app, tmp_path, pin):
+    path = tmp_path / "b"
+    result = app(home, "backup", str(path), input=f"{pin}\n{PASSWORD}\n{PASSWORD}x\n")
+    assert result.exit_code == 1 and "ZID-APP-BACKUP-PASSWORD-MISMATCH" in result.stderr
+    assert not path.exists()
+    result = app(home, "backup", str(path), input=f"{pin}\n{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert PASSWORD not in result.output
+    assert restore(app, tmp_path / "new", path).exit_code == 0
+
+
+def test_backup_takes_the_password_from_the_environment(installed, home, app, tmp_path, pin, monkeypatch):
+    monkeypatch.setenv(cli.PASSWORD_ENV, PASSWORD)
+    assert app(home, "backup", str(tmp_path / "b"), "--pin", pin).exit_code == 0
+    assert app(tmp_path / "new", "restore", str(tmp_path / "b"), "--pin", NEW_PIN, "--accept").exit_code == 0
+
+
+@pytest.mark.parametrize(("password", "reason"), [
+    ("kort-wacht1", "shorter than 12"),
+    ("123456789012345", "digits only"),
+    ("aaaaaaaaaaaaaaaa", "fewer than 6 different"),
+    ("123456", "shorter than 12"),  # the PIN itself
+    ("mijn pincode 123456", "contains the PIN"),
+])
+def test_a_weak_password_is_refused_with_the_rule(installed, home, app, tmp_path, pin, password, reason):
+    path = tmp_path / "b"
+    result = app(home, "backup", str(path), "--pin", pin, "--password", password)
+    assert result.exit_code == 1 and "ZID-APP-BACKUP-WEAK-PASSWORD" in result.stderr
+    assert "minstens 12 tekens" in result.stderr and "pincode niet" in result.stderr and reason in result.stderr
+    assert not path.exists()
+
+
+def test_a_weak_password_is_refused_before_it_is_typed_again(installed, home, app, tmp_path, pin):
+    result = app(home, "backup", str(tmp_path / "b"), input=f"{pin}\nkort\n")
+    assert result.exit_code == 1 and "ZID-APP-BACKUP-WEAK-PASSWORD" in result.stderr
+    assert "Herhaal" not in result.output
+
+
+def test_backup_refuses_to_overwrite_unless_forced(backup_file, home, app, pin):
+    before = backup_file.read_bytes()
+    result = app(home, "backup", str(backup_file), "--pin", pin, "--password", PASSWORD)
+    assert result.exit_code == 1 and "ZID-APP-BACKUP-EXISTS" in result.stderr and "--force" in result.stderr
+    assert backup_file.read_bytes() == before
+    result = app(home, "backup", str(backup_file), "--pin", pin, "--password", PASSWORD, "--force")
+    assert result.exit_code == 0 and backup_file.read_bytes() != before
+    assert [p.name for p in backup_file.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_backup_without_an_id_is_refused(store, home, app, tmp_path, pin):
+    result = app(home, "backup", str(tmp_path / "b"), "--pin", pin, "--password", PASSWORD)
+    assert result.exit_code == 1 and "ZID-APP-NO-ID" in result.stderr
+
+
+@pytest.mark.parametrize(("password", "code"), [
+    ("een ander wachtwoord", "ZID-APP-BACKUP-PASSWORD"),
+    ("123456", "ZID-APP-BACKUP-PASSWORD"),  # the old PIN is not the password
+])
+def test_wrong_password_writes_nothing(backup_file, app, tmp_path, password, code):
+    new_home = tmp_path / "new"
+    result = app(new_home, "restore", str(backup_file), "--password", password, "--pin", NEW_PIN, "--accept")
+    assert result.exit_code == 1 and f"Fout {code}:" in result.stderr and "niet uw pincode" in result.stderr
+    assert listing(new_home) is None
+    assert not [p for p in tmp_path.iterdir() if ".restore-" in p.name]
+
+
+@pytest.mark.parametrize("damage", ["header", "ciphertext", "checksum", "truncated", "empty", "png", "json",
+                                    "newer", "huge", "missing"])
+def test_a_bad_file_is_refused_with_its_code_and_writes_nothing(backup_file, app, tmp_path, damage):
+    raw = backup_file.read_bytes()
+    lines = raw.split(b"\n")
+    bad, code = {
+        "header": (flip(raw, len(lines[0]) + 40), "ZID-APP-BACKUP-DAMAGED"),
+        "ciphertext": (flip(raw, len(lines[0]) + len(lines[1]) + 10), "ZID-APP-BACKUP-DAMAGED"),
+        "checksum": (flip(raw, len(raw) - 5), "ZID-APP-BACKUP-DAMAGED"),
+        "truncated": (raw[: len(raw) // 2], "ZID-APP-BACKUP-DAMAGED"),
+        "empty": (b"", "ZID-APP-BACKUP-DAMAGED"),
+        "png": (b"\x89PNG\r\n\x1a\n" + bytes(200), "ZID-APP-BACKUP-FORMAT"),
+        "json": (json.dumps({"version": 1, "ciphertext": "abc"}).encode(), "ZID-APP-BACKUP-FORMAT"),
+        "newer": (raw.replace(b"zorgid-app-backup 1\n", b"zorgid-app-backup 2\n"), "ZID-APP-BACKUP-VERSION"),
+        "huge": (raw + bytes(1024 * 1024), "ZID-APP-BACKUP-TOO-LARGE"),
+        "missing": (None, "ZID-APP-BACKUP-FILE"),
+    }[damage]
+    path = tmp_path / "bad"
+    if bad is not None:
+        path.write_bytes(bad)
+    new_home = tmp_path / "new"
+    new_home.mkdir()
+    result = restore(app, new_home, path)
+    assert result.exit_code == 1 and f"Fout {code}:" in result.stderr, result.stderr
+    assert "Oplossing:" in result.stderr and "Traceback" not in result.output
+    assert listing(new_home) == []
+
+
+def flip(raw: bytes, index: int) -> bytes:
+    return raw[:index] + bytes([raw[index] ^ 0x01]) + raw[index + 1:]
+
+
+def test_restore_refuses_a_home_with_an_id(installed, backup_file, home, app):
+    before = listing(home)
+    result = restore(app, home, backup_file)
+    assert result.exit_code == 1 and "ZID-APP-BACKUP-HOME-IN-USE" in result.stderr and "--home" in result.stderr
+    assert listing(home) == before
+
+
+def test_restore_declined_writes_nothing(backup_file, app, tmp_path):
+    new_home = tmp_path / "new"
+    result = app(new_home, "restore", str(backup_file), "--password", PASSWORD, "--pin", NEW_PIN, input="n\n")
+    assert result.exit_code == 1 and "Geweigerd" in result.stdout and "Jan de Vries" in result.stdout
+    assert listing(new_home) is None
+
+
+def test_restore_asks_the_password_then_the_new_pin_twice(backup_file, app, tmp_path):
+    new_home = tmp_path / "new"
+    result = app(new_home, "restore", str(backup_file), "--accept", input=f"{PASSWORD}\n{NEW_PIN}\n111111\n")
+    assert result.exit_code == 1 and "ZID-APP-PIN-MISMATCH" in result.stderr
+    assert listing(new_home) is None
+    result = app(new_home, "restore", str(backup_file), "--accept", input=f"{PASSWORD}\n{NEW_PIN}\n{NEW_PIN}\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    Keystore(new_home).unlock_key(NEW_PIN)
+
+
+def test_restore_into_an_existing_empty_directory(backup_file, app, tmp_path):
+    new_home = tmp_path / "new"
+    new_home.mkdir(mode=0o755)
+    assert restore(app, new_home, backup_file).exit_code == 0
+    assert sorted(p.name for p in new_home.iterdir()) == ["config.json", "id.json", "key.json"]
+    assert stat.S_IMODE(new_home.stat().st_mode) == 0o700
+
+
+def test_restore_into_a_set_up_home_without_an_id_uses_its_pin(backup_file, app, tmp_path):
+    """Manual §7.2 step by step: reinstall, set a new PIN, then restore."""
+    new_home = tmp_path / "new"
+    assert app(new_home, "setup", "--pin", NEW_PIN).exit_code == 0
+    result = app(new_home, "restore", str(backup_file), "--password", PASSWORD, "--pin", "000000", "--accept")
+    assert result.exit_code == 1 and "ZID-APP-PIN-WRONG" in result.stderr
+    assert not (new_home / "id.json").exists()
+    result = app(new_home, "restore", str(backup_file), "--password", PASSWORD, "--pin", NEW_PIN, "--accept")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "ID: Jan de Vries" in app(new_home, "id").stdout
+
+
+def test_a_locked_app_is_recovered_into_a_new_home(installed, backup_file, home, app, tmp_path):
+    store = installed[0]
+    for _ in range(5):
+        with pytest.raises(Exception):  # noqa: B017 - PinWrong four times, then AppLocked
+            store.verify_pin("000000")
+    result = restore(app, home, backup_file)
+    assert result.exit_code == 1 and "ZID-APP-LOCKED" in result.stderr and "back-up terug" in result.stderr
+    result = restore(app, tmp_path / "reinstalled", backup_file)
+    assert result.exit_code == 0, result.output + result.stderr
+    Keystore(tmp_path / "reinstalled").unlock_key(NEW_PIN)
+
+
+def test_restore_with_a_bad_new_pin_writes_nothing(backup_file, app, tmp_path):
+    new_home = tmp_path / "new"
+    result = app(new_home, "restore", str(backup_file), "--password", PASSWORD, "--pin", "12345", "--accept")
+    assert result.exit_code == 1 and "ZID-APP-PIN-FORMAT" in result.stderr
+    assert listing(new_home) is None
