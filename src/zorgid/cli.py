@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from zorgid.devtools.cli import dev_app
+from zorgid.organisations.cli import employees_app
 from zorgid.pki.uzi.cli import uzi_app
 
 app = typer.Typer(help="zorgid: server van ZORG-ID. Elke opdracht heeft --help.", no_args_is_help=True,
@@ -25,6 +26,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(applications_app, name="applications")
 app.add_typer(uzi_app, name="uzi")
 app.add_typer(dev_app, name="dev")
+app.add_typer(employees_app, name="employees")
 out = Console()
 err = Console(stderr=True)
 

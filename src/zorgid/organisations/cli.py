@@ -1,0 +1,92 @@
+"""``zorgid employees …``: the command line for an organisation's employees (typer sub-app).
+
+Mounted in ``zorgid.cli`` with ``app.add_typer(employees_app, name="employees")``. Django and the helpers of
+``zorgid.cli`` are imported inside the commands, so importing this module sets nothing up (and is no cycle).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+employees_app = typer.Typer(help="Medewerkers van een organisatie.", no_args_is_help=True)
+
+SHOWN_ALREADY = 20  # rows "already in the organisation" listed one by one; the rest are counted
+
+
+@employees_app.callback()
+def employees() -> None:
+    """Medewerkers van een organisatie."""  # a group, also with one command and when run on its own
+
+
+@employees_app.command(
+    "import",
+    help="Importeer medewerkers uit een CSV-bestand; zij wachten daarna op hun WID-controle.\n\n"
+         "Alles of niets: is één regel fout, dan wordt niets geïmporteerd en staat elke foute regel met regelnummer "
+         "en reden in het verslag (exitstatus 1). Wie al in de organisatie staat (zelfde namen en geboortedatum), "
+         "wordt overgeslagen. Daarna controleert een beheerder het identiteitsbewijs en geeft de QR-code met "
+         "\"Nieuwe QR-code\" op de pagina van de medewerker.",
+)
+def employees_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, show_default=False,
+                                help="CSV-bestand (UTF-8) met de kop voornamen;achternaam;geboortedatum "
+                                     "(ook met , als scheidingsteken), datums als dd-mm-jjjj; hoogstens 20 MB "
+                                     "en 100.000 regels."),
+    ura: str = typer.Option(..., "--ura", help="URA (8 cijfers) van de organisatie waarin de medewerkers komen."),
+    dry_run: bool = typer.Option(False, "--dry-run",
+                                 help="Alleen controleren en melden wat er zou gebeuren; er wordt niets opgeslagen."),
+) -> None:
+    """Import employees awaiting their WID check (help text above, in Dutch)."""
+    from zorgid.cli import _actor, _django, _fail, err, out
+
+    _django()
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from zorgid.organisations import importing
+    from zorgid.protocol.errors import ZorgidError
+
+    try:
+        organisation = importing.organisation_by_ura(ura)
+        source = importing.read_file(file)
+    except ZorgidError as error:
+        _fail(error)
+    except OSError as exc:
+        _fail(importing.ImportFileInvalid(f"{file}: {exc.strerror or exc}"))
+
+    columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=err, transient=False) as bar:
+            tasks: dict[str, int] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage.capitalize(), total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            report = importing.import_employees(organisation, source.rows, actor=_actor(), dry_run=dry_run,
+                                                source=source, progress=progress)
+    except KeyboardInterrupt:
+        err.print("[bold red]Onderbroken[/]: er is niets geïmporteerd.")
+        raise typer.Exit(130) from None
+
+    where = f"{escape(organisation.name)} (URA {organisation.ura})"
+    if report.refused:
+        err.print(f"[bold red]{len(report.refused)} van {report.rows} regels geweigerd[/] in {escape(file.name)}:")
+        for note in report.refused:
+            err.print(f"  regel {note.line}: {escape(note.reason)}", highlight=False)
+        _fail(importing.ImportRowsRefused(f"{len(report.refused)} van {report.rows} regels"))
+    for note in report.already[:SHOWN_ALREADY]:
+        out.print(f"  regel {note.line}: {escape(note.reason)}", highlight=False)
+    if len(report.already) > SHOWN_ALREADY:
+        out.print(f"  … en nog {len(report.already) - SHOWN_ALREADY} regels die al in de organisatie staan")
+    if dry_run:
+        out.print(f"Proef (--dry-run): {report.imported} medewerkers zouden worden geïmporteerd in {where}, "
+                  f"{len(report.already)} staan er al. Er is niets opgeslagen.")
+        return
+    out.print(f"{report.imported} medewerkers geïmporteerd in {where}; {len(report.already)} stonden er al "
+              f"(SHA-256 van het bestand: {source.sha256}).")
+    if report.imported:
+        out.print("Zij wachten op hun WID-controle: een beheerder controleert het identiteitsbewijs en geeft de "
+                  "QR-code met \"Nieuwe QR-code\" op de pagina van de medewerker.")
