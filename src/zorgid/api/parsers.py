@@ -16,15 +16,21 @@ from .errors import TooLarge
 MAX_BODY_BYTES = 16 * 1024
 
 
+def read_bounded(stream, parser_context, limit: int) -> bytes:
+    """The body, refused before reading when it says it is larger than ``limit``, and while reading if it is."""
+    request = (parser_context or {}).get("request")
+    declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise TooLarge(f"body of {declared} bytes, at most {limit}")
+    data = stream.read(limit + 1) if stream is not None else b""
+    if len(data) > limit:
+        raise TooLarge(f"body larger than {limit} bytes")
+    return data
+
+
 class BoundedJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        request = (parser_context or {}).get("request")
-        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            raise TooLarge(f"body of {declared} bytes, at most {MAX_BODY_BYTES}")
-        data = stream.read(MAX_BODY_BYTES + 1) if stream is not None else b""
-        if len(data) > MAX_BODY_BYTES:
-            raise TooLarge(f"body larger than {MAX_BODY_BYTES} bytes")
+        data = read_bounded(stream, parser_context, MAX_BODY_BYTES)
         try:
             return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -44,11 +50,4 @@ class BoundedXmlParser(BaseParser):
     media_type = "application/xml"
 
     def parse(self, stream, media_type=None, parser_context=None) -> bytes:
-        request = (parser_context or {}).get("request")
-        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > MAX_XML_BYTES:
-            raise TooLarge(f"document of {declared} bytes, at most {MAX_XML_BYTES}")
-        data = stream.read(MAX_XML_BYTES + 1) if stream is not None else b""
-        if len(data) > MAX_XML_BYTES:
-            raise TooLarge(f"document larger than {MAX_XML_BYTES} bytes")
-        return data
+        return read_bounded(stream, parser_context, MAX_XML_BYTES)
