@@ -22,7 +22,10 @@ class Person(models.Model):
     blocked_at = models.DateTimeField(null=True, blank=True)  # R-FLOW-PIN: lost phone; no login anywhere
 
     class Meta:
-        indexes = [models.Index(fields=["last_name", "birth_date"])]
+        indexes = [  # the employee list's order and filters (bench/admin.py)
+            models.Index(fields=["last_name", "first_names", "id"]),
+            models.Index(fields=["birth_date"]),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -50,6 +53,7 @@ class RoleAssignment(models.Model):
     granted_at = models.DateTimeField()
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "person"])]
         constraints = [
             models.UniqueConstraint(fields=["person", "role", "organisation"], name="unique_role_assignment"),
             models.UniqueConstraint(fields=["person", "role"], condition=models.Q(organisation__isnull=True),
@@ -115,6 +119,7 @@ class UziRegistration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["mobile_id", "uzi_number", "ura", "role"], name="unique_uzi_registration"),
         ]
+        indexes = [models.Index(fields=["uzi_number"])]
 
     def __str__(self) -> str:
         return f"UZI {self.uzi_number} ({self.card_type}, URA {self.ura}, rol {self.role})"
