@@ -47,16 +47,15 @@ def employees_import(
     from zorgid.organisations import importing
     from zorgid.protocol.errors import ZorgidError
 
-    try:
-        organisation = importing.organisation_by_ura(ura)
-        source = importing.read_file(file)
-    except ZorgidError as error:
-        _fail(error)
-    except OSError as exc:
-        _fail(importing.ImportFileInvalid(f"{file}: {exc.strerror or exc}"))
-
     columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
+        try:
+            organisation = importing.organisation_by_ura(ura)
+            source = importing.read_file(file)
+        except ZorgidError as error:
+            _fail(error)
+        except OSError as exc:
+            _fail(importing.ImportFileInvalid(f"{file}: {exc.strerror or exc}"))
         with Progress(*columns, console=err, transient=False) as bar:
             tasks: dict[str, int] = {}
 
@@ -67,7 +66,7 @@ def employees_import(
 
             report = importing.import_employees(organisation, source.rows, actor=_actor(), dry_run=dry_run,
                                                 source=source, progress=progress)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # the import's one transaction was rolled back
         err.print("[bold red]Onderbroken[/]: er is niets geïmporteerd.")
         raise typer.Exit(130) from None
 

@@ -233,13 +233,14 @@ def read_csv(data: bytes, *, name: str = "") -> CsvFile:
 # ------------------------------------------------------------------------------------------- validating
 
 
-def _name(value: str, what: str) -> str:
+def _name(value: str, field_name: str) -> str:
     """clean_name's rules, with the reason in Dutch."""
+    what = f"veld {field_name}"
     if len(value) > MAX_FIELD:
         raise ValueError(f"{what} is langer dan {MAX_NAME} tekens")
     value = unicodedata.normalize("NFC", value.strip())
     if not value:
-        raise ValueError(f"{what} ontbreekt")
+        raise ValueError(f"{what} is leeg")
     if len(value) > MAX_NAME:
         raise ValueError(f"{what} is langer dan {MAX_NAME} tekens ({len(value)})")
     if any(unicodedata.category(ch).startswith("C") for ch in value):
@@ -247,7 +248,7 @@ def _name(value: str, what: str) -> str:
     if not any(ch.isalpha() for ch in value):
         raise ValueError(f"{what} bevat geen letters: {shown(value)}")
     try:
-        return clean_name(value, what)
+        return clean_name(value, field_name)
     except ZorgidError as exc:  # clean_name has the last word
         raise ValueError(f"{what}: {exc.detail}") from exc
 
@@ -255,7 +256,7 @@ def _name(value: str, what: str) -> str:
 def _birth_date(value: str) -> dt.date:
     text = value.strip()
     if not text:
-        raise ValueError("geboortedatum ontbreekt")
+        raise ValueError("veld geboortedatum is leeg")
     try:
         born = clock.parse_date(text) if len(text) <= 10 else None
     except ValueError:
@@ -345,15 +346,14 @@ def import_employees(organisation: Organisation, rows: Iterable[CsvRow | Sequenc
         todo = _new_only(organisation, valid, report)
         people = [Person(first_names=e.first_names, last_name=e.last_name, birth_date=e.birth_date, created_at=now)
                   for e in todo]
-        tick(WRITING, 0, 2 * len(people))
+        tick(WRITING, 0, len(people))
         for start in range(0, len(people), BATCH):
-            Person.objects.bulk_create(people[start:start + BATCH])
-            tick(WRITING, min(start + BATCH, len(people)), 2 * len(people))
-        for start in range(0, len(people), BATCH):
+            batch = people[start:start + BATCH]
+            Person.objects.bulk_create(batch)
             RoleAssignment.objects.bulk_create([
                 RoleAssignment(person_id=person.id, role=Role.MEDEWERKER, organisation=organisation, granted_at=now)
-                for person in people[start:start + BATCH]])
-            tick(WRITING, len(people) + min(start + BATCH, len(people)), 2 * len(people))
+                for person in batch])
+            tick(WRITING, start + len(batch), len(people))
         record("employees.imported", actor=actor, subject=f"organisation:{organisation.ura}",
                details={"ura": organisation.ura, "count": len(people), "already": len(report.already),
                         "rows": report.rows, "file": source.name[:200] if source else "",

@@ -81,7 +81,7 @@ def test_commas_work_as_separator_and_quotes_are_read(tmp_path, orgs):
 BAD_ROWS = [  # (row, what the report says about its line)
     ("Piet;Puk;31-02-1980", "geen bestaande datum"),
     ("Piet;Pan;01-01-2999", "in de toekomst"),
-    (";Leeg;01-01-1980", "voornamen ontbreekt"),
+    (";Leeg;01-01-1980", "veld voornamen is leeg"),
     ("Kees;Con\x07trol;01-01-1980", "stuurtekens"),
     ("Te;Weinig", "2 kolommen"),
     ("Te;Veel;01-01-1980;extra", "4 kolommen"),
