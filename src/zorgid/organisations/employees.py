@@ -158,6 +158,18 @@ def remove_role(organisation: Organisation, person: Person, role: str, *, by: Pe
                    details={"ura": organisation.ura, "role": role})
 
 
+def hand_over_administrator(organisation: Organisation, successor: Person, *, by: Person, ip: str = "") -> None:
+    """R-ROLE-ADM: the administrator hands his role to another person of the organisation, in one step."""
+    employee(organisation, successor.id)
+    if successor.id == by.id:
+        raise LastAdministrator("hand-over to oneself")
+    with transaction.atomic():
+        grant_role(successor, Role.ADMINISTRATOR, organisation, actor=_actor(by), ip=ip)
+        remove_role(organisation, by, Role.ADMINISTRATOR, by=by, ip=ip)
+        record("role.handed_over", actor=_actor(by), subject=_subject(successor), ip=ip,
+               details={"ura": organisation.ura, "role": Role.ADMINISTRATOR})
+
+
 def _guard_last_administrator(organisation: Organisation, person: Person) -> None:
     admins = RoleAssignment.objects.select_for_update().filter(organisation=organisation, role=Role.ADMINISTRATOR)
     ids = set(admins.values_list("person_id", flat=True))

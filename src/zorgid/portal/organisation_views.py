@@ -106,6 +106,11 @@ ADMIN_ACTIONS = {
 
 @require_POST
 def employee_action(request: HttpRequest, ura: str, person_id: str, action: str) -> HttpResponse:
+    if action == "hand-over":  # R-ROLE-ADM: the administrator gives his own role to this person
+        by, organisation = require_org_role(request, ura, roles=(Role.ADMINISTRATOR,))
+        employees.hand_over_administrator(organisation, employees.employee(organisation, person_id), by=by,
+                                          ip=client_ip(request))
+        return redirect("portal-overview")
     if action in ADMIN_ACTIONS:  # R-ROLE-ADM: only an administrator assigns beheerders and administrators
         by, organisation = require_org_role(request, ura, roles=(Role.ADMINISTRATOR,))
         function, role = ADMIN_ACTIONS[action]

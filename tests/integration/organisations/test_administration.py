@@ -172,3 +172,17 @@ def test_paging_and_search_by_birth_date(client, orgs):
     assert second.count("Jansen, P") == 5
     born = beheerder.get(f"/organisatie/{linde.ura}/medewerkers?geboortedatum=01-01-1970&pagina=2").content.decode()
     assert born.count("Jansen, P") == 5
+
+
+def test_the_administrator_hands_his_role_over_in_one_step(client, orgs):
+    linde, _ = orgs
+    admin, anna = person_with_role(client, Role.ADMINISTRATOR, linde, "Anna")
+    register(admin, linde.ura)
+    bram = Person.objects.get(last_name="Bakker")
+    assert admin.post(f"/organisatie/{linde.ura}/medewerkers/{anna.id}/hand-over").status_code == 409  # to himself
+    response = admin.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/hand-over")
+    assert response["Location"] == "/overzicht"
+    assert bram.roles.filter(role=Role.ADMINISTRATOR, organisation=linde).exists()
+    assert not anna.roles.filter(role=Role.ADMINISTRATOR, organisation=linde).exists()
+    assert AuditEvent.objects.filter(event="role.handed_over").exists()
+    assert admin.get(f"/organisatie/{linde.ura}/medewerkers").status_code == 403  # no longer a manager there
