@@ -18,12 +18,10 @@ import argparse
 import json
 import os
 import re
-import secrets
 import shutil
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,6 +35,7 @@ from login import (
     Device,
     Server,
     SimulatedUser,
+    bench_environment,
     create_database,
     drop_database,
     free_port,
@@ -412,12 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     zorgid = zorgid_command(args.zorgid)
     port = args.port or free_port()
     made_database = args.database_url is None
-    database_url = args.database_url or f"postgres://postgres@127.0.0.1:5432/zorgid_bench_{secrets.token_hex(4)}"
-    home = Path(tempfile.mkdtemp(prefix="zorgid-bench-admin-"))
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("ZORGID_BASE_URL", "ZORGID_DEBUG", "ZORGID_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
-    env.update(ZORGID_HOME=str(home), DATABASE_URL=database_url, ZORGID_ENVIRONMENT="acceptatie",
-               ZORGID_BASE_URL=f"http://127.0.0.1:{port}")
+    database_url, home, env = bench_environment(port, args.database_url, "zorgid-bench-admin-")
     ura = str(FIRST_URA)
     server: Server | None = None
     status = 0

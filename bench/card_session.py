@@ -38,8 +38,10 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from login import (
     ACCESS_LINE,
     Server,
+    StepFailed,
     create_database,
     drop_database,
+    failure_kind,
     free_port,
     log,
     machine_cpu,
@@ -163,21 +165,6 @@ def make_uzi_pas(zorgid: str, env: dict, home: Path, token_dir: Path, pin: str) 
 # ------------------------------------------------------------------------------------------ the sessions
 
 
-class SessionFailed(Exception):
-    def __init__(self, kind: str):
-        super().__init__(kind)
-        self.kind = kind
-
-
-def _kind(step: str, response: httpx.Response) -> str:
-    try:
-        error = response.json().get("error")
-        code = str(error.get("code", ""))[:60] if isinstance(error, dict) else ""
-    except (ValueError, AttributeError):
-        code = ""
-    return f"{step}: HTTP {response.status_code}" + (f" {code}" if code else "")
-
-
 @dataclass
 class Session:
     flow_id: str
@@ -218,17 +205,17 @@ class CardHolder:
             response = browser.get(f"/uzi-pas/{flow_id}/status", params={"wait": "1"})
             seen = time.perf_counter()
             if response.status_code != 200:
-                raise SessionFailed(_kind("poll", response))
+                raise StepFailed(failure_kind("poll", response))
             answer = response.json()
             state = answer.get("state")
             if state == "answered":
                 return seen
             if state == "refused":
                 code = answer.get("error", {}).get("code", "") if isinstance(answer.get("error"), dict) else ""
-                raise SessionFailed(f"poll: refused {code}".strip())
+                raise StepFailed(f"poll: refused {code}".strip())
             if state != "pending" or seen > deadline:
-                raise SessionFailed(f"poll: state {state}")
-        raise SessionFailed("poll: stopped")
+                raise StepFailed(f"poll: state {state}")
+        raise StepFailed("poll: stopped")
 
     def session(self) -> Session:
         stop = threading.Event()
@@ -242,10 +229,10 @@ class CardHolder:
     def _session(self, browser: httpx.Client, stop: threading.Event) -> Session:
         terms = browser.get("/registreren")
         if terms.status_code != 200:
-            raise SessionFailed(_kind("GET /registreren", terms))
+            raise StepFailed(failure_kind("GET /registreren", terms))
         token = CSRF_FIELD.search(terms.text)
         if token is None:
-            raise SessionFailed("GET /registreren: no csrfmiddlewaretoken")
+            raise StepFailed("GET /registreren: no csrfmiddlewaretoken")
 
         challenge_sent = time.perf_counter()
         started = browser.post("/registreren", data={"csrfmiddlewaretoken": html.unescape(token.group(1))},
@@ -253,17 +240,17 @@ class CardHolder:
         location = started.headers.get("Location", "")
         flow = CARD_PAGE.search(location)
         if started.status_code != 302 or flow is None:
-            raise SessionFailed(_kind("POST /registreren", started) + (f" -> {location}" if location else ""))
+            raise StepFailed(failure_kind("POST /registreren", started) + (f" -> {location}" if location else ""))
         page = browser.get(location)
         if page.status_code != 200:
-            raise SessionFailed(_kind("card page", page))
+            raise StepFailed(failure_kind("card page", page))
         link = DESKTOP_LINK.search(page.text)
         href = HREF.search(link.group(0)) if link else None
         if href is None:
-            raise SessionFailed("card page: no desktop-link")
+            raise StepFailed("card page: no desktop-link")
         address = html.unescape(href.group(1))
         if not address.startswith("zorgid-desktop://card?"):
-            raise SessionFailed("card page: desktop-link is no zorgid-desktop://card address")
+            raise StepFailed("card page: desktop-link is no zorgid-desktop://card address")
         address_read = time.perf_counter()
 
         polling = threading.Event()
@@ -275,11 +262,11 @@ class CardHolder:
             ran = subprocess.run([self.desktop, "open", address, "--pin", self.pin, "--yes"], env=self.env,
                                  capture_output=True, text=True, timeout=SESSION_TIMEOUT, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired as exc:
-            raise SessionFailed(f"desktop: no exit within {SESSION_TIMEOUT:.0f} s") from exc
+            raise StepFailed(f"desktop: no exit within {SESSION_TIMEOUT:.0f} s") from exc
         desktop_ended = time.perf_counter()
         if ran.returncode != 0:
             code = DESKTOP_ERROR.search(ran.stderr)
-            raise SessionFailed(f"desktop: exit {ran.returncode}" + (f" {code.group(1)}" if code else ""))
+            raise StepFailed(f"desktop: exit {ran.returncode}" + (f" {code.group(1)}" if code else ""))
         verified = answered.result(timeout=SESSION_TIMEOUT)
         return Session(flow.group(1), challenge_sent, address_read, desktop_started, desktop_ended, verified)
 
@@ -288,7 +275,7 @@ def attempt(holder: CardHolder, results: Results | None, errors: Results) -> Non
     """One session; its times go to ``results`` (None: warm-up), its failure to ``errors`` in any case."""
     try:
         session = holder.session()
-    except SessionFailed as failure:
+    except StepFailed as failure:
         kind = failure.kind
     except httpx.HTTPError as exc:
         kind = f"transport: {type(exc).__name__}"

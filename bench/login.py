@@ -339,13 +339,15 @@ def make_devices(zorgid: str, env: dict, home: Path, base_url: str, count: int) 
 # ------------------------------------------------------------------------------------------- the load
 
 
-class LoginFailed(Exception):
+class StepFailed(Exception):
+    """A step of a login (or of another benchmark's session) failed; ``kind`` is what the report counts."""
+
     def __init__(self, kind: str):
         super().__init__(kind)
         self.kind = kind
 
 
-def _kind(step: str, response: httpx.Response) -> str:
+def failure_kind(step: str, response: httpx.Response) -> str:
     try:
         error = response.json().get("error")
         code = str(error.get("code", ""))[:60] if isinstance(error, dict) else ""
@@ -402,25 +404,25 @@ class SimulatedUser:
             response = self.browser.get(f"/inloggen/status/{flow_id}", params={"wait": "1"})
             seen = time.perf_counter()
             if response.status_code != 200:
-                raise LoginFailed(_kind("poll", response))
+                raise StepFailed(failure_kind("poll", response))
             state = response.json().get("state")
             if state == "done":
                 return seen
             if state != "pending" or seen > deadline:
-                raise LoginFailed(f"poll: state {state}")
+                raise StepFailed(f"poll: state {state}")
 
     def login(self, scheduled: float | None = None) -> Login:
         self.browser.cookies.clear()  # a new browser session, as a fresh browser would have
         started = time.perf_counter()
         page = self.browser.get("/")
         if page.status_code != 200:
-            raise LoginFailed(_kind("start page", page))
+            raise StepFailed(failure_kind("start page", page))
         link = PAYLOAD_LINK.search(page.text)
         if link is None:
-            raise LoginFailed("start page: no login link")
+            raise StepFailed("start page: no login link")
         payload = parse_payload(html.unescape(link.group(1)))
         if not isinstance(payload, LoginPayload):
-            raise LoginFailed("start page: link is no login payload")
+            raise StepFailed("start page: link is no login payload")
 
         polling = threading.Event()
         done = self.polls.submit(self._poll, payload.flow, polling)
@@ -429,13 +431,13 @@ class SimulatedUser:
         response = self.app.get(login_flow_path(payload.flow))
         if response.status_code != 200:
             done.cancel()
-            raise LoginFailed(_kind("app flow", response))
+            raise StepFailed(failure_kind("app flow", response))
         approval = self.device.approval(response.json())
         approval_sent = time.perf_counter()
         response = self.app.post(login_approval_path(payload.flow), json=approval)
         approval_answered = time.perf_counter()
         if response.status_code != 200:
-            raise LoginFailed(_kind("app approval", response))
+            raise StepFailed(failure_kind("app approval", response))
         browser_done = done.result(timeout=LOGIN_TIMEOUT + 35)
         return Login(started if scheduled is None else scheduled, started, approval_sent, approval_answered,
                      browser_done)
@@ -453,7 +455,7 @@ def run_user(user: SimulatedUser, results: Results, measure_from: float, stop_at
         begun = time.perf_counter() if scheduled is None else scheduled
         try:
             login = user.login(scheduled)
-        except LoginFailed as failure:
+        except StepFailed as failure:
             kind = failure.kind
         except httpx.HTTPError as exc:
             kind = f"transport: {type(exc).__name__}"
@@ -662,17 +664,23 @@ def load(args, base_url: str, devices: list[Device], server_pid: int, sampler: M
     return results, elapsed, cpu
 
 
+def bench_environment(port: int, database_url: str | None, prefix: str) -> tuple[str, Path, dict[str, str]]:
+    """A database URL (fresh unless given), a temporary ZORGID_HOME and the server's environment."""
+    database_url = database_url or f"postgres://postgres@127.0.0.1:5432/zorgid_bench_{secrets.token_hex(4)}"
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("ZORGID_BASE_URL", "ZORGID_DEBUG", "ZORGID_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
+    env.update(ZORGID_HOME=str(home), DATABASE_URL=database_url, ZORGID_ENVIRONMENT="acceptatie",
+               ZORGID_BASE_URL=f"http://127.0.0.1:{port}")
+    return database_url, home, env
+
+
 def main(argv: list[str] | None = None) -> int:
     args = options(argv)
     zorgid = zorgid_command(args.zorgid)
     port = args.port or free_port()
     made_database = args.database_url is None
-    database_url = args.database_url or f"postgres://postgres@127.0.0.1:5432/zorgid_bench_{secrets.token_hex(4)}"
-    home = Path(tempfile.mkdtemp(prefix="zorgid-bench-"))
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("ZORGID_BASE_URL", "ZORGID_DEBUG", "ZORGID_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
-    env.update(ZORGID_HOME=str(home), DATABASE_URL=database_url, ZORGID_ENVIRONMENT="acceptatie",
-               ZORGID_BASE_URL=f"http://127.0.0.1:{port}")
+    database_url, home, env = bench_environment(port, args.database_url, "zorgid-bench-")
     server: Server | None = None
     sampler: MemorySampler | None = None
     status = 0

@@ -10,29 +10,15 @@ import re
 import subprocess
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.e2e.conftest import BIN
 from tests.e2e.test_browser_login import read_qr
-from tests.integration.applications.smtp import Sink, free_port, send
-from zorgid.applications.mail_in import MAX_MESSAGE_BYTES, ReplyHandler
+from tests.integration.applications.smtp import Sink, send
 from zorgid.applications.models import Application
 from zorgid.identities.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture
-def smtp(settings):
-    sink = Sink()
-    sink.controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
-    mail_in = Controller(ReplyHandler(), hostname="127.0.0.1", port=free_port(), data_size_limit=MAX_MESSAGE_BYTES)
-    mail_in.start()
-    yield sink, mail_in.port
-    mail_in.stop()
-    sink.controller.stop()
 
 
 def tool(*args: str, cwd) -> subprocess.CompletedProcess:

@@ -1,28 +1,13 @@
 """``zorgid mail-in``: replies to the confirmation e-mail, over real SMTP both ways (aiosmtpd)."""
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.integration.applications.helpers import apply
-from tests.integration.applications.smtp import Sink, free_port, send
-from zorgid.applications.mail_in import MAX_MESSAGE_BYTES, ReplyHandler
+from tests.integration.applications.smtp import send
 from zorgid.applications.models import Application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.fixture
-def smtp(settings):
-    """Outgoing mail to a sink over SMTP; incoming mail to the mail-in service over SMTP."""
-    sink = Sink()
-    sink.controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
-    mail_in = Controller(ReplyHandler(), hostname="127.0.0.1", port=free_port(), data_size_limit=MAX_MESSAGE_BYTES)
-    mail_in.start()
-    yield sink, mail_in.port
-    mail_in.stop()
-    sink.controller.stop()
 
 
 def test_the_confirmation_goes_out_over_smtp(client, smtp):
