@@ -72,3 +72,22 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
             return value
         time.sleep(interval)
     raise AssertionError("condition not met in time")
+
+
+@pytest.fixture
+def smtp(settings):
+    """Outgoing mail to a sink over real SMTP; incoming mail to the ``zorgid mail-in`` handler over real SMTP."""
+    from aiosmtpd.controller import Controller
+
+    from tests.integration.applications.smtp import Sink, free_port
+    from zorgid.applications.mail_in import MAX_MESSAGE_BYTES, ReplyHandler
+
+    sink = Sink()
+    sink.controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    mail_in = Controller(ReplyHandler(), hostname="127.0.0.1", port=free_port(), data_size_limit=MAX_MESSAGE_BYTES)
+    mail_in.start()
+    yield sink, mail_in.port
+    mail_in.stop()
+    sink.controller.stop()

@@ -8,10 +8,7 @@ import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
-import pytest
 from aiosmtpd.controller import Controller
-
-from zorgid.applications.mail_in import MAX_MESSAGE_BYTES, ReplyHandler
 
 
 def free_port() -> int:
@@ -50,16 +47,3 @@ def send(port: int, *, subject: str, body: str, attachments: tuple[tuple[str, by
     with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
         client.send_message(message)
 
-
-@pytest.fixture
-def smtp(settings):
-    """Outgoing mail to a sink over SMTP; incoming mail to the mail-in service over SMTP."""
-    sink = Sink()
-    sink.controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
-    mail_in = Controller(ReplyHandler(), hostname="127.0.0.1", port=free_port(), data_size_limit=MAX_MESSAGE_BYTES)
-    mail_in.start()
-    yield sink, mail_in.port
-    mail_in.stop()
-    sink.controller.stop()
