@@ -29,18 +29,16 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from cryptography.hazmat.primitives.asymmetric import ec
 from login import (
     ACCESS_LINE,
-    Device,
     Server,
     SimulatedUser,
+    activate_device,
     bench_environment,
     create_database,
     drop_database,
     free_port,
     log,
-    make_csr,
     ms_row,
     percentile,
     start_server,
@@ -48,8 +46,6 @@ from login import (
     zorgid_command,
 )
 from psycopg.conninfo import make_conninfo
-
-from zorgid.protocol.messages import ACTIVATIONS_PATH
 
 TARGET_P95 = 0.050  # s, server time
 FIRST_URA = 90_000_000  # organisation i (from 0) has URA FIRST_URA + i; i = 0 is the large one
@@ -272,14 +268,10 @@ def django_snippet(env: dict, code: str, *snippet_args: str, timeout: float = 30
 
 def log_in_beheerder(env: dict, base_url: str, ura: str) -> SimulatedUser:
     code = django_snippet(env, MAKE_BEHEERDER, ura).strip().splitlines()[-1]
-    key = ec.generate_private_key(ec.SECP256R1())
     with httpx.Client(base_url=base_url, timeout=30.0) as client:
-        response = client.post(ACTIVATIONS_PATH, json={"v": 1, "code": code, "csr": make_csr(key)})
-    if response.status_code != 201:
-        raise RuntimeError(f"activation failed: HTTP {response.status_code} {response.text[:300]}")
-    user = SimulatedUser(base_url, Device(key, response.json()["mobile_id"]), ThreadPoolExecutor(2),
-                         ssl.create_default_context())
-    user.login()  # browser: start page and long-poll; app: fetch, sign, approve (bench/login.py)
+        device = activate_device(client, code)
+    user = SimulatedUser(base_url, device, ThreadPoolExecutor(2), ssl.create_default_context())
+    user.login()  # browser: start page and long-poll; app: fetch, unlock, sign, approve (bench/login.py)
     return user
 
 

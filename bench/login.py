@@ -40,8 +40,10 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from zorgid.protocol.messages import (
     ACTIVATIONS_PATH,
+    KEYSHARE_VERSION,
     LoginApproval,
     b64encode,
+    key_share_unlock_path,
     login_approval_path,
     login_flow_path,
 )
@@ -286,16 +288,31 @@ def wait_until_serving(server: Server, workers: int, timeout: float = 90.0) -> N
 
 @dataclass
 class Device:
-    """An activated app: its P-256 key and Mobile ID."""
+    """An activated app: its P-256 key, Mobile ID and PIN proof (the key share's protocol, docs/security.md)."""
 
     key: ec.EllipticCurvePrivateKey
     mobile_id: str
+    pin_proof: bytes = b""
 
-    def approval(self, flow: dict) -> dict:
+    def unlock_body(self) -> dict:
+        return {"v": KEYSHARE_VERSION, "pin_proof": b64encode(self.pin_proof)}
+
+    def approval(self, flow: dict, unlock_token: str) -> dict:
         signed_at = int(time.time())
         message = LoginApproval(flow["flow"], flow["nonce"], flow["origin"], self.mobile_id, signed_at)
         signature = self.key.sign(message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))
-        return {"v": 1, "mobile_id": self.mobile_id, "signed_at": signed_at, "signature": b64encode(signature)}
+        return {"v": KEYSHARE_VERSION, "mobile_id": self.mobile_id, "signed_at": signed_at,
+                "signature": b64encode(signature), "unlock_token": unlock_token}
+
+
+def activate_device(client: httpx.Client, code: str) -> Device:
+    """Activate as the app does: a fresh key's CSR and a PIN proof (random here: the app derives it from the PIN)."""
+    key, proof = ec.generate_private_key(ec.SECP256R1()), secrets.token_bytes(32)
+    response = client.post(ACTIVATIONS_PATH, json={"v": KEYSHARE_VERSION, "code": code, "csr": make_csr(key),
+                                                   "pin_proof": b64encode(proof)})
+    if response.status_code != 201:
+        raise RuntimeError(f"activation failed: HTTP {response.status_code} {response.text[:300]}")
+    return Device(key, response.json()["mobile_id"], proof)
 
 
 def make_csr(key: ec.EllipticCurvePrivateKey) -> str:
@@ -325,12 +342,8 @@ def add_operator(zorgid: str, env: dict, home: Path, index: int) -> ActivationPa
 def make_devices(zorgid: str, env: dict, home: Path, base_url: str, count: int) -> list[Device]:
     def one(index: int) -> Device:
         payload = add_operator(zorgid, env, home, index)
-        key = ec.generate_private_key(ec.SECP256R1())
         with httpx.Client(base_url=base_url, timeout=30.0) as client:
-            response = client.post(ACTIVATIONS_PATH, json={"v": 1, "code": payload.code, "csr": make_csr(key)})
-        if response.status_code != 201:
-            raise RuntimeError(f"activation failed: HTTP {response.status_code} {response.text[:300]}")
-        return Device(key, response.json()["mobile_id"])
+            return activate_device(client, payload.code)
 
     with ThreadPoolExecutor(max_workers=min(4, count)) as pool:  # each operator add is a Python start-up
         return list(pool.map(one, range(count)))
@@ -363,6 +376,7 @@ class Login:
     approval_sent: float  # approval POST about to be sent
     approval_answered: float  # approval response received
     browser_done: float  # long-poll returned {"state": "done"}
+    unlock_rtt: float = 0.0  # the app's POST …/unlock (the key share), sent to answered
 
 
 @dataclass
@@ -432,7 +446,14 @@ class SimulatedUser:
         if response.status_code != 200:
             done.cancel()
             raise StepFailed(failure_kind("app flow", response))
-        approval = self.device.approval(response.json())
+        flow = response.json()
+        unlock_sent = time.perf_counter()
+        response = self.app.post(key_share_unlock_path(self.device.mobile_id), json=self.device.unlock_body())
+        if response.status_code != 200:
+            done.cancel()
+            raise StepFailed(failure_kind("app unlock", response))
+        unlock_rtt = time.perf_counter() - unlock_sent
+        approval = self.device.approval(flow, response.json()["unlock_token"])
         approval_sent = time.perf_counter()
         response = self.app.post(login_approval_path(payload.flow), json=approval)
         approval_answered = time.perf_counter()
@@ -440,7 +461,7 @@ class SimulatedUser:
             raise StepFailed(failure_kind("app approval", response))
         browser_done = done.result(timeout=LOGIN_TIMEOUT + 35)
         return Login(started if scheduled is None else scheduled, started, approval_sent, approval_answered,
-                     browser_done)
+                     browser_done, unlock_rtt)
 
 
 def run_user(user: SimulatedUser, results: Results, measure_from: float, stop_at: float,
@@ -528,6 +549,7 @@ REQUEST_KINDS = (
     ("GET /  (start page: new flow, QR, session)", re.compile(r"GET /$")),
     ("GET /inloggen/status/<id>?wait=1  (long-poll)", re.compile(r"GET /inloggen/status/\w+\?wait=1$")),
     ("GET /api/v1/login-flows/<id>  (app)", re.compile(r"GET /api/v1/login-flows/\w+$")),
+    ("POST /api/v1/key-shares/<id>/unlock  (app)", re.compile(r"POST /api/v1/key-shares/\w+/unlock$")),
     ("POST /api/v1/login-flows/<id>/approval  (app)", re.compile(r"POST /api/v1/login-flows/\w+/approval$")),
 )
 
@@ -560,6 +582,7 @@ def report(args, results: Results, elapsed: float, sampler: MemorySampler, cpu: 
     approval_to_done = [x.browser_done - x.approval_sent for x in logins]
     answered_to_done = [x.browser_done - x.approval_answered for x in logins]
     approval_rtt = [x.approval_answered - x.approval_sent for x in logins]
+    unlock_rtt = [x.unlock_rtt for x in logins]
     whole = [x.browser_done - x.started for x in logins]
 
     print()
@@ -578,6 +601,7 @@ def report(args, results: Results, elapsed: float, sampler: MemorySampler, cpu: 
     print(f"    approval sent -> browser sees done      {ms_row(approval_to_done)}")
     print(f"    approval answered -> browser sees done  {ms_row(answered_to_done)}")
     print(f"    approval request round trip             {ms_row(approval_rtt)}")
+    print(f"    unlock (key share) round trip           {ms_row(unlock_rtt)}")
     print(f"    whole login (GET / -> browser done)     {ms_row(whole, (50, 95))}")
     if args.rate:
         late = [x.started - x.scheduled for x in logins]

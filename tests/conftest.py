@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from cryptography import x509
@@ -12,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from zorgid import clock
-from zorgid.protocol.messages import ACTIVATIONS_PATH, LoginApproval, b64encode
+from zorgid.protocol.messages import ACTIVATIONS_PATH, LoginApproval, b64decode, b64encode, key_share_unlock_path
 
 
 @pytest.fixture(autouse=True)
@@ -34,17 +35,49 @@ def make_csr(key: ec.EllipticCurvePrivateKey | None = None) -> tuple[ec.Elliptic
 
 @dataclass
 class Device:
-    """What an activated app holds: its key and its Mobile ID."""
+    """What an activated app holds: its key, its Mobile ID, its PIN proof and the server's key share.
+
+    ``approval`` does what the app does for each use of the key: it asks the server to unlock with the PIN
+    proof (through ``client``, a Django test client or an httpx client) and carries the one-time token.
+    """
 
     key: ec.EllipticCurvePrivateKey
     mobile_id: str
     certificate: x509.Certificate
+    client: object = None
+    proof: bytes = b""
+    share: bytes = field(default=b"", repr=False)
 
-    def approval(self, flow: dict, signed_at: int | None = None, key=None) -> dict:
+    def unlock(self, proof: bytes | None = None):
+        body = {"v": 2, "pin_proof": b64encode(self.proof if proof is None else proof)}
+        return _post(self.client, key_share_unlock_path(self.mobile_id), body)
+
+    def approval(self, flow: dict, signed_at: int | None = None, key=None, unlock_token: str | None = None) -> dict:
         signed_at = int(clock.now().timestamp()) if signed_at is None else signed_at
         message = LoginApproval(flow["flow"], flow["nonce"], flow["origin"], self.mobile_id, signed_at)
         signature = (key or self.key).sign(message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))
-        return {"v": 1, "mobile_id": self.mobile_id, "signed_at": signed_at, "signature": b64encode(signature)}
+        if unlock_token is None:  # a refused unlock (revoked, blocked): the approval must be refused as well
+            answer = self.unlock()
+            unlock_token = answer.json()["unlock_token"] if answer.status_code == 200 else "unlock-refused-0000000"
+        return {"v": 2, "mobile_id": self.mobile_id, "signed_at": signed_at, "signature": b64encode(signature),
+                "unlock_token": unlock_token}
+
+
+def _post(client, path: str, body: dict):
+    if hasattr(client, "base_url"):  # httpx
+        return client.post(path, json=body)
+    return client.post(path, body, content_type="application/json")
+
+
+def activate_code(client, code: str, key: ec.EllipticCurvePrivateKey | None = None) -> Device:
+    """Activate as the app does (v2: CSR and PIN proof); the answer carries the key share."""
+    key, csr = make_csr(key)
+    proof = secrets.token_bytes(32)
+    response = _post(client, ACTIVATIONS_PATH, {"v": 2, "code": code, "csr": csr, "pin_proof": b64encode(proof)})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    return Device(key, body["mobile_id"], x509.load_pem_x509_certificate(body["certificate"].encode()), client,
+                  proof, b64decode(body["key_share"]))
 
 
 @pytest.fixture
@@ -56,12 +89,7 @@ def operator(db):
 
 @pytest.fixture
 def device(client, operator) -> Device:
-    key, csr = make_csr()
-    response = client.post(ACTIVATIONS_PATH, {"v": 1, "code": operator.code, "csr": csr},
-                           content_type="application/json")
-    assert response.status_code == 201, response.content
-    body = response.json()
-    return Device(key, body["mobile_id"], x509.load_pem_x509_certificate(body["certificate"].encode()))
+    return activate_code(client, operator.code)
 
 
 def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
 
 import pytest
 from django.test import Client
 
+from tests.e2e.conftest import AppClient
 from tests.integration.test_login_api import start_flow
 from zorgid import clock
+from zorgid.audit.models import AuditEvent
+from zorgid.clients.app import keycrypt
+from zorgid.clients.app.errors import StorageError
 from zorgid.flows.models import LoginFlow
 from zorgid.identities.services import add_operator
 from zorgid.protocol.payloads import LoginPayload
@@ -25,8 +31,6 @@ def activation(live_server):
 def test_a_reused_activation_code_is_refused(app_client, tmp_path, activation):
     app_client.run("setup", "--pin", app_client.pin)
     assert "Fatma Yılmaz" in app_client.run("scan", activation).stdout
-    from tests.e2e.conftest import AppClient
-
     second = AppClient(tmp_path / "second-phone")
     second.run("setup", "--pin", second.pin)
     result = second.run("scan", activation, check=False)
@@ -48,12 +52,20 @@ def test_a_malformed_payload_is_refused(app_client):
     assert "Traceback" not in result.stderr
 
 
+def login_payload(live_server) -> tuple[str, str]:
+    flow_id = start_flow(Client(SERVER_NAME="localhost"))
+    return flow_id, LoginPayload(server=live_server.url, flow=flow_id).to_uri()
+
+
 def test_five_wrong_pins_lock_the_id(app_client, activation, live_server):
     app_client.run("setup", "--pin", app_client.pin)
     app_client.run("scan", activation)
-    flow_id = start_flow(Client(SERVER_NAME="localhost"))
-    payload = LoginPayload(server=live_server.url, flow=flow_id).to_uri()
+    flow_id, payload = login_payload(live_server)
     for attempt in range(1, 6):
+        if attempt >= 4:  # the server's wait after 3 wrong PINs: 1 minute, then 2
+            waiting = app_client.run("scan", payload, "--accept", check=False, pin="000000")
+            assert "ZID-PIN-WAIT" in waiting.stderr
+            clock.move(dt.timedelta(minutes=2 ** (attempt - 4), seconds=1))
         result = app_client.run("scan", payload, "--accept", check=False, pin="000000")
         assert result.returncode == 1
         expected = "ZID-APP-LOCKED" if attempt == 5 else "ZID-APP-PIN-WRONG"
@@ -62,3 +74,40 @@ def test_five_wrong_pins_lock_the_id(app_client, activation, live_server):
     result = app_client.run("scan", payload, "--accept", check=False)  # the right PIN no longer helps
     assert result.returncode == 1 and "ZID-APP-LOCKED" in result.stderr
     assert LoginFlow.objects.get(id=flow_id).state == "pending"
+
+
+def test_a_copied_app_home_cannot_log_in_once_the_online_tries_are_spent(app_client, activation, live_server,
+                                                                          tmp_path):
+    """docs/security.md: a copy of the app's files is not enough. Offline the key does not open even with the
+    right PIN (the server's share is missing), and online the server counts every guess: after 3 wrong PINs
+    the right one waits too, however often the copy is made afresh (which resets the app's own count)."""
+    app_client.run("setup", "--pin", app_client.pin)
+    app_client.run("scan", activation)
+    copy = tmp_path / "copy"
+    shutil.copytree(app_client.home, copy)
+
+    data = json.loads((copy / "key.json").read_text())
+    sealed = keycrypt.SealedKey.from_dict(data)
+    secret = keycrypt.PinSecret.of(app_client.pin, sealed.salt)  # even the right PIN, offline
+    for share in (bytes(32), secret.proof, secret.stretched):
+        with pytest.raises(StorageError):
+            keycrypt.unseal(sealed, secret, share, data["mobile_id"])
+    config = json.loads((copy / "config.json").read_text())
+    assert "pin_verifier" not in config  # nothing on the device tells a right PIN from a wrong one
+
+    flow_id, payload = login_payload(live_server)
+    for guess in ("000000", "111111", "222222"):
+        shutil.rmtree(copy)
+        shutil.copytree(app_client.home, copy)  # a fresh copy: the app's own count starts again
+        result = AppClient(copy).run("scan", payload, "--accept", check=False, pin=guess)
+        assert result.returncode == 1 and "ZID-APP-PIN-WRONG" in result.stderr
+    shutil.rmtree(copy)
+    shutil.copytree(app_client.home, copy)
+    result = AppClient(copy).run("scan", payload, "--accept", check=False, pin=app_client.pin)  # the right PIN
+    assert result.returncode == 1 and "ZID-PIN-WAIT" in result.stderr
+    assert LoginFlow.objects.get(id=flow_id).state == "pending"
+    assert AuditEvent.objects.filter(event="keyshare.pin_wrong").count() == 3
+    result = app_client.run("scan", payload, "--accept", check=False)  # the holder's own phone waits as well
+    assert "ZID-PIN-WAIT" in result.stderr
+    clock.move(dt.timedelta(minutes=1, seconds=1))
+    assert "Ingelogd" in app_client.run("scan", payload, "--accept").stdout

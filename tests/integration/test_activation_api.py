@@ -12,9 +12,10 @@ from tests.conftest import make_csr
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.identities.models import ActivationCode, MobileId
-from zorgid.protocol.messages import ACTIVATIONS_PATH
+from zorgid.protocol.messages import ACTIVATIONS_PATH, b64encode
 
 pytestmark = pytest.mark.django_db
+APP = {"v": 2, "pin_proof": b64encode(bytes(range(32)))}  # what the app sends besides code and CSR
 
 
 def post(client, body):
@@ -30,7 +31,7 @@ def assert_error(response, status, code):
 
 def test_activation_issues_a_certificate_for_the_csr_key(client, operator):
     key, csr = make_csr()
-    response = post(client, {"v": 1, "code": operator.code, "csr": csr})
+    response = post(client, {**APP, "code": operator.code, "csr": csr})
     assert response.status_code == 201
     body = response.json()
     cert = x509.load_pem_x509_certificate(body["certificate"].encode())
@@ -45,25 +46,36 @@ def test_activation_issues_a_certificate_for_the_csr_key(client, operator):
     assert AuditEvent.objects.filter(event="mobile_id.activated", subject=f"mobile_id:{stored.id}").exists()
 
 
+def test_an_older_app_without_a_pin_proof_is_refused_and_the_code_stays_usable(client, operator):
+    """Version 1 had no key share: its key would open with the PIN alone (docs/security.md)."""
+    response = post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]})
+    assert_error(response, 400, "ZID-REQUEST-MALFORMED")
+    assert "bij" in response.json()["error"]["solution"]["nl"]  # "Werk de ZORG-ID app bij"
+    without_proof = {"v": 2, "code": operator.code, "csr": make_csr()[1]}
+    assert_error(post(client, without_proof), 400, "ZID-REQUEST-MALFORMED")
+    assert MobileId.objects.count() == 0
+    assert post(client, {**APP, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
+
+
 def test_a_used_code_is_refused_and_nothing_more_is_stored(client, operator):
-    assert post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
-    assert_error(post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]}), 409, "ZID-ACTIVATION-USED")
+    assert post(client, {**APP, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
+    assert_error(post(client, {**APP, "code": operator.code, "csr": make_csr()[1]}), 409, "ZID-ACTIVATION-USED")
     assert MobileId.objects.count() == 1
 
 
 def test_an_unknown_code_is_refused(client, operator):
-    assert_error(post(client, {"v": 1, "code": "x" * 32, "csr": make_csr()[1]}), 404, "ZID-ACTIVATION-UNKNOWN")
+    assert_error(post(client, {**APP, "code": "x" * 32, "csr": make_csr()[1]}), 404, "ZID-ACTIVATION-UNKNOWN")
     assert MobileId.objects.count() == 0
 
 
 def test_the_code_is_valid_ten_days(client, operator):
     clock.move(dt.timedelta(days=10, seconds=-5))
-    assert post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
+    assert post(client, {**APP, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
 
 
 def test_an_expired_code_is_refused(client, operator):
     clock.move(dt.timedelta(days=10, seconds=1))
-    assert_error(post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]}), 410, "ZID-ACTIVATION-EXPIRED")
+    assert_error(post(client, {**APP, "code": operator.code, "csr": make_csr()[1]}), 410, "ZID-ACTIVATION-EXPIRED")
     assert MobileId.objects.count() == 0
     assert ActivationCode.objects.get().used_at is None
     assert AuditEvent.objects.filter(event="activation.refused").exists()
@@ -81,9 +93,9 @@ def _csr_signed_by(key, public_of=None):
     (_csr_signed_by(ec.generate_private_key(ec.SECP384R1())), "ZID-CSR-KEY"),
 ])
 def test_bad_csrs_are_refused_and_the_code_stays_usable(client, operator, csr, code):
-    assert_error(post(client, {"v": 1, "code": operator.code, "csr": csr}), 400, code)
+    assert_error(post(client, {**APP, "code": operator.code, "csr": csr}), 400, code)
     assert MobileId.objects.count() == 0
-    assert post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
+    assert post(client, {**APP, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
 
 
 def test_a_csr_with_a_broken_signature_is_refused(client, operator):
@@ -95,18 +107,19 @@ def test_a_csr_with_a_broken_signature_is_refused(client, operator):
         broken = x509.load_der_x509_csr(bytes(der)).public_bytes(serialization.Encoding.PEM).decode()
     except ValueError:
         pytest.skip("flipped byte made the DER unreadable")
-    response = post(client, {"v": 1, "code": operator.code, "csr": broken})
+    response = post(client, {**APP, "code": operator.code, "csr": broken})
     assert response.json()["error"]["code"] in ("ZID-CSR-SIGNATURE", "ZID-CSR-MALFORMED")
     assert MobileId.objects.count() == 0
 
 
 @pytest.mark.parametrize("body", [
     {},
-    {"v": 1},
+    {"v": 2},
     {"v": 2, "code": "x" * 32, "csr": "x"},
-    {"v": 1, "code": "x" * 65, "csr": "x"},
-    {"v": 1, "code": ["x"], "csr": "x"},
-    {"v": 1, "code": "x" * 32, "csr": "x" * 5000},
+    {**APP, "pin_proof": "AAAA", "code": "x" * 32, "csr": "x"},
+    {**APP, "code": "x" * 65, "csr": "x"},
+    {**APP, "code": ["x"], "csr": "x"},
+    {**APP, "code": "x" * 32, "csr": "x" * 5000},
 ])
 def test_malformed_bodies_are_refused_with_the_error_shape(client, operator, body):
     assert_error(post(client, body), 400, "ZID-REQUEST-MALFORMED")
@@ -127,4 +140,4 @@ def test_non_json_and_huge_bodies_are_refused(client, operator):
 
 @pytest.mark.parametrize("code", ["렲" * 20, "code with spaces and more", "x" * 10])
 def test_codes_of_the_wrong_form_are_unknown(client, operator, code):
-    assert_error(post(client, {"v": 1, "code": code, "csr": make_csr()[1]}), 404, "ZID-ACTIVATION-UNKNOWN")
+    assert_error(post(client, {**APP, "code": code, "csr": make_csr()[1]}), 404, "ZID-ACTIVATION-UNKNOWN")

@@ -4,17 +4,15 @@ import datetime as dt
 import re
 
 import pytest
-from cryptography import x509
 from django.test import Client
 
-from tests.conftest import Device, make_csr
+from tests.conftest import activate_code
 from tests.integration.test_card_flows import start
 from tests.integration.test_login_api import approve, fetch, start_flow, status
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.identities.models import ActivationCode, Person, Role, UziRegistration
 from zorgid.organisations.models import Organisation
-from zorgid.protocol.messages import ACTIVATIONS_PATH
 from zorgid.protocol.payloads import parse_payload
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +39,7 @@ def register(browser: Client, client: Client, card, birth_date: str = "14-02-198
 
 
 def activate(client: Client, payload: str):
-    key, csr = make_csr()
-    response = client.post(ACTIVATIONS_PATH, {"v": 1, "code": parse_payload(payload).code, "csr": csr},
-                           content_type="application/json")
-    assert response.status_code == 201, response.content
-    body = response.json()
-    return Device(key, body["mobile_id"], x509.load_pem_x509_certificate(body["certificate"].encode()))
+    return activate_code(client, parse_payload(payload).code)
 
 
 def log_in(client: Client, device) -> Client:

@@ -4,18 +4,17 @@ import datetime as dt
 import secrets
 
 import pytest
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.test import Client
 
-from tests.conftest import Device, make_csr
+from tests.conftest import activate_code
 from tests.integration.test_login_api import approve, fetch, start_flow, status
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.identities.models import MobileId
 from zorgid.identities.services import revoke_mobile_id
-from zorgid.protocol.messages import ACTIVATIONS_PATH, PinChange, b64decode, b64encode
+from zorgid.protocol.messages import PinChange, b64decode, b64encode
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +26,9 @@ def unlock(client, mobile_id: str, proof: bytes):
 
 @pytest.fixture
 def holder(client, operator):
-    proof = secrets.token_bytes(32)
-    key, csr = make_csr()
-    response = client.post(ACTIVATIONS_PATH, {"v": 2, "code": operator.code, "csr": csr, "pin_proof": b64encode(proof)},
-                           content_type="application/json")
-    assert response.status_code == 201, response.content
-    body = response.json()
-    assert len(b64decode(body["key_share"])) == 32
-    device = Device(key, body["mobile_id"], x509.load_pem_x509_certificate(body["certificate"].encode()))
-    return device, proof, b64decode(body["key_share"])
+    device = activate_code(client, operator.code)
+    assert len(device.share) == 32
+    return device, device.proof, device.share
 
 
 def test_the_share_for_the_right_proof_and_a_one_time_token_for_the_approval(client, holder):
@@ -43,16 +36,15 @@ def test_the_share_for_the_right_proof_and_a_one_time_token_for_the_approval(cli
     browser = Client()
     flow_id = start_flow(browser)
     flow = fetch(client, flow_id).json()
-    without = approve(client, flow_id, {**device.approval(flow), "v": 2})
+    without = approve(client, flow_id, device.approval(flow, unlock_token="never-unlocked-000000"))
     assert without.status_code == 403 and without.json()["error"]["code"] == "ZID-UNLOCK-TOKEN"
     answer = unlock(client, device.mobile_id, proof).json()
     assert b64decode(answer["key_share"]) == share
-    body = {**device.approval(flow), "v": 2, "unlock_token": answer["unlock_token"]}
+    body = device.approval(flow, unlock_token=answer["unlock_token"])
     assert approve(client, flow_id, body).status_code == 200
     assert status(browser, flow_id).json()["state"] == "done"
     second = start_flow(Client())
-    again = approve(client, second, {**device.approval(fetch(client, second).json()), "v": 2,
-                                     "unlock_token": answer["unlock_token"]})
+    again = approve(client, second, device.approval(fetch(client, second).json(), unlock_token=answer["unlock_token"]))
     assert again.json()["error"]["code"] == "ZID-UNLOCK-TOKEN"  # once only
 
 

@@ -143,6 +143,7 @@ def test_a_revoked_mobile_id_is_refused(client, device):
     flow_id = start_flow(Client())
     response = approve(client, flow_id, device.approval(fetch(client, flow_id).json()))
     assert response.status_code == 403 and error_code(response) == "ZID-MOBILE-ID-REVOKED"
+    assert error_code(device.unlock()) == "ZID-MOBILE-ID-REVOKED"  # the app stops here: no share, no key
 
 
 def test_an_expired_mobile_id_is_refused(client, device):
@@ -171,10 +172,12 @@ def test_a_revoked_mobile_id_ends_the_portal_session(client, device):
 
 @pytest.mark.parametrize("body", [
     {},
-    {"v": 1, "mobile_id": "a" * 32, "signed_at": 1, "signature": "!!"},
-    {"v": 1, "mobile_id": "a" * 32, "signed_at": "now", "signature": "AAAA"},
-    {"v": 1, "mobile_id": "not valid!", "signed_at": 1, "signature": "AAAA"},
-    {"v": 1, "mobile_id": "a" * 32, "signed_at": 1, "signature": "A" * 300},
+    {"v": 2, "mobile_id": "a" * 32, "signed_at": 1, "signature": "!!", "unlock_token": "t" * 32},
+    {"v": 2, "mobile_id": "a" * 32, "signed_at": "now", "signature": "AAAA", "unlock_token": "t" * 32},
+    {"v": 2, "mobile_id": "not valid!", "signed_at": 1, "signature": "AAAA", "unlock_token": "t" * 32},
+    {"v": 2, "mobile_id": "a" * 32, "signed_at": 1, "signature": "A" * 300, "unlock_token": "t" * 32},
+    {"v": 2, "mobile_id": "a" * 32, "signed_at": 1, "signature": "AAAA"},
+    {"v": 1, "mobile_id": "a" * 32, "signed_at": 1, "signature": "AAAA", "unlock_token": "t" * 32},
 ])
 def test_malformed_approvals_are_refused(client, device, body):
     flow_id = start_flow(Client())

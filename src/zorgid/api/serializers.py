@@ -12,12 +12,19 @@ class VersionField(serializers.IntegerField):
         super().__init__(min_value=MESSAGE_VERSION, max_value=MESSAGE_VERSION, **kwargs)
 
 
+class KeyShareVersionField(serializers.IntegerField):
+    """The app's requests: 2, the key that needs the server's share (docs/security.md); an older app is refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=KEYSHARE_VERSION, max_value=KEYSHARE_VERSION, **kwargs)
+
+
 class ActivationRequest(serializers.Serializer):
-    v = serializers.IntegerField(min_value=MESSAGE_VERSION, max_value=KEYSHARE_VERSION)
+    v = KeyShareVersionField()
     code = serializers.CharField(max_length=64)
     csr = serializers.CharField(max_length=MAX_CSR_CHARS, help_text="PKCS#10 request, PEM, EC P-256 key")
-    pin_proof = serializers.CharField(max_length=64, required=False,
-                                      help_text="v2: argon2id of the PIN with the app's salt, base64url (32 bytes)")
+    pin_proof = serializers.CharField(max_length=64,
+                                      help_text="from argon2id of the PIN with the app's salt, base64url (32 bytes)")
 
 
 class Holder(serializers.Serializer):
@@ -28,6 +35,7 @@ class Holder(serializers.Serializer):
 
 class ActivationResponse(serializers.Serializer):
     v = serializers.IntegerField()
+    key_share = serializers.CharField(help_text="base64url, 32 bytes, given this once")
     mobile_id = serializers.CharField()
     certificate = serializers.CharField(help_text="PEM")
     chain = serializers.ListField(child=serializers.CharField(), help_text="issuing CA, then root CA, PEM")
@@ -51,8 +59,8 @@ class LoginFlowResponse(serializers.Serializer):
 
 
 class LoginApprovalRequest(serializers.Serializer):
-    v = serializers.IntegerField(min_value=MESSAGE_VERSION, max_value=KEYSHARE_VERSION)
-    unlock_token = serializers.CharField(max_length=64, required=False, help_text="v2: from the key share's unlock")
+    v = KeyShareVersionField()
+    unlock_token = serializers.CharField(max_length=64, help_text="from the key share's unlock, once")
     mobile_id = serializers.CharField(max_length=64)
     signed_at = serializers.IntegerField(min_value=1, max_value=2**40)
     signature = serializers.CharField(max_length=256, help_text="ECDSA-SHA256, DER, base64url")
@@ -110,7 +118,7 @@ class ApplicationDocumentResponse(serializers.Serializer):
 
 
 class KeyShareUnlockRequest(serializers.Serializer):
-    v = serializers.IntegerField(min_value=KEYSHARE_VERSION, max_value=KEYSHARE_VERSION)
+    v = KeyShareVersionField()
     pin_proof = serializers.CharField(max_length=64)
 
 
@@ -120,7 +128,7 @@ class KeyShareUnlockResponse(serializers.Serializer):
 
 
 class KeySharePinRequest(serializers.Serializer):
-    v = serializers.IntegerField(min_value=KEYSHARE_VERSION, max_value=KEYSHARE_VERSION)
+    v = KeyShareVersionField()
     pin_proof = serializers.CharField(max_length=64)
     signed_at = serializers.IntegerField(min_value=1, max_value=2**40)
     signature = serializers.CharField(max_length=256, help_text="the Mobile ID key's ECDSA over PinChange")

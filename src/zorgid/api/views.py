@@ -61,13 +61,11 @@ class ActivationView(APIView):
                    summary="Activate a Mobile ID with a one-time code and a CSR")
     def post(self, request: Request) -> Response:
         data = _valid(s.ActivationRequest, request)
-        proof = _pin_proof(data) if data["v"] >= KEYSHARE_VERSION else None
-        activated = identities.activate(data["code"], data["csr"], ip=client_ip(request), pin_proof=proof)
+        activated = identities.activate(data["code"], data["csr"], pin_proof=_pin_proof(data), ip=client_ip(request))
         mobile_id, person = activated.mobile_id, activated.mobile_id.person
-        extra = {"key_share": b64encode(activated.key_share)} if activated.key_share else {}
         return Response({
-            **extra,
-            "v": MESSAGE_VERSION,
+            "v": KEYSHARE_VERSION,
+            "key_share": b64encode(activated.key_share),
             "mobile_id": mobile_id.id,
             "certificate": mobile_id.certificate_pem,
             "chain": get_ca().chain_pem(),
@@ -95,7 +93,7 @@ class LoginApprovalView(APIView):
         data = _valid(s.LoginApprovalRequest, request)
         flow = flows.approve(flow_id, mobile_id=data["mobile_id"], signed_at=data["signed_at"],
                              signature_b64=data["signature"], ip=client_ip(request),
-                             unlock_token=data.get("unlock_token"))
+                             unlock_token=data["unlock_token"])
         return Response({"state": flow.state})
 
 

@@ -16,7 +16,6 @@ from django.db import transaction
 from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.identities.keyshare import consume_token
-from zorgid.identities.models import KeyShare
 from zorgid.identities.services import usable_mobile_id
 from zorgid.pki.signatures import verify_signature
 from zorgid.protocol.errors import ZorgidError
@@ -55,12 +54,12 @@ def flow_for_app(flow_id: str) -> LoginFlow:
     return flow
 
 
-def approve(flow_id: str, *, mobile_id: str, signed_at: int, signature_b64: str, ip: str = "",
-            unlock_token: str | None = None) -> LoginFlow:
+def approve(flow_id: str, *, mobile_id: str, signed_at: int, signature_b64: str, unlock_token: str,
+            ip: str = "") -> LoginFlow:
     """The app's signed "Accepteren": verify it and approve the flow, at most once.
 
-    A Mobile ID with a key share also needs the one-time token of a fresh unlock: the server took part in this
-    use of the key (docs/security.md).
+    It also needs the one-time token of a fresh unlock of the Mobile ID's key share: the server took part
+    in this use of the key (docs/security.md).
     """
     try:
         return _approve(flow_id, mobile_id, signed_at, signature_b64, ip, unlock_token)
@@ -71,7 +70,7 @@ def approve(flow_id: str, *, mobile_id: str, signed_at: int, signature_b64: str,
 
 
 def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, ip: str,
-             unlock_token: str | None) -> LoginFlow:
+             unlock_token: str) -> LoginFlow:
     flow = flow_for_app(flow_id)
     message = LoginApproval(flow.id, flow.nonce, flow.origin, mobile_id, signed_at)
     signature = b64decode(signature_b64)
@@ -81,8 +80,7 @@ def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, i
     holder, certificate = usable_mobile_id(mobile_id)
     verify_signature(certificate, signature, message.canonical_bytes())
     with transaction.atomic():
-        if KeyShare.objects.filter(mobile_id=holder).exists():
-            consume_token(holder, unlock_token or "")
+        consume_token(holder, unlock_token)
         won = LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.PENDING, expires_at__gt=now).update(
             state=LoginFlowState.APPROVED, mobile_id=holder, approved_at=now
         )

@@ -1,6 +1,12 @@
 """Errors of the identities domain (R-ERR)."""
 
-from zorgid.protocol.errors import ZorgidError
+from zorgid.protocol.errors import (  # noqa: F401 - answers the app acts on, defined with the protocol
+    KeyShareWait,
+    MobileIdExpired,
+    MobileIdRevoked,
+    PinProofWrong,
+    ZorgidError,
+)
 
 
 class ActivationCodeUnknown(ZorgidError):
@@ -48,24 +54,6 @@ class MobileIdUnknown(ZorgidError):
     solution_en = "Activate your ID again with a new QR code from your administrator."
 
 
-class MobileIdRevoked(ZorgidError):
-    code = "ZID-MOBILE-ID-REVOKED"
-    status = 403
-    cause_nl = "Dit ZORG-ID is ingetrokken en kan niet meer inloggen."
-    cause_en = "This ZORG-ID has been revoked and can no longer log in."
-    solution_nl = "Vraag uw beheerder om een nieuw certificaat met een QR-code."
-    solution_en = "Ask your administrator for a new certificate with a QR code."
-
-
-class MobileIdExpired(ZorgidError):
-    code = "ZID-MOBILE-ID-EXPIRED"
-    status = 403
-    cause_nl = "Het certificaat van dit ZORG-ID is verlopen."
-    cause_en = "The certificate of this ZORG-ID has expired."
-    solution_nl = "Vraag uw beheerder om een nieuw certificaat met een QR-code."
-    solution_en = "Ask your administrator for a new certificate with a QR code."
-
-
 class PersonBlocked(ZorgidError):
     code = "ZID-PERSON-BLOCKED"
     status = 403
@@ -73,24 +61,6 @@ class PersonBlocked(ZorgidError):
     cause_en = "Your ZORG-ID has been blocked by an administrator (for instance after losing your phone)."
     solution_nl = "Neem contact op met de beheerder van uw organisatie om de blokkade op te heffen."
     solution_en = "Contact your organisation's administrator to lift the block."
-
-
-class PinProofWrong(ZorgidError):
-    code = "ZID-PIN-WRONG"
-    status = 403
-    cause_nl = "De pincode is onjuist (gecontroleerd door de server)."
-    cause_en = "The PIN is wrong (checked by the server)."
-    solution_nl = "Probeer het opnieuw. Na 3 onjuiste pogingen moet u steeds langer wachten."
-    solution_en = "Try again. After 3 wrong tries you have to wait longer each time."
-
-
-class KeyShareWait(ZorgidError):
-    code = "ZID-PIN-WAIT"
-    status = 429
-    cause_nl = "Er zijn te veel onjuiste pincodes ingevoerd voor dit ID."
-    cause_en = "Too many wrong PINs have been entered for this ID."
-    solution_nl = "Wacht even (zie detail) en probeer het dan opnieuw, of vraag uw beheerder om een nieuw ID."
-    solution_en = "Wait a while (see detail) and try again, or ask your administrator for a new ID."
 
 
 class UnlockTokenInvalid(ZorgidError):

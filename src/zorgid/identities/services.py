@@ -128,13 +128,13 @@ def add_operator(first_names: str, last_name: str, birth_date: dt.date, *, actor
 @dataclass(frozen=True)
 class Activated:
     mobile_id: MobileId
-    key_share: bytes | None  # v2: the server's share of the key (docs/security.md), returned this once
+    key_share: bytes  # the server's share of the key (docs/security.md), returned this once
 
 
-def activate(code: str, csr_pem: str, *, ip: str = "", pin_proof: bytes | None = None) -> Activated:
+def activate(code: str, csr_pem: str, *, pin_proof: bytes, ip: str = "") -> Activated:
     """Check and consume the code and issue the Mobile ID certificate, all or nothing (R-CRED-MOBILE).
 
-    With a PIN proof (v2) the key share is made in the same transaction.
+    The key share for the app's PIN proof is made in the same transaction: no ID without one.
     """
     try:
         return _activate(code, csr_pem, ip, pin_proof)
@@ -158,7 +158,7 @@ def activation_by_code(code: str, *, for_update: bool = False) -> ActivationCode
     return activation
 
 
-def _activate(code: str, csr_pem: str, ip: str, pin_proof: bytes | None) -> Activated:
+def _activate(code: str, csr_pem: str, ip: str, pin_proof: bytes) -> Activated:
     activation_by_code(code)  # a cheap refusal before the CSR is even read
     csr = load_csr(csr_pem)
     with transaction.atomic():
@@ -170,9 +170,9 @@ def _activate(code: str, csr_pem: str, ip: str, pin_proof: bytes | None) -> Acti
         activation.save(update_fields=["used_at", "mobile_id"])
         if activation.uzi_attributes:
             link_uzi_attributes(mobile_id, activation.uzi_attributes, actor=f"person:{activation.person.id}", ip=ip)
-        share = keyshare.create(mobile_id, pin_proof) if pin_proof is not None else None
+        share = keyshare.create(mobile_id, pin_proof)
         record("mobile_id.activated", actor=f"person:{activation.person.id}", subject=f"mobile_id:{mobile_id.id}",
-               ip=ip, details={"serial": mobile_id.serial, "key_share": share is not None})
+               ip=ip, details={"serial": mobile_id.serial})
         return Activated(mobile_id, share)
 
 

@@ -124,3 +124,42 @@ class MessageMalformed(ZorgidError):
     cause_en = "The request is incomplete or malformed."
     solution_nl = "Werk de ZORG-ID app bij en probeer het opnieuw."
     solution_en = "Update the ZORG-ID app and try again."
+
+
+# Answers of the server that the app acts on (docs/security.md): the app knows them by class, not by text.
+
+
+class MobileIdRevoked(ZorgidError):
+    code = "ZID-MOBILE-ID-REVOKED"
+    status = 403
+    cause_nl = "Dit ZORG-ID is ingetrokken en kan niet meer inloggen."
+    cause_en = "This ZORG-ID has been revoked and can no longer log in."
+    solution_nl = "Vraag uw beheerder om een nieuw certificaat met een QR-code."
+    solution_en = "Ask your administrator for a new certificate with a QR code."
+
+
+class MobileIdExpired(ZorgidError):
+    code = "ZID-MOBILE-ID-EXPIRED"
+    status = 403
+    cause_nl = "Het certificaat van dit ZORG-ID is verlopen."
+    cause_en = "The certificate of this ZORG-ID has expired."
+    solution_nl = "Vraag uw beheerder om een nieuw certificaat met een QR-code."
+    solution_en = "Ask your administrator for a new certificate with a QR code."
+
+
+class PinProofWrong(ZorgidError):
+    code = "ZID-PIN-WRONG"
+    status = 403
+    cause_nl = "De pincode is onjuist (gecontroleerd door de server)."
+    cause_en = "The PIN is wrong (checked by the server)."
+    solution_nl = "Probeer het opnieuw. Na 3 onjuiste pogingen moet u steeds langer wachten."
+    solution_en = "Try again. After 3 wrong tries you have to wait longer each time."
+
+
+class KeyShareWait(ZorgidError):
+    code = "ZID-PIN-WAIT"
+    status = 429
+    cause_nl = "Er zijn te veel onjuiste pincodes ingevoerd voor dit ID."
+    cause_en = "Too many wrong PINs have been entered for this ID."
+    solution_nl = "Wacht even (zie detail) en probeer het dan opnieuw, of vraag uw beheerder om een nieuw ID."
+    solution_en = "Wait a while (see detail) and try again, or ask your administrator for a new ID."

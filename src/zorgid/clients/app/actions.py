@@ -3,7 +3,8 @@
 The steps are plain functions that take the keystore, the payload, the questions to ask the holder and
 the way to reach the server, so the command line stays thin and each step can be run without a
 terminal. The order matters: the holder sees who asks before the PIN is asked, and nothing is signed
-or stored before the PIN is verified.
+or stored before the PIN is verified. Every use of the key asks the server for its share first
+(docs/security.md): the server checks the PIN proof, and its one-time token goes with the approval.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from . import keycrypt
 from .answers import LoginFlowInfo, parse_activation, parse_login_flow
 from .errors import ServerAnswerInvalid, WrongServer
 from .identity import MobileIdentity
-from .keystore import Keystore
+from .keystore import Keystore, check_pin_format
 from .server import ServerClient
 
 
@@ -29,10 +30,11 @@ class Declined(Exception):
 
 @dataclass(frozen=True)
 class Questions:
-    """How the app asks the holder: a yes/no question, and the PIN."""
+    """How the app asks the holder: a yes/no question, the PIN, and a new PIN (for a replacing ID)."""
 
     confirm: Callable[[str], bool]
     ask_pin: Callable[[], str]
+    ask_new_pin: Callable[[], str] = lambda: ""
 
 
 ServerFactory = Callable[[str], ServerClient]
@@ -40,21 +42,30 @@ ServerFactory = Callable[[str], ServerClient]
 
 def activate(store: Keystore, payload: ActivationPayload, ask: Questions,
              server_factory: ServerFactory = ServerClient) -> MobileIdentity:
-    """Make a key pair, send its CSR with the one-time code, and store the issued ID under the PIN."""
+    """Make a key pair, send its CSR and PIN proof with the one-time code, and store the issued ID under the
+    PIN and the server's share.
+
+    The first ID takes the PIN chosen at setup (checked on the device, the one time it can be). A new ID
+    that replaces one gets a new PIN: the old one can only be checked by the old ID's server, which may
+    well have revoked it (that is why there is a new QR code)."""
     if store.has_id():
         old = store.load_id()
         question = f"Er is al een ID geïnstalleerd ({old.holder.full_name}). Vervangen door een nieuw ID?"
         if not ask.confirm(question):
             raise Declined()
-    pin = ask.ask_pin()
-    store.verify_pin(pin)
+        pin = ask.ask_new_pin()
+        check_pin_format(pin)
+    else:
+        pin = ask.ask_pin()
+        store.verify_pin(pin)
+    secret = keycrypt.PinSecret.fresh(pin)
     key = keycrypt.new_private_key()
     with server_factory(payload.server) as server:
-        answer = server.activate(payload.code, keycrypt.make_csr(key))
-    identity = parse_activation(answer, payload.server)
+        answer = server.activate(payload.code, keycrypt.make_csr(key), secret.proof)
+    identity, share = parse_activation(answer, payload.server)
     if not keycrypt.same_public_key(key, identity.certificate):
         raise ServerAnswerInvalid("the certificate is not for the key of this app")
-    store.install_id(identity, key, pin)
+    store.install_id(identity, key, secret, share)
     return identity
 
 
@@ -62,7 +73,7 @@ def login(store: Keystore, payload: LoginPayload, ask: Questions,
           server_factory: ServerFactory = ServerClient,
           clock: Callable[[], float] = time.time) -> LoginFlowInfo:
     """Show who asks, and on "Accepteren" sign the flow's nonce and origin with the device key."""
-    identity = store.load_id()
+    identity = store.usable_id()
     if identity.server != payload.server:
         raise WrongServer(f"QR code for {payload.server}, ID of {identity.server}")
     with server_factory(identity.server) as server:
@@ -70,11 +81,11 @@ def login(store: Keystore, payload: LoginPayload, ask: Questions,
         question = f"{flow.requester_name} ({flow.requester_origin}) vraagt u in te loggen. Accepteren?"
         if not ask.confirm(question):
             raise Declined()
-        identity, key = store.unlock_key(ask.ask_pin())
+        identity, key, token = store.unlock_key(ask.ask_pin(), server.unlock)
         approval = LoginApproval(
             flow_id=flow.flow_id, nonce=flow.nonce, origin=flow.origin,
             mobile_id=identity.mobile_id, signed_at=int(clock()),
         )
         signature = b64encode(keycrypt.sign(key, approval.canonical_bytes()))
-        server.approve_login(flow.flow_id, identity.mobile_id, approval.signed_at, signature)
+        server.approve_login(flow.flow_id, identity.mobile_id, approval.signed_at, signature, token)
     return flow

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zorgid.protocol.errors import PayloadMalformed
-from zorgid.protocol.messages import MESSAGE_VERSION
+from zorgid.protocol.errors import MessageMalformed, PayloadMalformed
+from zorgid.protocol.messages import KEYSHARE_VERSION, MESSAGE_VERSION, b64decode
 from zorgid.protocol.payloads import TOKEN, normalise_origin
 
 from .errors import LoginNotPending, ServerAnswerInvalid
@@ -26,9 +26,31 @@ class LoginFlowInfo:
     expires_at: str
 
 
-def _check_version(answer: dict) -> None:
-    if answer.get("v") != MESSAGE_VERSION:
+SHARE_BYTES = 32
+
+
+def _check_version(answer: dict, version: int = MESSAGE_VERSION) -> None:
+    if answer.get("v") != version:
         raise ServerAnswerInvalid(f"answer version {answer.get('v')!r} is not supported")
+
+
+def parse_share(answer: dict) -> bytes:
+    """The server's key share: 32 bytes, base64url (docs/security.md)."""
+    try:
+        share = b64decode(answer.get("key_share"), limit=SHARE_BYTES)  # type: ignore[arg-type]
+    except MessageMalformed as exc:
+        raise ServerAnswerInvalid("key_share missing or malformed") from exc
+    if len(share) != SHARE_BYTES:
+        raise ServerAnswerInvalid("key_share must be 32 bytes")
+    return share
+
+
+def parse_unlock(answer: dict) -> tuple[bytes, str]:
+    """The answer to the right PIN proof: the share and the one-time token the approval carries."""
+    token = answer.get("unlock_token")
+    if not isinstance(token, str) or not TOKEN.match(token):
+        raise ServerAnswerInvalid("unlock_token missing or malformed")
+    return parse_share(answer), token
 
 
 def _origin(value: object, what: str) -> str:
@@ -38,10 +60,10 @@ def _origin(value: object, what: str) -> str:
         raise ServerAnswerInvalid(f"{what} is not an origin") from exc
 
 
-def parse_activation(answer: dict, server: str) -> MobileIdentity:
-    """The 201 answer to an activation; the ID is kept under the server the QR code named."""
-    _check_version(answer)
-    return parse_identity(answer, server, ServerAnswerInvalid)
+def parse_activation(answer: dict, server: str) -> tuple[MobileIdentity, bytes]:
+    """The 201 answer to an activation: the ID, kept under the server the QR code named, and the key share."""
+    _check_version(answer, KEYSHARE_VERSION)
+    return parse_identity(answer, server, ServerAnswerInvalid), parse_share(answer)
 
 
 def parse_login_flow(answer: dict, flow_id: str) -> LoginFlowInfo:

@@ -3,18 +3,20 @@
 The manual's path for a forgotten PIN or a new phone: reinstall the app, set a new PIN, restore the
 backup with its own password (not the PIN). Here one app home is one installation, so:
 
-* ``backup`` needs the PIN (verified and counted like every use of the key) and a password of its own;
-  the file format is in :mod:`.backup_format`.
+* ``backup`` needs the PIN (checked by the server, as every use of the key: docs/security.md) and a
+  password of its own; the file holds the key under that password alone (the file format is in
+  :mod:`.backup_format`), so the backup does not depend on the server's share.
 * ``restore`` only fills a *new* app: a home that is not set up yet (the usual case: ``restore`` then
   sets it up with the new PIN), or one that was set up but holds no ID yet (then its PIN is asked,
   and counted). A home with an ID, or a locked home, is refused: reinstalling means a new or an
   emptied ``--home``. So a locked app (5 wrong PINs) is recovered by restoring into a new home.
-* Nothing is written to the home before the backup is verified and decrypted; a new home is built in a
-  temporary directory next to it and appears in one step, so a failure leaves the home as it was.
-
-A backup restores the key as it was: if the Mobile ID was revoked since, the server refuses its logins
-(ZID-MOBILE-ID-REVOKED). The server has no endpoint yet to ask whether an ID is still usable, so the
-command line says so after a restore rather than pretend it checked.
+* The new PIN is registered at the server with a signature of the restored key, and the server answers
+  with the key's share; the old phone's PIN no longer opens the ID. If the server refuses the ID for good
+  (revoked, expired), the ID is restored without its key and the app says why it cannot log in; any other
+  refusal, or no answer, restores nothing (the backup can be tried again).
+* Nothing is written to the home before the backup is verified, decrypted and the server has answered; a
+  new home is built in a temporary directory next to it and appears in one step, so a failure leaves the
+  home as it was.
 """
 
 from __future__ import annotations
@@ -22,17 +24,22 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from . import backup_format
-from .actions import Declined
+from zorgid.protocol.errors import ZorgidError
+from zorgid.protocol.messages import PinChange, b64encode
+
+from . import backup_format, keycrypt
+from .actions import Declined, ServerFactory
 from .errors import BackupExists, BackupFileError, BackupHomeInUse, NotSetUp, StorageError
 from .identity import MobileIdentity
-from .keystore import Keystore, check_pin_format
+from .keystore import FINAL_REFUSALS, Keystore, check_pin_format
+from .server import ServerClient
 from .storage import ensure_home, write_file
 
 # written in this order: every state in between is a valid home (set up without an ID, or with its ID)
@@ -50,13 +57,14 @@ class BackupQuestions:
 
 
 def make_backup(store: Keystore, path: Path, ask: BackupQuestions, *, force: bool = False,
-                params: dict | None = None) -> MobileIdentity:
+                params: dict | None = None, server_factory: ServerFactory = ServerClient) -> MobileIdentity:
     """Write the installed ID and its key to ``path``, encrypted under the password ``ask`` returns."""
-    store.load_id()  # not set up, locked, no ID: refused before any question
+    identity = store.usable_id()  # not set up, locked, no ID, refused ID: refused before any question
     if not force and (path.exists() or path.is_symlink()):
         raise BackupExists(str(path))
     pin = ask.ask_pin()
-    identity, key = store.unlock_key(pin)
+    with server_factory(identity.server) as server:
+        identity, key, _ = store.unlock_key(pin, server.unlock)
     password = ask.ask_password()
     backup_format.check_password(password, pin)
     data = backup_format.seal_backup(identity, key, password, params)
@@ -85,7 +93,14 @@ def read_backup_file(path: Path) -> bytes:
         raise BackupFileError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def restore(store: Keystore, path: Path, ask: BackupQuestions) -> MobileIdentity:
+@dataclass(frozen=True)
+class Restored:
+    identity: MobileIdentity
+    refusal: ZorgidError | None  # the server's final refusal of the ID (restored without its key), or None
+
+
+def restore(store: Keystore, path: Path, ask: BackupQuestions,
+            server_factory: ServerFactory = ServerClient) -> Restored:
     """Restore the backup at ``path`` into a new app home; see the module doc for which homes qualify."""
     fresh = restore_target(store)
     sealed = backup_format.parse_backup(read_backup_file(path))
@@ -96,12 +111,36 @@ def restore(store: Keystore, path: Path, ask: BackupQuestions) -> MobileIdentity
     if fresh:
         pin = ask.ask_new_pin()
         check_pin_format(pin)
-        _install_in_new_home(store.home, lambda staged: _fill(staged, identity, key, pin))
     else:
         pin = ask.ask_pin()
         store.verify_pin(pin)
-        store.install_id(identity, key, pin)
-    return identity
+    secret = keycrypt.PinSecret.fresh(pin)
+    refusal: ZorgidError | None = None
+    try:
+        share = _register_pin(identity, key, secret, server_factory)
+    except tuple(FINAL_REFUSALS.values()) as final:
+        refusal = final
+
+    def install(target: Keystore) -> None:
+        if refusal is None:
+            target.install_id(identity, key, secret, share)
+        else:
+            target.install_refused_id(identity, refusal.code)
+
+    if fresh:
+        _install_in_new_home(store.home, lambda staged: (staged.setup(pin), install(staged)))
+    else:
+        install(store)
+    return Restored(identity, refusal)
+
+
+def _register_pin(identity: MobileIdentity, key: ec.EllipticCurvePrivateKey, secret: keycrypt.PinSecret,
+                  server_factory: ServerFactory) -> bytes:
+    """The new PIN's proof, signed with the restored key, to the ID's server; its answer is the key share."""
+    message = PinChange(identity.mobile_id, b64encode(secret.proof), int(time.time()))
+    signature = b64encode(keycrypt.sign(key, message.canonical_bytes()))
+    with server_factory(identity.server) as server:
+        return server.register_pin(identity.mobile_id, message.pin_proof_b64, message.signed_at, signature)
 
 
 def restore_target(store: Keystore) -> bool:
@@ -113,12 +152,6 @@ def restore_target(store: Keystore) -> bool:
     if has_id:
         raise BackupHomeInUse(f"app home {store.home}")
     return False
-
-
-def _fill(staged: Keystore, identity: MobileIdentity, key: ec.EllipticCurvePrivateKey, pin: str) -> None:
-    """Set up and store the ID exactly as the keystore does for a new app: the key sealed under the PIN."""
-    staged.setup(pin)
-    staged.install_id(identity, key, pin)
 
 
 def _install_in_new_home(home: Path, fill: Callable[[Keystore], None]) -> None:

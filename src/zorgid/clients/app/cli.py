@@ -15,7 +15,6 @@ ever shown to the holder.
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -60,9 +59,8 @@ RESTORE_PIN_HELP = (
     f"ID: de pincode van de app. Zonder deze optie: {PIN_ENV}."
 )
 RESTORE_NOTE = (
-    "Let op: de app kan niet nagaan of dit ID nog geldig is. Is het intussen ingetrokken (bijvoorbeeld na "
-    "verlies van uw telefoon), dan weigert de server het inloggen (ZID-MOBILE-ID-REVOKED); vraag dan uw "
-    "beheerder om een nieuw certificaat met een QR-code."
+    "De nieuwe pincode is bij de server vastgelegd: vanaf nu opent alleen deze app het ID. Een oude telefoon "
+    "met dit ID kan er niet meer mee inloggen."
 )
 
 
@@ -97,11 +95,11 @@ def _ask_pin(pin: str | None) -> str:
     return typer.prompt("Pincode", hide_input=True)
 
 
-def _choose_pin(pin: str | None) -> str:
+def _choose_pin(pin: str | None, question: str = "Kies een pincode van 6 cijfers") -> str:
     """A new PIN from --pin or ZORGID_PIN, else asked twice without echo."""
     chosen = _pin_given(pin)
     if chosen is None:
-        chosen = typer.prompt("Kies een pincode van 6 cijfers", hide_input=True)
+        chosen = typer.prompt(question, hide_input=True)
         check_pin_format(chosen)
         if typer.prompt("Herhaal de pincode", hide_input=True) != chosen:
             raise PinMismatch()
@@ -146,7 +144,8 @@ def scan(
     store: Keystore = ctx.obj
     store.ensure_usable()  # a locked or not set-up app refuses before reading anything
     payload = payload_from_argument(payload_or_png)
-    ask = actions.Questions(confirm=_confirm(accept), ask_pin=lambda: _ask_pin(pin))
+    ask = actions.Questions(confirm=_confirm(accept), ask_pin=lambda: _ask_pin(pin),
+                            ask_new_pin=lambda: _choose_pin(pin, "Kies een pincode van 6 cijfers voor het nieuwe ID"))
     try:
         if isinstance(payload, ActivationPayload):
             identity = actions.activate(store, payload, ask, server_factory)
@@ -169,7 +168,7 @@ def backup(
 ) -> None:
     """Maak een versleutelde back-up van uw ID, met een eigen wachtwoord (niet de pincode)."""
     ask = BackupQuestions(ask_pin=lambda: _ask_pin(pin), ask_password=lambda: _choose_password(password))
-    identity = make_backup(ctx.obj, file, ask, force=force)
+    identity = make_backup(ctx.obj, file, ask, force=force, server_factory=server_factory)
     typer.echo(f"Back-up van {identity.holder.full_name} geschreven naar {file}.")
     typer.echo("Bewaar het bestand en het wachtwoord apart van deze telefoon; zonder wachtwoord is de "
                "back-up onbruikbaar, met beide kan iemand als u inloggen.")
@@ -191,15 +190,17 @@ def restore(
                                                                           hide_input=True),
     )
     try:
-        identity = restore_backup(ctx.obj, file, ask)
+        restored = restore_backup(ctx.obj, file, ask, server_factory)
     except actions.Declined:
         typer.echo("Geweigerd")
         raise typer.Exit(1) from None
+    identity = restored.identity
     typer.echo(f"ID teruggezet: {identity.holder.full_name} (Mobile ID {identity.mobile_id}).")
-    if identity.valid_until < date.today():
-        typer.echo(f"Let op: het certificaat van dit ID is verlopen op {identity.valid_until:%d-%m-%Y}; "
-                   "vraag uw beheerder om een nieuw certificaat met een QR-code.")
-    typer.echo(RESTORE_NOTE)
+    if restored.refusal is not None:
+        typer.echo(f"Let op: de server weigert dit ID ({restored.refusal.code}): {restored.refusal.cause()} "
+                   "Met dit ID kunt u niet meer inloggen. " + restored.refusal.solution())
+    else:
+        typer.echo(RESTORE_NOTE)
 
 
 def _choose_password(password: str | None) -> str:
@@ -225,6 +226,9 @@ def show_id(ctx: typer.Context) -> None:
     typer.echo(f"Mobile ID: {identity.mobile_id}")
     typer.echo(f"Server: {identity.server}")
     typer.echo(f"Certificaat geldig tot: {identity.valid_until:%d-%m-%Y}")
+    refused = store.refusal()
+    if refused:
+        typer.echo(f"Status: geweigerd door de server ({refused}); inloggen kan niet, vraag een nieuwe QR-code.")
 
 
 def main() -> None:

@@ -1,10 +1,16 @@
-"""The device key: made here, encrypted under the PIN, used only to sign (R-CRED-MOBILE, R-SEC-PIN).
+"""The device key: made here, usable only with the PIN *and* the server's key share (R-CRED-MOBILE, R-SEC-PIN).
 
-The private key is stored encrypted with AES-256-GCM under a key derived from the PIN with argon2id
-and a random salt, and bound to its Mobile ID as associated data, so a key file cannot be swapped
-between IDs unnoticed. A 6-digit PIN has only 10^6 values, so this does not stop an attacker who
-copies the files and guesses offline; the attempt counter on the device and the server's checks of
-every use bound that (DESIGN.md, "argon2-cffi").
+docs/security.md has the design. The PIN is stretched once with argon2id and a random salt of this app;
+from that come two independent values (HKDF-SHA256 with different labels):
+
+* the PIN proof, sent to the server, which answers with its key share only for the right proof (3 tries,
+  then doubling waits);
+* together with the key share, the AES-256-GCM key under which the private key is stored, bound to its
+  Mobile ID as associated data, so a key file cannot be swapped between IDs unnoticed.
+
+Nothing on the device tells a right PIN from a wrong one: without the share, every PIN decrypts to a
+failed tag, and the share is only released online. A copy of the app's files is therefore not enough to
+find the PIN offline; the server counts every guess.
 """
 
 from __future__ import annotations
@@ -19,10 +25,11 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.x509.oid import NameOID
 
 from zorgid.protocol.errors import MessageMalformed
-from zorgid.protocol.messages import b64decode, b64encode
+from zorgid.protocol.messages import PIN_PROOF_BYTES, b64decode, b64encode
 
 from .errors import StorageError
 
@@ -33,9 +40,48 @@ CSR_COMMON_NAME = "zorgid-app"
 _MAX_SEALED_BYTES = 4096
 
 
+KEY_KIND = "keyshare"
+SHARE_BYTES = 32
+_PROOF_LABEL = b"zorgid keyshare pin proof"
+_KEY_LABEL = b"zorgid keyshare key"
+
+
+def _hkdf(material: bytes, label: bytes, length: int = 32) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=label).derive(material)
+
+
+@dataclass(frozen=True)
+class PinSecret:
+    """The PIN stretched with this app's salt: one argon2id per use of the key, both values derived from it."""
+
+    salt: bytes
+    stretched: bytes
+
+    @classmethod
+    def fresh(cls, pin: str) -> PinSecret:
+        """For a new key: a new salt, so a new ID never shares a proof with an old one."""
+        salt = os.urandom(SALT_BYTES)
+        return cls(salt, derive_key(pin, salt))
+
+    @classmethod
+    def of(cls, pin: str, salt: bytes) -> PinSecret:
+        return cls(salt, derive_key(pin, salt))
+
+    @property
+    def proof(self) -> bytes:
+        """What the server checks (it keeps only an HMAC of it under its own secret)."""
+        return _hkdf(self.stretched, _PROOF_LABEL, PIN_PROOF_BYTES)
+
+    def key_with(self, share: bytes) -> bytes:
+        """The key that encrypts the private key: neither the PIN nor the share alone gives it."""
+        if len(share) != SHARE_BYTES:
+            raise ValueError("a key share has 32 bytes")
+        return _hkdf(self.stretched + share, _KEY_LABEL)
+
+
 @dataclass(frozen=True)
 class SealedKey:
-    """A private key encrypted under the PIN, in the form stored in ``key.json``."""
+    """A private key encrypted under the PIN and the server's share, in the form stored in ``key.json``."""
 
     salt: bytes
     nonce: bytes
@@ -43,10 +89,11 @@ class SealedKey:
 
     def as_dict(self) -> dict:
         return {
-            "kind": "software",
+            "kind": KEY_KIND,
             "algorithm": "EC-P256",
             "encryption": "AES-256-GCM",
             "kdf": {"name": "argon2id", "salt": b64encode(self.salt), **KDF_PARAMS},
+            "combine": "HKDF-SHA256",
             "nonce": b64encode(self.nonce),
             "ciphertext": b64encode(self.ciphertext),
         }
@@ -55,9 +102,9 @@ class SealedKey:
     def from_dict(cls, data: dict) -> SealedKey:
         """Read the stored form; refuse parameters this version does not use rather than guess."""
         kdf = data.get("kdf")
-        if data.get("kind") != "software" or not isinstance(kdf, dict) or kdf.get("name") != "argon2id":
-            raise StorageError("key file has an unknown kind")
-        if any(kdf.get(name) != value for name, value in KDF_PARAMS.items()):
+        if data.get("kind") != KEY_KIND or not isinstance(kdf, dict) or kdf.get("name") != "argon2id":
+            raise StorageError("key file has an unknown kind (an ID of an older app: activate it again)")
+        if any(kdf.get(name) != value for name, value in KDF_PARAMS.items()) or data.get("combine") != "HKDF-SHA256":
             raise StorageError("key file has unknown key derivation parameters")
         try:
             return cls(
@@ -84,9 +131,9 @@ def seal_bytes(plain: bytes, secret: str, associated: bytes, *, salt: bytes, non
                params: dict | None = None) -> bytes:
     """AES-256-GCM under a key derived from ``secret``; ``associated`` is authenticated, not encrypted.
 
-    The one place that encrypts under a secret a person types, shared by the key file and the backup,
-    so both get the same, reviewed construction. Salt and nonce are the caller's, because the caller
-    stores them (fresh ones from :func:`fresh_salt_and_nonce`)."""
+    For the backup, whose password is strong enough to stand alone (backup_format.check_password); the
+    key file needs the server's share as well (:func:`seal`). Salt and nonce are the caller's, because the
+    caller stores them (fresh ones from :func:`fresh_salt_and_nonce`)."""
     return AESGCM(derive_key(secret, salt, params)).encrypt(nonce, plain, associated)
 
 
@@ -101,7 +148,7 @@ def fresh_salt_and_nonce() -> tuple[bytes, bytes]:
 
 
 def private_key_der(private_key: ec.EllipticCurvePrivateKey) -> bytes:
-    """PKCS#8 DER, unencrypted: only ever passed on to :func:`seal_bytes`, never written as such."""
+    """PKCS#8 DER, unencrypted: only ever encrypted by :func:`seal` or :func:`seal_bytes`, never written as such."""
     return private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -115,20 +162,21 @@ def load_private_key_der(der: bytes) -> ec.EllipticCurvePrivateKey:
     return key
 
 
-def seal(private_key: ec.EllipticCurvePrivateKey, pin: str, mobile_id: str) -> SealedKey:
-    """Encrypt the key under the PIN with a fresh salt and nonce."""
-    salt, nonce = fresh_salt_and_nonce()
-    ciphertext = seal_bytes(private_key_der(private_key), pin, mobile_id.encode("ascii"), salt=salt, nonce=nonce)
-    return SealedKey(salt=salt, nonce=nonce, ciphertext=ciphertext)
+def seal(private_key: ec.EllipticCurvePrivateKey, secret: PinSecret, share: bytes, mobile_id: str) -> SealedKey:
+    """Encrypt the key under the PIN and the share, with a fresh nonce; the salt is the PIN secret's."""
+    nonce = os.urandom(NONCE_BYTES)
+    ciphertext = AESGCM(secret.key_with(share)).encrypt(nonce, private_key_der(private_key), mobile_id.encode("ascii"))
+    return SealedKey(salt=secret.salt, nonce=nonce, ciphertext=ciphertext)
 
 
-def unseal(sealed: SealedKey, pin: str, mobile_id: str) -> ec.EllipticCurvePrivateKey:
-    """Decrypt the key; a failure after the PIN was verified means a damaged or swapped file."""
+def unseal(sealed: SealedKey, secret: PinSecret, share: bytes, mobile_id: str) -> ec.EllipticCurvePrivateKey:
+    """Decrypt the key; after the server released the share for this PIN, a failure means a damaged file
+    (or a share of another key: the server's answer is checked by this tag too)."""
     try:
-        plain = open_bytes(sealed.ciphertext, pin, mobile_id.encode("ascii"), salt=sealed.salt, nonce=sealed.nonce)
+        plain = AESGCM(secret.key_with(share)).decrypt(sealed.nonce, sealed.ciphertext, mobile_id.encode("ascii"))
         return load_private_key_der(plain)
     except (InvalidTag, ValueError) as exc:
-        raise StorageError("key file cannot be decrypted") from exc
+        raise StorageError("key file cannot be decrypted with the key share") from exc
 
 
 def make_csr(private_key: ec.EllipticCurvePrivateKey) -> str:

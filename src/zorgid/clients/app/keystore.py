@@ -1,28 +1,34 @@
-"""The app home: PIN verifier and attempt counter, the installed ID and its encrypted key.
+"""The app home: attempt counter, the installed ID and its key, usable only with the server (R-SEC-PIN).
 
 Files (each versioned JSON, mode 0600, in a 0700 directory)::
 
-    config.json  {"version": 1, "state": "actief"|"geblokkeerd", "pin_verifier": "$argon2id$...",
-                  "failed_pin_attempts": 0}
-    id.json      {"version": 1, "mobile_id", "server", "holder", "certificate", "chain"}
-    key.json     {"version": 1, "mobile_id", "kind": "software", ...}   (see keycrypt.SealedKey)
+    config.json  {"version": 1, "state": "actief"|"geblokkeerd", "failed_pin_attempts": 0,
+                  "pin_verifier": "$argon2id$..."}          (the verifier only until the first ID)
+    id.json      {"version": 1, "mobile_id", "server", "holder", "certificate", "chain", "refused"?}
+    key.json     {"version": 1, "mobile_id", "kind": "keyshare", ...}   (see keycrypt.SealedKey)
 
-The PIN is never stored: only an argon2id verifier. Wrong PINs are counted on disk, so restarting the
-program does not reset them; after 5 in a row the key is destroyed and the app refuses all further use
-(R-SEC-PIN, R-FLOW-PIN). The key lives in its own file so it can be destroyed without touching the rest,
-and so a later version can replace ``kind: software`` by a key shared with the server (keyshare).
+The PIN is never stored. Between ``setup`` and the first ID the app keeps an argon2id verifier of the
+chosen PIN, so that a typing error at the first scan is caught; it is removed as soon as an ID is
+installed. From then on nothing on the device can tell a right PIN from a wrong one: the key opens only
+with the share that the server releases for the right PIN proof, and the server counts (docs/security.md).
+The app counts too: every wrong PIN, as the server answers it, is counted on disk, so restarting the
+program does not reset it; after 5 in a row the key is destroyed and the app refuses all further use
+(R-FLOW-PIN). An ID restored from a backup that the server no longer accepts is kept without a key, with
+the server's refusal (``refused``), so the app can say why it cannot log in.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from zorgid.protocol.errors import MobileIdExpired, MobileIdRevoked, PinProofWrong
 
 from . import keycrypt
 from .errors import (
@@ -37,6 +43,11 @@ from .errors import (
 )
 from .identity import MobileIdentity, parse_identity
 from .storage import ensure_home, read_json, shred, write_json
+
+# The server's answers that end an ID for good: a restored ID that got one is kept without a key.
+FINAL_REFUSALS = {error.code: error for error in (MobileIdRevoked, MobileIdExpired)}
+# Asks the server for the share: (Mobile ID, PIN proof) -> (share, one-time unlock token).
+Release = Callable[[str, bytes], tuple[bytes, str]]
 
 try:
     import fcntl
@@ -107,31 +118,47 @@ class Keystore:
         state, failures = config.get("state"), config.get("failed_pin_attempts")
         if state not in (STATE_ACTIVE, STATE_LOCKED) or not isinstance(failures, int) or failures < 0:
             raise StorageError(f"{self.config_path} is damaged")
-        if not isinstance(config.get("pin_verifier"), str):
-            raise StorageError(f"{self.config_path} has no PIN verifier")
+        if "pin_verifier" in config and not isinstance(config["pin_verifier"], str):
+            raise StorageError(f"{self.config_path} has a damaged PIN verifier")
         if state == STATE_LOCKED:
             shred(self.key_path)  # finishes a lock that was interrupted
             if not allow_locked:
                 raise AppLocked(f"app home {self.home}")
+        elif "pin_verifier" in config and self.id_path.exists():  # finishes an install that was interrupted
+            config = {k: v for k, v in config.items() if k != "pin_verifier"}
+            write_json(self.config_path, {**_without_version(config), "failed_pin_attempts": 0})
+            config["failed_pin_attempts"] = 0
         return config
 
     # -- PIN -------------------------------------------------------------------------------------
 
     def verify_pin(self, pin: str) -> None:
-        """Check the PIN, count a wrong one, and lock the app at the fifth wrong one in a row."""
+        """Before the first ID: check the PIN chosen at setup, count a wrong one, lock at the fifth in a row.
+
+        Once an ID is installed there is no verifier on the device: the server checks the PIN (unlock_key)."""
         check_pin_format(pin)
         with self._exclusive():
             config = self._config()
-            if self._pin_matches(config["pin_verifier"], pin):
-                if config["failed_pin_attempts"]:
-                    write_json(self.config_path, {**_without_version(config), "failed_pin_attempts": 0})
+            verifier = config.get("pin_verifier")
+            if verifier is None:
+                raise StorageError(f"{self.config_path}: the PIN of an installed ID is checked by the server")
+            if self._pin_matches(verifier, pin):
+                self._reset_failures(config)
                 return
-            failures = config["failed_pin_attempts"] + 1
-            if failures >= MAX_PIN_ATTEMPTS:
-                self._lock(config, failures)
-                raise AppLocked(f"app home {self.home}")
-            write_json(self.config_path, {**_without_version(config), "failed_pin_attempts": failures})
-            raise PinWrong(remaining=MAX_PIN_ATTEMPTS - failures)
+            self._count_wrong_pin(config)
+
+    def _count_wrong_pin(self, config: dict, detail: str = "") -> None:
+        """One more wrong PIN in a row: PinWrong, or at the fifth the lock (the key destroyed)."""
+        failures = config["failed_pin_attempts"] + 1
+        if failures >= MAX_PIN_ATTEMPTS:
+            self._lock(config, failures)
+            raise AppLocked(f"app home {self.home}")
+        write_json(self.config_path, {**_without_version(config), "failed_pin_attempts": failures})
+        raise PinWrong(detail, remaining=MAX_PIN_ATTEMPTS - failures)
+
+    def _reset_failures(self, config: dict) -> None:
+        if config["failed_pin_attempts"]:
+            write_json(self.config_path, {**_without_version(config), "failed_pin_attempts": 0})
 
     def _pin_matches(self, verifier: str, pin: str) -> bool:
         try:
@@ -169,31 +196,78 @@ class Keystore:
         return self.id_path.exists()
 
     def load_id(self) -> MobileIdentity:
+        return self._load_id()[0]
+
+    def _load_id(self) -> tuple[MobileIdentity, str]:
+        """The ID and the server's final refusal of it ("" when there is none)."""
         self._config()
         data = read_json(self.id_path)
         if data is None:
             raise NoId(f"app home {self.home}")
-        server = data.get("server")
+        server, refused = data.get("server"), data.get("refused", "")
         if not isinstance(server, str):
             raise StorageError(f"{self.id_path} has no server")
-        return parse_identity(data, server, StorageError)
+        if refused and refused not in FINAL_REFUSALS:
+            raise StorageError(f"{self.id_path} has an unknown refusal")
+        return parse_identity(data, server, StorageError), refused
 
-    def install_id(self, identity: MobileIdentity, private_key: ec.EllipticCurvePrivateKey, pin: str) -> None:
-        """Store a new ID, replacing the old one. The caller has verified ``pin`` with verify_pin."""
-        check_pin_format(pin)
+    def refusal(self) -> str:
+        """The code with which the server refused the installed ID for good, or ""."""
+        return self._load_id()[1]
+
+    def usable_id(self) -> MobileIdentity:
+        """The installed ID, unless the server refused it for good: then that refusal, before any question."""
+        identity, refused = self._load_id()
+        if refused:
+            raise FINAL_REFUSALS[refused]("restored from a backup of an ID the server no longer accepts")
+        return identity
+
+    def install_id(self, identity: MobileIdentity, private_key: ec.EllipticCurvePrivateKey,
+                   secret: keycrypt.PinSecret, share: bytes) -> None:
+        """Store a new ID, replacing the old one: its key sealed under the PIN secret and the server's share.
+
+        The key first, the ID next, the set-up PIN verifier last: an interrupted install leaves the old ID,
+        or the new one with a verifier that the next start removes (``_config``)."""
         self._config()
-        sealed = keycrypt.seal(private_key, pin, identity.mobile_id)
+        sealed = keycrypt.seal(private_key, secret, share, identity.mobile_id)
         write_json(self.key_path, {"mobile_id": identity.mobile_id, **sealed.as_dict()})
         write_json(self.id_path, identity.as_dict())
+        self._forget_verifier()
 
-    def unlock_key(self, pin: str) -> tuple[MobileIdentity, ec.EllipticCurvePrivateKey]:
-        """Verify the PIN (counted) and decrypt the ID's key for one use."""
-        identity = self.load_id()
-        self.verify_pin(pin)
-        data = read_json(self.key_path)
-        if data is None or data.get("mobile_id") != identity.mobile_id:
-            raise StorageError(f"{self.key_path} is missing or belongs to another ID")
-        return identity, keycrypt.unseal(keycrypt.SealedKey.from_dict(data), pin, identity.mobile_id)
+    def install_refused_id(self, identity: MobileIdentity, code: str) -> None:
+        """Keep an ID that the server refuses for good (a restored backup of a revoked ID), without a key."""
+        if code not in FINAL_REFUSALS:
+            raise ValueError(f"{code} is not a final refusal")
+        self._config()
+        shred(self.key_path)
+        write_json(self.id_path, {**identity.as_dict(), "refused": code})
+        self._forget_verifier()
+
+    def _forget_verifier(self) -> None:
+        """Once the ID is on disk, reading the configuration removes the set-up PIN verifier (``_config``)."""
+        with self._exclusive():
+            self._config()
+
+    def unlock_key(self, pin: str, release: Release) -> tuple[MobileIdentity, ec.EllipticCurvePrivateKey, str]:
+        """The ID's key for one use, and the server's one-time unlock token for that use.
+
+        ``release`` sends the PIN proof to the ID's server; a wrong PIN is counted here as well as there.
+        The server's waits (ZID-PIN-WAIT) and refusals pass through: the PIN was not checked."""
+        check_pin_format(pin)
+        identity = self.usable_id()
+        with self._exclusive():
+            config = self._config()
+            data = read_json(self.key_path)
+            if data is None or data.get("mobile_id") != identity.mobile_id:
+                raise StorageError(f"{self.key_path} is missing or belongs to another ID")
+            sealed = keycrypt.SealedKey.from_dict(data)
+            secret = keycrypt.PinSecret.of(pin, sealed.salt)
+            try:
+                share, token = release(identity.mobile_id, secret.proof)
+            except PinProofWrong as wrong:
+                self._count_wrong_pin(config, wrong.detail)
+            self._reset_failures(config)
+            return identity, keycrypt.unseal(sealed, secret, share, identity.mobile_id), token
 
 
 def _without_version(data: dict) -> dict:

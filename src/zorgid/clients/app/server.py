@@ -1,4 +1,7 @@
-"""The app's whole conversation with the zorgid server: three HTTP calls, nothing else.
+"""The app's whole conversation with the zorgid server: five HTTP calls, nothing else.
+
+Activation, unlock, approval and the new PIN after a restore carry ``v: 2``: the key needs the server's
+share for every use (docs/security.md). The answers are checked in :mod:`.answers`.
 
 The bounded JSON conversation itself is zorgid.clients.http, shared with the other client programs.
 """
@@ -7,34 +10,52 @@ from __future__ import annotations
 
 from zorgid.protocol.messages import (
     ACTIVATIONS_PATH,
-    MESSAGE_VERSION,
+    KEYSHARE_VERSION,
+    b64encode,
+    key_share_pin_path,
+    key_share_unlock_path,
     login_approval_path,
     login_flow_path,
 )
 
 from ..http import JsonServerClient
+from .answers import parse_share, parse_unlock
 from .errors import ServerAnswerInvalid, ServerUnreachable
 
 
 class ServerClient(JsonServerClient):
     """A client for one zorgid server, named by its origin (``https://portal.example``)."""
 
-    user_agent = "zorgid-app/1"
+    user_agent = "zorgid-app/2"
     unreachable_error = ServerUnreachable
     answer_error = ServerAnswerInvalid
 
-    def activate(self, code: str, csr_pem: str) -> dict:
-        """POST the activation code and CSR; the server answers 201 with the certificate and holder."""
-        body = {"v": MESSAGE_VERSION, "code": code, "csr": csr_pem}
+    def activate(self, code: str, csr_pem: str, pin_proof: bytes) -> dict:
+        """POST the activation code, CSR and PIN proof; the server answers 201 with the certificate, the
+        holder and the key share (once)."""
+        body = {"v": KEYSHARE_VERSION, "code": code, "csr": csr_pem, "pin_proof": b64encode(pin_proof)}
         return self._call("POST", ACTIVATIONS_PATH, body, expect=201)
+
+    def unlock(self, mobile_id: str, pin_proof: bytes) -> tuple[bytes, str]:
+        """The key share and a one-time unlock token, for the right PIN proof only (the server counts)."""
+        body = {"v": KEYSHARE_VERSION, "pin_proof": b64encode(pin_proof)}
+        return parse_unlock(self._call("POST", key_share_unlock_path(mobile_id), body, expect=200))
+
+    def register_pin(self, mobile_id: str, pin_proof_b64: str, signed_at: int, signature_b64: str) -> bytes:
+        """After a restore: the proof of the new PIN, signed with the key; the answer is the key share."""
+        body = {"v": KEYSHARE_VERSION, "pin_proof": pin_proof_b64, "signed_at": signed_at,
+                "signature": signature_b64}
+        return parse_share(self._call("POST", key_share_pin_path(mobile_id), body, expect=200))
 
     def login_flow(self, flow_id: str) -> dict:
         """GET the login flow: who asks, the nonce to sign, and the origin to sign for."""
         return self._call("GET", login_flow_path(flow_id), None, expect=200)
 
-    def approve_login(self, flow_id: str, mobile_id: str, signed_at: int, signature_b64: str) -> dict:
-        """POST the signed approval ("Accepteren") of a login flow."""
+    def approve_login(self, flow_id: str, mobile_id: str, signed_at: int, signature_b64: str,
+                      unlock_token: str) -> dict:
+        """POST the signed approval ("Accepteren") of a login flow, with the token of this use's unlock."""
         body = {
-            "v": MESSAGE_VERSION, "mobile_id": mobile_id, "signed_at": signed_at, "signature": signature_b64,
+            "v": KEYSHARE_VERSION, "mobile_id": mobile_id, "signed_at": signed_at, "signature": signature_b64,
+            "unlock_token": unlock_token,
         }
         return self._call("POST", login_approval_path(flow_id), body, expect=200)

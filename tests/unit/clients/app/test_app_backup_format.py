@@ -22,8 +22,8 @@ CHEAP = {"time_cost": 1, "memory_cost": 8192}  # within the accepted bounds, fas
 
 
 @pytest.fixture
-def sealed(installed) -> bytes:
-    _, identity, key = installed
+def sealed(made_id) -> bytes:
+    _, identity, key = made_id
     return seal_backup(identity, key, PASSWORD, CHEAP)
 
 
@@ -37,15 +37,15 @@ def header_of(raw: bytes) -> dict:
     return json.loads(raw.split(b"\n")[1])
 
 
-def test_round_trip(installed, sealed):
-    _, identity, key = installed
+def test_round_trip(made_id, sealed):
+    _, identity, key = made_id
     restored, restored_key = open_backup(sealed, PASSWORD)
     assert restored == identity and restored_key.private_numbers() == key.private_numbers()
     assert header_of(sealed)["kdf"]["time_cost"] == 1
 
 
-def test_the_default_parameters_are_written(installed):
-    _, identity, key = installed
+def test_the_default_parameters_are_written(made_id):
+    _, identity, key = made_id
     header = header_of(seal_backup(identity, key, PASSWORD))
     assert header["cipher"] == "AES-256-GCM" and header["kdf"]["name"] == "argon2id"
     assert {name: header["kdf"][name] for name in backup_format.KDF_PARAMS} == backup_format.KDF_PARAMS
@@ -127,8 +127,8 @@ def test_weak_passwords(password):
         check_password(password, "123456")
 
 
-def test_a_composed_and_a_decomposed_password_are_the_same(installed):
-    _, identity, key = installed
+def test_a_composed_and_a_decomposed_password_are_the_same(made_id):
+    _, identity, key = made_id
     composed, decomposed = "Crème brûlée nu!", "Cre\u0300me bru\u0302le\u0301e nu!"
     assert composed != decomposed
     open_backup(seal_backup(identity, key, composed, CHEAP), decomposed)

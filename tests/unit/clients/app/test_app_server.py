@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from zorgid.clients.app.answers import parse_login_flow
+from zorgid.clients.app.answers import parse_login_flow, parse_unlock
 from zorgid.clients.app.errors import (
     LoginNotPending,
     ServerAnswerInvalid,
@@ -51,14 +51,15 @@ def test_unknown_server_error_keeps_its_code_and_text():
     assert caught.value.remote_code == "ZID-NEW-THING" and caught.value.cause("nl") == "Oorzaak"
 
 
-def test_sends_the_documented_bodies(fake_server):
-    with fake_server.factory("https://portal.example") as server:
-        flow = server.login_flow(FLOW)
-    assert flow["nonce"] and fake_server.requests == [("GET", f"/api/v1/login-flows/{FLOW}", None)]
+FLOW_ANSWER = {
+    "v": 1, "flow": FLOW, "nonce": "nonce-0123456789abcdef", "origin": "https://portal.example",
+    "requester": {"name": "ZORG-ID portaal", "origin": "https://portal.example"},
+    "expires_at": "2030-01-01T00:00:00Z", "state": "pending",
+}
 
 
-def test_login_flow_answer_checks(fake_server):
-    answer = fake_server.flow_answer()
+def test_login_flow_answer_checks():
+    answer = FLOW_ANSWER
     info = parse_login_flow(answer, FLOW)
     assert info.requester_name == "ZORG-ID portaal" and info.origin == "https://portal.example"
     with pytest.raises(LoginNotPending):
@@ -70,3 +71,16 @@ def test_login_flow_answer_checks(fake_server):
     shown = parse_login_flow({**answer, "requester": {"name": "Evil\x1b[2J Portal", "origin": "https://x.example"}},
                              FLOW)
     assert "\x1b" not in shown.requester_name
+
+
+@pytest.mark.parametrize("answer", [
+    {"unlock_token": "t" * 32},
+    {"key_share": "AAAA", "unlock_token": "t" * 32},
+    {"key_share": "A" * 43, "unlock_token": "short"},
+    {"key_share": "A" * 43, "unlock_token": "t" * 32 + "!"},
+    {"key_share": ["A" * 43], "unlock_token": "t" * 32},
+])
+def test_a_malformed_unlock_answer_is_refused(answer):
+    with pytest.raises(ServerAnswerInvalid):
+        parse_unlock(answer)
+    assert parse_unlock({"key_share": "A" * 43, "unlock_token": "t" * 32})[0] == bytes(32)

@@ -1,21 +1,28 @@
 """``zorgid-app backup`` and ``restore`` (R-FLOW-BACKUP, R-FLOW-PIN, manual §7.2), as the holder runs them.
 
-Each refusal has its own code, and a refused restore leaves the app home exactly as it was.
+Each refusal has its own code, and a refused restore leaves the app home exactly as it was. The server is
+the real one: a backup needs the PIN checked by it, a restore registers the new PIN with it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import stat
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from typer.testing import CliRunner
 
+from zorgid import clock
 from zorgid.clients.app import cli
-from zorgid.clients.app.errors import PinWrong
+from zorgid.clients.app.errors import AppLocked, PinWrong
 from zorgid.clients.app.keystore import Keystore
+from zorgid.clients.app.server import ServerClient
+from zorgid.identities.models import MobileId, Person
+from zorgid.identities.services import revoke_mobile_id
 
 PASSWORD = "paard batterij nietje correct"
 NEW_PIN = "654321"
@@ -54,28 +61,84 @@ def spki(key) -> bytes:
     return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
+def unlock(store, server, pin):
+    with server.factory(store.load_id().server) as client:
+        return store.unlock_key(pin, client.unlock)
+
+
+def lock(store, server):
+    """Five wrong PINs as the server answers them (its waits passed by moving the clock)."""
+    for attempt in range(5):
+        if attempt >= 3:
+            clock.move(dt.timedelta(minutes=2 ** (attempt - 3), seconds=1))
+        with pytest.raises(PinWrong if attempt < 4 else AppLocked):
+            unlock(store, server, "000000")
+
+
 def restore(app, home, path, *args, input=None):
     return app(home, "restore", str(path), "--password", PASSWORD, "--pin", NEW_PIN, "--accept", *args, input=input)
 
 
-def test_round_trip_into_a_new_home_with_a_new_pin(installed, backup_file, app, tmp_path):
-    _, identity, key = installed
+def test_round_trip_into_a_new_home_with_a_new_pin(installed, backup_file, app, tmp_path, server, pin):
+    store, identity, key = installed
     new_home = tmp_path / "reinstalled"
     result = restore(app, new_home, backup_file)
     assert result.exit_code == 0, result.output + result.stderr
-    assert "ID teruggezet: Jan de Vries" in result.stdout and "ZID-MOBILE-ID-REVOKED" in result.stdout
+    assert "ID teruggezet: Jan de Vries" in result.stdout and "vanaf nu opent alleen deze app" in result.stdout
     shown = app(new_home, "id")
     assert shown.exit_code == 0 and "ID: Jan de Vries" in shown.stdout and identity.mobile_id in shown.stdout
 
-    restored_identity, restored_key = Keystore(new_home).unlock_key(NEW_PIN)
+    restored_identity, restored_key, _ = unlock(Keystore(new_home), server, NEW_PIN)
     assert restored_identity == identity
     assert spki(restored_key) == spki(key)
     signature = restored_key.sign(b"nonce", ec.ECDSA(hashes.SHA256()))
     key.public_key().verify(signature, b"nonce", ec.ECDSA(hashes.SHA256()))  # the same key signs
     with pytest.raises(PinWrong):
-        Keystore(new_home).verify_pin("123456")  # the old PIN is not carried over
+        unlock(Keystore(new_home), server, pin)  # the old PIN is not carried over
+    with pytest.raises(PinWrong):
+        unlock(store, server, pin)  # and the old phone no longer opens the ID
     assert stat.S_IMODE(new_home.stat().st_mode) == 0o700
     assert not [p for p in tmp_path.iterdir() if ".restore-" in p.name]
+
+
+def test_a_backup_of_a_revoked_id_restores_without_its_key_and_says_so(installed, backup_file, app, tmp_path,
+                                                                      server):
+    _, identity, _ = installed
+    revoke_mobile_id(MobileId.objects.get(id=identity.mobile_id), actor="test", reason="lost phone")
+    new_home = tmp_path / "new"
+    result = restore(app, new_home, backup_file)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "ID teruggezet" in result.stdout and "ZID-MOBILE-ID-REVOKED" in result.stdout
+    assert "niet meer inloggen" in result.stdout and "nieuw certificaat" in result.stdout
+    assert not (new_home / "key.json").exists()
+    assert "geweigerd door de server (ZID-MOBILE-ID-REVOKED)" in app(new_home, "id").stdout
+    login = server.login()
+    result = app(new_home, "scan", login, "--pin", NEW_PIN, "--accept")
+    assert result.exit_code == 1 and "Fout ZID-MOBILE-ID-REVOKED: Dit ZORG-ID is ingetrokken" in result.stderr
+    assert server.state(login) == "pending"
+    backup = app(new_home, "backup", str(tmp_path / "again"), "--pin", NEW_PIN, "--password", PASSWORD)
+    assert backup.exit_code == 1 and "ZID-MOBILE-ID-REVOKED" in backup.stderr
+
+
+def test_a_backup_of_a_blocked_person_restores_nothing_until_unblocked(installed, backup_file, app, tmp_path):
+    Person.objects.filter(last_name="de Vries").update(blocked_at=clock.now())
+    new_home = tmp_path / "new"
+    result = restore(app, new_home, backup_file)
+    assert result.exit_code == 1 and "Fout ZID-PERSON-BLOCKED" in result.stderr
+    assert listing(new_home) is None
+    Person.objects.filter(last_name="de Vries").update(blocked_at=None)
+    assert restore(app, new_home, backup_file).exit_code == 0
+
+
+def test_no_server_restores_nothing(installed, backup_file, app, tmp_path, monkeypatch):
+    def refuse(request):
+        raise httpx.ConnectError("connection refused", request=request)
+
+    monkeypatch.setattr(cli, "server_factory", lambda url: ServerClient(url, transport=httpx.MockTransport(refuse)))
+    new_home = tmp_path / "new"
+    result = restore(app, new_home, backup_file)
+    assert result.exit_code == 1 and "ZID-APP-SERVER-UNREACHABLE" in result.stderr
+    assert listing(new_home) is None
 
 
 def test_the_backup_file_is_private_and_holds_nothing_in_clear(installed, backup_file, pin):
@@ -89,7 +152,7 @@ def test_the_backup_file_is_private_and_holds_nothing_in_clear(installed, backup
         assert secret not in raw
 
 
-def test_backup_needs_the_pin_and_counts_a_wrong_one(installed, home, app, tmp_path):
+def test_backup_needs_the_pin_and_counts_a_wrong_one(installed, home, app, tmp_path, server):
     path = tmp_path / "b"
     result = app(home, "backup", str(path), "--pin", "000000", "--password", PASSWORD)
     assert result.exit_code == 1 and "ZID-APP-PIN-WRONG" in result.stderr and "nog 4" in result.stderr
@@ -208,14 +271,14 @@ def test_restore_declined_writes_nothing(backup_file, app, tmp_path):
     assert listing(new_home) is None
 
 
-def test_restore_asks_the_password_then_the_new_pin_twice(backup_file, app, tmp_path):
+def test_restore_asks_the_password_then_the_new_pin_twice(backup_file, app, tmp_path, server):
     new_home = tmp_path / "new"
     result = app(new_home, "restore", str(backup_file), "--accept", input=f"{PASSWORD}\n{NEW_PIN}\n111111\n")
     assert result.exit_code == 1 and "ZID-APP-PIN-MISMATCH" in result.stderr
     assert listing(new_home) is None
     result = app(new_home, "restore", str(backup_file), "--accept", input=f"{PASSWORD}\n{NEW_PIN}\n{NEW_PIN}\n")
     assert result.exit_code == 0, result.output + result.stderr
-    Keystore(new_home).unlock_key(NEW_PIN)
+    unlock(Keystore(new_home), server, NEW_PIN)
 
 
 def test_restore_into_an_existing_empty_directory(backup_file, app, tmp_path):
@@ -238,16 +301,13 @@ def test_restore_into_a_set_up_home_without_an_id_uses_its_pin(backup_file, app,
     assert "ID: Jan de Vries" in app(new_home, "id").stdout
 
 
-def test_a_locked_app_is_recovered_into_a_new_home(installed, backup_file, home, app, tmp_path):
-    store = installed[0]
-    for _ in range(5):
-        with pytest.raises(Exception):  # noqa: B017 - PinWrong four times, then AppLocked
-            store.verify_pin("000000")
+def test_a_locked_app_is_recovered_into_a_new_home(installed, backup_file, home, app, tmp_path, server):
+    lock(installed[0], server)
     result = restore(app, home, backup_file)
     assert result.exit_code == 1 and "ZID-APP-LOCKED" in result.stderr and "back-up terug" in result.stderr
     result = restore(app, tmp_path / "reinstalled", backup_file)
     assert result.exit_code == 0, result.output + result.stderr
-    Keystore(tmp_path / "reinstalled").unlock_key(NEW_PIN)
+    unlock(Keystore(tmp_path / "reinstalled"), server, NEW_PIN)
 
 
 def test_restore_with_a_bad_new_pin_writes_nothing(backup_file, app, tmp_path):
