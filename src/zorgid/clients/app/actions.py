@@ -20,7 +20,7 @@ from . import keycrypt
 from .answers import LoginFlowInfo, parse_activation, parse_login_flow
 from .errors import ServerAnswerInvalid, WrongServer
 from .identity import MobileIdentity
-from .keystore import Keystore, check_pin_format
+from .keystore import Keystore
 from .server import ServerClient
 
 
@@ -48,17 +48,13 @@ def activate(store: Keystore, payload: ActivationPayload, ask: Questions,
     The first ID takes the PIN chosen at setup (checked on the device, the one time it can be). A new ID
     that replaces one gets a new PIN: the old one can only be checked by the old ID's server, which may
     well have revoked it (that is why there is a new QR code)."""
-    if store.has_id():
+    replacing = store.has_id()
+    if replacing:
         old = store.load_id()
         question = f"Er is al een ID geïnstalleerd ({old.holder.full_name}). Vervangen door een nieuw ID?"
         if not ask.confirm(question):
             raise Declined()
-        pin = ask.ask_new_pin()
-        check_pin_format(pin)
-    else:
-        pin = ask.ask_pin()
-        store.verify_pin(pin)
-    secret = keycrypt.PinSecret.fresh(pin)
+    _, secret = store.pin_for_new_key(choose=replacing, ask_pin=ask.ask_pin, ask_new_pin=ask.ask_new_pin)
     key = keycrypt.new_private_key()
     with server_factory(payload.server) as server:
         answer = server.activate(payload.code, keycrypt.make_csr(key), secret.proof)

@@ -38,7 +38,7 @@ from . import backup_format, keycrypt
 from .actions import Declined, ServerFactory
 from .errors import BackupExists, BackupFileError, BackupHomeInUse, NotSetUp, StorageError
 from .identity import MobileIdentity
-from .keystore import FINAL_REFUSALS, Keystore, check_pin_format
+from .keystore import FINAL_REFUSALS, Keystore
 from .server import ServerClient
 from .storage import ensure_home, write_file
 
@@ -108,13 +108,7 @@ def restore(store: Keystore, path: Path, ask: BackupQuestions,
     if not ask.confirm(f"Back-up van {identity.holder.full_name} (Mobile ID {identity.mobile_id}, "
                        f"{identity.server}) terugzetten in {store.home}?"):
         raise Declined()
-    if fresh:
-        pin = ask.ask_new_pin()
-        check_pin_format(pin)
-    else:
-        pin = ask.ask_pin()
-        store.verify_pin(pin)
-    secret = keycrypt.PinSecret.fresh(pin)
+    pin, secret = store.pin_for_new_key(choose=fresh, ask_pin=ask.ask_pin, ask_new_pin=ask.ask_new_pin)
     refusal: ZorgidError | None = None
     try:
         share = _register_pin(identity, key, secret, server_factory)

@@ -147,6 +147,18 @@ class Keystore:
                 return
             self._count_wrong_pin(config)
 
+    def pin_for_new_key(self, *, choose: bool, ask_pin: Callable[[], str],
+                        ask_new_pin: Callable[[], str]) -> tuple[str, keycrypt.PinSecret]:
+        """The PIN a new key is sealed under, with a fresh salt: a newly chosen one, or (``choose=False``) the
+        one set up before the first ID, checked against the set-up verifier."""
+        if choose:
+            pin = ask_new_pin()
+            check_pin_format(pin)
+        else:
+            pin = ask_pin()
+            self.verify_pin(pin)
+        return pin, keycrypt.PinSecret.fresh(pin)
+
     def _count_wrong_pin(self, config: dict, detail: str = "") -> None:
         """One more wrong PIN in a row: PinWrong, or at the fifth the lock (the key destroyed)."""
         failures = config["failed_pin_attempts"] + 1
