@@ -47,6 +47,8 @@ from login import (
 )
 from psycopg.conninfo import make_conninfo
 
+from zorgid.organisations.names import searchable
+
 TARGET_P95 = 0.050  # s, server time
 FIRST_URA = 90_000_000  # organisation i (from 0) has URA FIRST_URA + i; i = 0 is the large one
 PERSON_LINK = re.compile(r'href="/organisatie/\d{8}/medewerkers/[0-9a-f]{32}"')
@@ -162,6 +164,10 @@ def fill(url: str, args: argparse.Namespace) -> dict:
         figures["role assignments"] = time.perf_counter() - started
 
         started = time.perf_counter()
+        fill_memberships(conn, firsts, stems)
+        figures["memberships (the employee lists)"] = time.perf_counter() - started
+
+        started = time.perf_counter()
         conn.execute(
             "INSERT INTO identities_mobileid (id, person_id, certificate_pem, serial, not_before, not_after, status, "
             "activated_at, revoked_at) SELECT md5('m' || g), md5('p' || g), 'bench: no certificate', "
@@ -184,11 +190,36 @@ def fill(url: str, args: argparse.Namespace) -> dict:
         conn.execute("VACUUM ANALYZE")
         figures["VACUUM ANALYZE"] = time.perf_counter() - started
         figures["counts"] = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in (
-            "organisations_organisation", "identities_person", "identities_roleassignment", "identities_mobileid",
-            "identities_uziregistration")}
+            "organisations_organisation", "identities_person", "identities_roleassignment", "organisations_membership",
+            "identities_mobileid", "identities_uziregistration")}
         figures["database size"] = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))"
                                                 ).fetchone()[0]
     return figures
+
+
+def fill_memberships(conn: psycopg.Connection, firsts: list[str], stems: list[str]) -> None:
+    """organisations_membership as memberships.joined makes it: the search text from zorgid's own searchable()
+    of every first-name and last-name value the persons were given, so SQL and Python cannot differ."""
+    first_values = set(firsts) | {f"{a} {b}" for a in firsts for b in firsts}
+    last_values = {prefix + stem for prefix in PREFIXES for stem in stems}
+    conn.execute("CREATE TEMPORARY TABLE bench_searchable (part text, value text, searchable text, "
+                 "PRIMARY KEY (part, value))")
+    with conn.cursor().copy("COPY bench_searchable (part, value, searchable) FROM STDIN") as copy:
+        for part, values in (("first", first_values), ("last", last_values)):
+            for value in values:
+                copy.write_row((part, value, searchable(value)))
+    conn.execute(
+        "INSERT INTO organisations_membership (organisation_id, person_id, last_name, first_names, birth_date, "
+        "search_text) SELECT r.organisation_id, p.id, p.last_name, p.first_names, p.birth_date, "
+        "f.searchable || ' ' || l.searchable FROM identities_roleassignment r "
+        "JOIN identities_person p ON p.id = r.person_id "
+        "JOIN bench_searchable f ON f.part = 'first' AND f.value = p.first_names "
+        "JOIN bench_searchable l ON l.part = 'last' AND l.value = p.last_name "
+        "WHERE r.organisation_id IS NOT NULL ORDER BY r.organisation_id, p.last_name, p.first_names, p.id")
+    made, roles = conn.execute("SELECT (SELECT count(*) FROM organisations_membership), "
+                               "(SELECT count(*) FROM identities_roleassignment)").fetchone()
+    if made != roles:
+        raise RuntimeError(f"{made} memberships for {roles} role assignments: a name without its search text")
 
 
 @dataclass
@@ -372,7 +403,8 @@ def report(args, figures: dict, results: dict[str, Measured], times: dict[str, l
           f"the beheerder's organisation (URA {ura}) has {args.large:,} employees; database "
           f"{figures['database size']}; {os.cpu_count()} cores, {args.workers} workers x {args.threads} threads")
     print("  filling (inside PostgreSQL), s")
-    for what in ("organisations", "persons", "role assignments", "Mobile IDs + UZI registrations", "VACUUM ANALYZE"):
+    for what in ("organisations", "persons", "role assignments", "memberships (the employee lists)",
+                 "Mobile IDs + UZI registrations", "VACUUM ANALYZE"):
         print(f"    {what:34s} {figures[what]:7.1f}")
     print(f"  employee list, {args.requests} requests per kind after {args.warmup} warm-up, one logged-in "
           "browser, ms (nearest rank)")

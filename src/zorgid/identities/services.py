@@ -235,12 +235,18 @@ def link_uzi_attributes(mobile_id: MobileId, attributes: dict, *, actor: str, ip
 
 
 def grant_role(person: Person, role: str, organisation, *, actor: str, ip: str = "") -> RoleAssignment:
-    assignment, created = RoleAssignment.objects.get_or_create(
-        person=person, role=role, organisation=organisation, defaults={"granted_at": clock.now()}
-    )
-    if created:
-        record("role.granted", actor=actor, subject=f"person:{person.id}", ip=ip,
-               details={"role": role, "ura": organisation.ura if organisation else ""})
+    """The role, once; a role in an organisation puts the person on its employee list in the same transaction."""
+    from zorgid.organisations import memberships  # organisations builds on identities; this one call goes back
+
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(
+            person=person, role=role, organisation=organisation, defaults={"granted_at": clock.now()}
+        )
+        if organisation is not None:
+            memberships.joined(person, organisation)
+        if created:
+            record("role.granted", actor=actor, subject=f"person:{person.id}", ip=ip,
+                   details={"role": role, "ura": organisation.ura if organisation else ""})
     return assignment
 
 

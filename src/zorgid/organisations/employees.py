@@ -32,6 +32,7 @@ from zorgid.identities.services import (
     revoke_mobile_id,
 )
 
+from . import memberships
 from .errors import EmployeeUnknown, LastAdministrator, WidDocumentExpired
 from .models import Organisation
 
@@ -108,6 +109,7 @@ def change(organisation: Organisation, person: Person, *, first_names: str, last
         before = {"first_names": person.first_names, "last_name": person.last_name,
                   "birth_date": person.birth_date.isoformat()}
         Person.objects.filter(pk=person.pk).update(first_names=first_names, last_name=last_name, birth_date=birth_date)
+        memberships.renamed(person)
         record("person.changed", actor=_actor(by), subject=_subject(person), ip=ip,
                details={"ura": organisation.ura, "before": before})
     person.refresh_from_db()
@@ -136,6 +138,7 @@ def delete(organisation: Organisation, person: Person, *, by: Person, ip: str = 
     with transaction.atomic():
         _guard_last_administrator(organisation, person)
         RoleAssignment.objects.filter(person=person, organisation=organisation).delete()
+        memberships.left(person, organisation)
         record("employee.deleted", actor=_actor(by), subject=_subject(person), ip=ip, details={"ura": organisation.ura})
         if not person.roles.exists():
             for mobile_id in person.mobile_ids.filter(status=MobileIdStatus.ACTIVE):
@@ -154,6 +157,7 @@ def remove_role(organisation: Organisation, person: Person, role: str, *, by: Pe
             _guard_last_administrator(organisation, person)
         deleted, _ = RoleAssignment.objects.filter(person=person, organisation=organisation, role=role).delete()
         if deleted:
+            memberships.left(person, organisation)
             record("role.removed", actor=_actor(by), subject=_subject(person), ip=ip,
                    details={"ura": organisation.ura, "role": role})
 

@@ -40,6 +40,7 @@ from zorgid.identities.models import Person, Role, RoleAssignment
 from zorgid.identities.services import MAX_AGE_YEARS, MIN_AGE_YEARS, check_birth_date, clean_name
 from zorgid.protocol.errors import ZorgidError
 
+from . import memberships
 from .models import Organisation
 from .services import EIGHT_DIGITS
 
@@ -353,6 +354,7 @@ def import_employees(organisation: Organisation, rows: Iterable[CsvRow | Sequenc
             RoleAssignment.objects.bulk_create([
                 RoleAssignment(person_id=person.id, role=Role.MEDEWERKER, organisation=organisation, granted_at=now)
                 for person in batch])
+            memberships.joined_all(batch, organisation)
             tick(WRITING, start + len(batch), len(people))
         record("employees.imported", actor=actor, subject=f"organisation:{organisation.ura}",
                details={"ura": organisation.ura, "count": len(people), "already": len(report.already),

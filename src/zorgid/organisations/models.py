@@ -18,3 +18,33 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (URA {self.ura})"
+
+
+class Membership(models.Model):
+    """A person's line in one organisation's employee list: one row per organisation and person while he holds
+    any role there, with his names and birth date copied from the person.
+
+    The list is ordered, paged and searched inside one organisation, so its cost follows the organisation's size
+    and not the whole register's (bench/admin.py: 10,000 employees among 1,000,000 persons). Every writer of roles
+    and names keeps it in step in the same transaction, through zorgid.organisations.memberships.
+    """
+
+    organisation = models.ForeignKey(  # its own index would repeat the start of the indexes below
+        Organisation, on_delete=models.CASCADE, related_name="memberships", db_index=False)
+    person = models.ForeignKey(  # indexed below, without the LIKE index PostgreSQL would get for a CharField key
+        "identities.Person", on_delete=models.CASCADE, related_name="memberships", db_index=False)
+    last_name = models.CharField(max_length=128)
+    first_names = models.CharField(max_length=128)
+    birth_date = models.DateField()
+    search_text = models.TextField()  # memberships.searchable(first names + last name): lower case, no accents
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "person"], name="unique_membership")]
+        indexes = [  # the list's order (and keyset paging), and the birth date filter, per organisation
+            models.Index(fields=["organisation", "last_name", "first_names", "person"], name="membership_name_order"),
+            models.Index(fields=["organisation", "birth_date"], name="membership_birth_date"),
+            models.Index(fields=["person"], name="membership_person"),  # memberships.renamed and the cascade
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_names} ({self.organisation_id})"
