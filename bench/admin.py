@@ -5,8 +5,9 @@ MEDEWERKER in one organisation, one of them large (``--large`` employees), and g
 person a Mobile ID with a UZI registration. The rows are made by PostgreSQL itself (INSERT … SELECT over
 generate_series), not through the ORM. Then it starts ``zorgid serve``, logs a beheerder of the large
 organisation in over HTTP (activation and login as bench/login.py does them), and times the employee list as
-the portal shows it: first page, page 100, search by last-name prefix, by birth date and by UZI number, each
-by the client and by the server (gunicorn's access log). Last, ``zorgid employees import`` of ``--import-rows``
+the portal shows it: first page, page 100 and page 99 by the cursors of their Volgende/Vorige links, search by
+part of a name (one that matches and one that matches no one), by birth date and by UZI number, each by the
+client and by the server (gunicorn's access log). Last, ``zorgid employees import`` of ``--import-rows``
 new employees into the large organisation, wall time. See bench/README.md.
 
 The server, database and figure helpers come from bench/login.py. Run it as a script: ``python bench/…``.
@@ -15,6 +16,7 @@ The server, database and figure helpers come from bench/login.py. Run it as a sc
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import re
@@ -26,6 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import httpx
 import psycopg
@@ -81,7 +84,7 @@ def _pick(expr: str, n: int) -> str:
 def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Fill PostgreSQL with organisations and persons, serve zorgid, and time a beheerder's employee "
-                    "list (first page, page 100, search by last name, birth date and UZI number) and "
+                    "list (first page, pages 100 and 99 by their links, search by name, birth date and UZI number) and "
                     "`zorgid employees import` of new employees into the large organisation.",
     )
     parser.add_argument("--organisations", type=int, default=1_000, help="organisations (default 1000)")
@@ -222,13 +225,19 @@ def fill_memberships(conn: psycopg.Connection, firsts: list[str], stems: list[st
         raise RuntimeError(f"{made} memberships for {roles} role assignments: a name without its search text")
 
 
+NO_MATCH = "qxw"  # occurs in no name: the search reads the organisation's whole list
+
+
 @dataclass
 class Samples:
-    """What the searches ask for: values that occur in the large organisation."""
+    """What the searches ask for: values that occur in the large organisation; the query strings of two pages
+    deep in its list, found by following the links (walk_to_page)."""
 
     prefixes: list[str]
     birth_dates: list[str]
     uzi_numbers: list[str]
+    page_100: dict | None = None
+    page_99_back: dict | None = None
 
 
 def samples(url: str, ura: str) -> Samples:
@@ -278,9 +287,10 @@ for kind, query in json.loads(sys.argv[2]).items():
         query["birth_date"] = clock.parse_date(query.pop("geboortedatum"))
     with CaptureQueriesContext(connection) as captured:
         employees.search(organisation, text=query.get("q", ""), birth_date=query.get("birth_date"),
-                         uzi=query.get("uzi", ""), page=int(query.get("pagina", 1)))
+                         uzi=query.get("uzi", ""), after=query.get("na", ""), before=query.get("voor", ""),
+                         number=int(query.get("pagina", 1)))
     plans = []
-    for sql in [q["sql"] for q in captured.captured_queries if "identities_person" in q["sql"]]:
+    for sql in [q["sql"] for q in captured.captured_queries]:
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             plans.append(f"  -- {kind}: {sql}\\n" + "\\n".join("      " + row[0] for row in cursor.fetchall()))
@@ -318,14 +328,37 @@ def requests_of(kind: str, found: Samples, count: int) -> list[dict]:
 
     return {
         "first page": [{} for _ in range(count)],
-        "page 100": [{"pagina": "100"} for _ in range(count)],
-        "last-name prefix": cycle(found.prefixes, "q"),
+        "page 100": [dict(found.page_100 or {}) for _ in range(count)],
+        "page 99 (back)": [dict(found.page_99_back or {}) for _ in range(count)],
+        "name contains": cycle(found.prefixes, "q"),
+        "name, no match": [{"q": NO_MATCH} for _ in range(count)],
         "birth date": cycle(found.birth_dates, "geboortedatum"),
         "UZI number": cycle(found.uzi_numbers, "uzi"),
     }[kind]
 
 
-KINDS_MEASURED = ("first page", "page 100", "last-name prefix", "birth date", "UZI number")
+KINDS_MEASURED = ("first page", "page 100", "page 99 (back)", "name contains", "name, no match", "birth date",
+                  "UZI number")
+LINK = {rel: re.compile(rf'<a href="\?([^"]*)" rel="{rel}"') for rel in ("next", "prev")}
+PAGE_NUMBER = re.compile(r'data-testid="page-number">[^<]*?(\d+)<')
+
+
+def walk_to_page(browser: httpx.Client, ura: str, number: int) -> tuple[dict, dict]:
+    """The query strings of page ``number`` (following Volgende from the first page, as a person would) and of
+    the page its Vorige link opens; not measured."""
+    def link(page: str, rel: str) -> dict:
+        match = LINK[rel].search(page)
+        if match is None:
+            raise RuntimeError(f"no {rel} link on page {PAGE_NUMBER.search(page).group(1)} of the employee list")
+        return dict(parse_qsl(html.unescape(match.group(1))))
+
+    path, query = f"/organisatie/{ura}/medewerkers", {}
+    for _ in range(number - 1):
+        query = link(browser.get(path, params={**query, "b": "walk"}).text, "next")
+    page = browser.get(path, params={**query, "b": "walk"}).text
+    if PAGE_NUMBER.search(page).group(1) != str(number):
+        raise RuntimeError(f"following Volgende {number - 1} times did not show page {number}")
+    return query, link(page, "prev")
 
 
 @dataclass
@@ -407,7 +440,7 @@ def report(args, figures: dict, results: dict[str, Measured], times: dict[str, l
                  "Mobile IDs + UZI registrations", "VACUUM ANALYZE"):
         print(f"    {what:34s} {figures[what]:7.1f}")
     print(f"  employee list, {args.requests} requests per kind after {args.warmup} warm-up, one logged-in "
-          "browser, ms (nearest rank)")
+          "browser, ms (nearest rank); pages 100 and 99 by the cursor of their Volgende/Vorige link")
     missed = []
     for kind in KINDS_MEASURED:
         measured, server = results[kind], times.get(kind, [])
@@ -462,7 +495,8 @@ def main(argv: list[str] | None = None) -> int:
             log(f"server failed to start: {exc}\n{server.tail()}")
             return 2
         user = log_in_beheerder(env, server.base_url, ura)
-        log("beheerder logged in; measuring the employee list")
+        found.page_100, found.page_99_back = walk_to_page(user.browser, ura, 100)
+        log("beheerder logged in, page 100 found by following Volgende; measuring the employee list")
         results = measure(user.browser, ura, found, args)
         user.close()
         queries = {kind: dict(requests_of(kind, found, 1)[0]) for kind in KINDS_MEASURED}

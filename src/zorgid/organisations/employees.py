@@ -5,6 +5,7 @@ R-FLOW-BEHREG, R-FLOW-PIN). Every function is scoped to one organisation and rec
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -33,10 +34,14 @@ from zorgid.identities.services import (
 )
 
 from . import memberships
-from .errors import EmployeeUnknown, LastAdministrator, WidDocumentExpired
-from .models import Organisation
+from .errors import EmployeeListPageUnknown, EmployeeUnknown, LastAdministrator, WidDocumentExpired
+from .models import Membership, Organisation
+from .names import searchable
 
 PAGE_SIZE = 25
+MAX_PAGE_NUMBER = 1_000_000  # the page number a link carries; far beyond any organisation's list
+NAME_ORDER = ("last_name", "first_names", "person_id")
+CURSOR = re.compile(r"[0-9a-f]{32}")  # a person's id (identities.models.new_public_id)
 
 
 @dataclass(frozen=True)
@@ -190,22 +195,80 @@ def employee(organisation: Organisation, person_id: str) -> Person:
     return person
 
 
-def search(organisation: Organisation, *, text: str = "", birth_date: dt.date | None = None, uzi: str = "",
-           page: int = 1) -> tuple[list[Person], bool]:
-    """One page of the organisation's people, ordered by name; and whether there is a next page.
+@dataclass(frozen=True)
+class EmployeePage:
+    """One page of the employee list: its people in name order, its number, and where the pages around it start.
 
-    Membership is an EXISTS, not a join with DISTINCT, so the (last_name, first_names, id) index gives the order
-    (bench/admin.py: 1,000,000 persons, first page from 372 ms to about 10 ms p95).
+    ``before`` and ``after`` are the cursors of the links to the previous and the next page: the id of this
+    page's first and last person; empty when there is no such page.
     """
-    members = RoleAssignment.objects.filter(person=OuterRef("pk"), organisation=organisation)
-    people: QuerySet = Person.objects.filter(Exists(members))
-    for word in text.split()[:4]:
-        people = people.filter(Q(last_name__icontains=word) | Q(first_names__icontains=word))
+
+    people: list[Person]
+    number: int
+    before: str
+    after: str
+
+
+def search(organisation: Organisation, *, text: str = "", birth_date: dt.date | None = None, uzi: str = "",
+           after: str = "", before: str = "", number: int = 1) -> EmployeePage:
+    """One page of the organisation's people, ordered by name (last name, first names, id).
+
+    Keyset paging: ``after`` (or ``before``) is the id of the person the wanted page follows (or precedes), and
+    the page is the next 25 in name order from there; ``number`` is the page number the link carries, only shown.
+    So every page costs what the first one does, however far into the list (bench/admin.py: page 100 of 10,000
+    employees among 1,000,000 persons). Everything is read from models.Membership, the organisation's own list,
+    so nothing of another organisation is seen (R-SEC-AUTHZ) and the cost follows the organisation's size.
+    ``text``: every word (at most 4) must occur somewhere in the first names or the last name, without regard
+    to case, accents or punctuation ("vries" finds "de Vries", "ozturk" finds "Öztürk").
+    EmployeeListPageUnknown when the cursor is not a person on this organisation's list (any more).
+    """
+    rows = _matching(organisation, text, birth_date, uzi)
+    number = min(max(number, 2), MAX_PAGE_NUMBER)
+    if after:
+        found = list(rows.filter(_after(_key(organisation, after))).order_by(*NAME_ORDER)[:PAGE_SIZE + 1])
+        people = [row.person for row in found[:PAGE_SIZE]]
+        more = len(found) > PAGE_SIZE
+        return EmployeePage(people, number, people[0].id if people else "", people[-1].id if more else "")
+    if before:
+        found = list(rows.filter(_before(_key(organisation, before)))
+                     .order_by(*(f"-{field}" for field in NAME_ORDER))[:PAGE_SIZE + 1])
+        if len(found) > PAGE_SIZE:  # else it is the start of the list: the first page, below
+            people = [row.person for row in reversed(found[:PAGE_SIZE])]
+            return EmployeePage(people, number, people[0].id, people[-1].id)
+    found = list(rows.order_by(*NAME_ORDER)[:PAGE_SIZE + 1])
+    people = [row.person for row in found[:PAGE_SIZE]]
+    return EmployeePage(people, 1, "", people[-1].id if len(found) > PAGE_SIZE else "")
+
+
+def _matching(organisation: Organisation, text: str, birth_date: dt.date | None, uzi: str) -> QuerySet:
+    rows = Membership.objects.filter(organisation=organisation).select_related("person")
+    for word in searchable(text).split()[:4]:
+        rows = rows.filter(search_text__contains=word)
     if birth_date:
-        people = people.filter(birth_date=birth_date)
+        rows = rows.filter(birth_date=birth_date)
     if uzi:
-        people = people.filter(Exists(UziRegistration.objects.filter(mobile_id__person=OuterRef("pk"),
-                                                                     uzi_number=uzi)))
-    start = (max(1, page) - 1) * PAGE_SIZE
-    found = list(people.order_by("last_name", "first_names", "id")[start:start + PAGE_SIZE + 1])
-    return found[:PAGE_SIZE], len(found) > PAGE_SIZE
+        rows = rows.filter(Exists(UziRegistration.objects.filter(mobile_id__person=OuterRef("person"),
+                                                                 uzi_number=uzi)))
+    return rows
+
+
+def _key(organisation: Organisation, cursor: str) -> tuple[str, str, str]:
+    """The name order key of the person a cursor names, if he is on this organisation's list."""
+    found = list(Membership.objects.filter(organisation=organisation, person_id=cursor).values_list(*NAME_ORDER)
+                 ) if isinstance(cursor, str) and CURSOR.fullmatch(cursor) else []
+    if not found:
+        raise EmployeeListPageUnknown(str(cursor)[:64])
+    return found[0]
+
+
+def _after(key: tuple[str, str, str]) -> Q:
+    """Rows after ``key`` in name order; the first condition alone lets the index start at the right place."""
+    last, first, person = key
+    return Q(last_name__gte=last) & (Q(last_name__gt=last) | Q(first_names__gt=first)
+                                     | Q(first_names=first, person_id__gt=person))
+
+
+def _before(key: tuple[str, str, str]) -> Q:
+    last, first, person = key
+    return Q(last_name__lte=last) & (Q(last_name__lt=last) | Q(first_names__lt=first)
+                                     | Q(first_names=first, person_id__lt=person))

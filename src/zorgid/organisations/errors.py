@@ -55,3 +55,14 @@ class WidDocumentExpired(ZorgidError):
     cause_en = "The identity document has expired."
     solution_nl = "Controleer een geldig identiteitsbewijs: paspoort, identiteitskaart, rijbewijs, verblijfsdocument."
     solution_en = "Check a valid identity document (passport, identity card, driving licence or residence document)."
+
+
+class EmployeeListPageUnknown(ZorgidError):
+    code = "ZID-EMPLOYEE-LIST-PAGE"
+    status = 400
+    cause_nl = ("Deze pagina van de lijst van medewerkers bestaat niet (meer): de link klopt niet, of de medewerker "
+                "waar de pagina begon staat niet meer in de lijst.")
+    cause_en = ("This page of the list of employees does not exist (any more): the link is wrong, or the employee "
+                "the page started from is no longer on the list.")
+    solution_nl = "Begin bij de eerste pagina, of zoek de medewerker op naam, geboortedatum of UZI-nummer."
+    solution_en = "Start from the first page, or search for the employee by name, birth date or UZI number."

@@ -59,3 +59,32 @@ class EmployeeForm(BirthDateForm, WidCheckForm):
     last_name = forms.CharField(label=_("Achternaam (zoals in het identiteitsbewijs)"), max_length=128)
     field_order = ["first_names", "last_name", "birth_date", "document_type", "number_last4", "expiry_date",
                    "confirmed"]
+
+
+class EmployeeSearchForm(forms.Form):
+    """The employee list's query string: the search fields, and the position of the page (its links' cursors)."""
+
+    q = forms.CharField(label=_("Naam"), max_length=100, required=False)
+    geboortedatum = forms.DateField(label=_("Geboortedatum (dd-mm-jjjj)"), required=False,
+                                    input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+                                    error_messages={"invalid": _("Dit is geen bestaande datum. Vul de datum in als "
+                                                                 "dd-mm-jjjj.")})
+    uzi = forms.CharField(label=_("UZI-nummer"), max_length=20, required=False)
+    na = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False)
+    voor = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False)
+    pagina = forms.IntegerField(min_value=1, max_value=1_000_000, required=False)
+
+    SEARCH_FIELDS = {"q": 100, "geboortedatum": 10, "uzi": 20}  # name: the most characters kept as typed
+    POSITION_FIELDS = ("na", "voor", "pagina")
+
+    def clean_uzi(self) -> str:
+        value = "".join(self.cleaned_data["uzi"].split())
+        if value and not (len(value) == 9 and value.isascii() and value.isdigit()):
+            raise ValidationError(_("Het UZI-nummer bestaat uit 9 cijfers."))
+        return value
+
+    def search_errors(self) -> bool:
+        return any(name in self.errors for name in self.SEARCH_FIELDS)
+
+    def position_errors(self) -> bool:
+        return any(name in self.errors for name in self.POSITION_FIELDS)

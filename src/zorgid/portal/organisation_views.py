@@ -4,19 +4,22 @@ zorgid.organisations.employees; every page checks the role in this organisation 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from zorgid import clock, qrcodes
+from zorgid import qrcodes
 from zorgid.audit.models import AuditEvent
 from zorgid.identities.models import Role, RoleAssignment
 from zorgid.organisations import employees
+from zorgid.organisations.errors import EmployeeListPageUnknown
 from zorgid.web import client_ip, server_origin
 
 from .access import require_org_role
-from .forms import EmployeeForm, WidCheckForm
+from .forms import EmployeeForm, EmployeeSearchForm, WidCheckForm
 
 LAST_TRANSACTIONS = 20
 
@@ -44,18 +47,42 @@ def home(request: HttpRequest, ura: str) -> HttpResponse:
 
 @require_safe
 def employee_list(request: HttpRequest, ura: str) -> HttpResponse:
+    """The list in name order, 25 a page, with Eerste/Vorige/Volgende links that carry a cursor (keyset paging).
+
+    Bad search input shows the form's errors and no list; a link that no longer holds (a garbled cursor, an
+    impossible page number, an employee who left) shows the first page with the reason (R-ERR).
+    """
     _, organisation = require_org_role(request, ura)
-    text, uzi = request.GET.get("q", "")[:100], request.GET.get("uzi", "")[:9]
-    try:
-        born = clock.parse_date(request.GET["geboortedatum"]) if request.GET.get("geboortedatum") else None
-    except ValueError:
-        born = None
-    page = int(request.GET["pagina"]) if request.GET.get("pagina", "").isdigit() else 1
-    people, more = employees.search(organisation, text=text, birth_date=born, uzi=uzi, page=min(page, 10_000))
+    form = EmployeeSearchForm(request.GET)
+    form.is_valid()
+    data, notice = form.cleaned_data, None
+    search = {"text": data.get("q", ""), "birth_date": data.get("geboortedatum"), "uzi": data.get("uzi", "")}
+    if form.search_errors():
+        page = employees.EmployeePage([], 1, "", "")
+    else:
+        try:
+            if form.position_errors():
+                raise EmployeeListPageUnknown("query string")
+            page = employees.search(organisation, **search, after=data["na"], before=data["voor"],
+                                    number=data["pagina"] or 1)
+        except EmployeeListPageUnknown as exc:
+            notice, page = exc, employees.search(organisation, **search)
+    typed = {name: form.data.get(name, "")[:limit] for name, limit in form.SEARCH_FIELDS.items()}
     return render(request, "portal/org_employees.html", {
-        "organisation": organisation, "people": people, "more": more, "page": page, "q": text, "uzi": uzi,
-        "born": request.GET.get("geboortedatum", "")[:10],
-    })
+        "organisation": organisation, "page": page, "form": form, "typed": typed, "notice": notice,
+        "language": get_language(), **_page_links(typed, page),
+        "search_errors": [(name, error) for name in form.SEARCH_FIELDS for error in form.errors.get(name, [])],
+    }, status=400 if form.errors or notice else 200)
+
+
+def _page_links(typed: dict[str, str], page: employees.EmployeePage) -> dict[str, str]:
+    """The query strings of the first, previous and next page: the search as typed, and the cursor."""
+    kept = {name: value for name, value in typed.items() if value}
+    links = {"first_url": "?" + urlencode(kept) if page.number > 1 else ""}
+    links["previous_url"] = "?" + urlencode({**kept, "voor": page.before, "pagina": page.number - 1}) if (
+        page.before) else ""
+    links["next_url"] = "?" + urlencode({**kept, "na": page.after, "pagina": page.number + 1}) if page.after else ""
+    return links
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
