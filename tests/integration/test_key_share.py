@@ -12,7 +12,7 @@ from tests.conftest import activate_code
 from tests.integration.test_login_api import approve, fetch, start_flow, status
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
-from zorgid.identities.models import MobileId
+from zorgid.identities.models import KeyShare, MobileId
 from zorgid.identities.services import revoke_mobile_id
 from zorgid.protocol.messages import PinChange, b64decode, b64encode
 
@@ -96,3 +96,15 @@ def test_malformed_proofs(client, holder, proof):
     response = client.post(f"/api/v1/key-shares/{device.mobile_id}/unlock", {"v": 2, "pin_proof": proof},
                            content_type="application/json")
     assert response.status_code == 400 and response.json()["error"]["code"] == "ZID-REQUEST-MALFORMED"
+
+
+def test_an_id_of_an_older_app_without_a_share_is_told_to_activate_again(client, holder):
+    """IDs activated before the key share (v1) have none: no unlock, so no approval (docs/security.md)."""
+    device, proof, _ = holder
+    KeyShare.objects.filter(mobile_id=device.mobile_id).delete()
+    response = unlock(client, device.mobile_id, proof)
+    assert response.status_code == 409 and response.json()["error"]["code"] == "ZID-KEYSHARE-NONE"
+    assert "nieuwe QR-code" in response.json()["error"]["solution"]["nl"]
+    flow_id = start_flow(Client())
+    refused = approve(client, flow_id, device.approval(fetch(client, flow_id).json()))
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "ZID-UNLOCK-TOKEN"

@@ -13,8 +13,6 @@ from zorgid.flows import cards
 from zorgid.flows import services as flows
 from zorgid.identities import keyshare
 from zorgid.identities import services as identities
-from zorgid.identities.errors import KeyShareMissing
-from zorgid.identities.models import KeyShare
 from zorgid.pki.ca import get_ca
 from zorgid.pki.signatures import verify_signature
 from zorgid.protocol.errors import MessageMalformed
@@ -41,13 +39,6 @@ def _pin_proof(data: dict) -> bytes:
     if len(proof) != PIN_PROOF_BYTES:
         raise MessageMalformed(f"pin_proof must be {PIN_PROOF_BYTES} bytes")
     return proof
-
-
-def _with_share(mobile_id: str):
-    holder, certificate = identities.usable_mobile_id(mobile_id)
-    if not KeyShare.objects.filter(mobile_id=holder).exists():
-        raise KeyShareMissing()
-    return holder, certificate
 
 
 def _valid(serializer_class, request: Request) -> dict:
@@ -144,7 +135,7 @@ class KeyShareUnlockView(APIView):
                    summary="Release the key share for the right PIN proof (docs/security.md)")
     def post(self, request: Request, mobile_id: str) -> Response:
         data = _valid(s.KeyShareUnlockRequest, request)
-        holder, _ = _with_share(mobile_id)
+        holder, _ = identities.usable_mobile_id(mobile_id)
         unlocked = keyshare.unlock(holder, _pin_proof(data), ip=client_ip(request))
         return Response({"key_share": b64encode(unlocked.share), "unlock_token": unlocked.token})
 
@@ -156,7 +147,7 @@ class KeySharePinView(APIView):
                    summary="Register the proof of a new PIN, signed with the key (after a restore)")
     def post(self, request: Request, mobile_id: str) -> Response:
         data = _valid(s.KeySharePinRequest, request)
-        holder, certificate = _with_share(mobile_id)
+        holder, certificate = identities.usable_mobile_id(mobile_id)
         if abs(clock.now().timestamp() - data["signed_at"]) > CLOCK_SKEW_SECONDS:
             from zorgid.flows.errors import LoginClockSkew
 

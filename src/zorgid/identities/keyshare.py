@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
@@ -24,7 +25,7 @@ from django.db import transaction
 from zorgid import clock
 from zorgid.audit.services import record
 
-from .errors import KeyShareWait, PinProofWrong, UnlockTokenInvalid
+from .errors import KeyShareMissing, KeyShareWait, PinProofWrong, UnlockTokenInvalid
 from .models import KeyShare, MobileId
 
 FREE_TRIES = 3
@@ -36,8 +37,21 @@ PROOF_BYTES = 32
 
 def _derived(purpose: bytes) -> bytes:
     """A key for ``purpose`` from the installation's secret: not in the database, so a copy of it is not enough."""
+    return _derive(purpose, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=8)
+def _derive(purpose: bytes, secret: str) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"zorgid keyshare", info=purpose).derive(
-        settings.SECRET_KEY.encode("utf-8"))
+        secret.encode("utf-8"))
+
+
+def _locked(mobile_id: MobileId) -> KeyShare:
+    """The Mobile ID's share, locked for this transaction; an ID of an older app has none."""
+    try:
+        return KeyShare.objects.select_for_update().get(mobile_id=mobile_id)
+    except KeyShare.DoesNotExist:
+        raise KeyShareMissing() from None
 
 
 def _verifier(proof: bytes) -> str:
@@ -81,7 +95,7 @@ def unlock(mobile_id: MobileId, proof: bytes, *, ip: str = "") -> Unlocked:
     """
     now = clock.now()
     with transaction.atomic():
-        found = KeyShare.objects.select_for_update().get(mobile_id=mobile_id)
+        found = _locked(mobile_id)
         if found.blocked_until and now < found.blocked_until:
             refusal = KeyShareWait(f"{int((found.blocked_until - now).total_seconds()) + 1} s")
         elif not hmac.compare_digest(found.verifier, _verifier(proof)):
@@ -122,7 +136,7 @@ def consume_token(mobile_id: MobileId, token: str) -> None:
 def replace_proof(mobile_id: MobileId, proof: bytes, *, ip: str = "") -> bytes:
     """After a restore from backup (a new PIN): a new verifier; the share stays and is returned."""
     with transaction.atomic():
-        found = KeyShare.objects.select_for_update().get(mobile_id=mobile_id)
+        found = _locked(mobile_id)
         found.verifier, found.failures, found.blocked_until = _verifier(proof), 0, None
         found.save(update_fields=["verifier", "failures", "blocked_until"])
         record("keyshare.pin_replaced", actor=f"mobile_id:{mobile_id.id}", subject=f"person:{mobile_id.person_id}",
