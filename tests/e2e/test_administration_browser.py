@@ -1,6 +1,7 @@
 """Issue 5's main paths in Chromium: the administrator appoints a beheerder; the beheerder registers an employee
 with a WID check; the employee's ``zorgid-app`` scans the hand-over QR from the page and logs in; the beheerder
-revokes the ID (the app can no longer log in) and hands over a new QR after a new WID check."""
+revokes the ID (the app can no longer log in) and hands over a new QR after a new WID check; blocks and unblocks
+him (his app follows at once), and deletes him from the organisation (his last one: the ID is revoked)."""
 
 from __future__ import annotations
 
@@ -94,3 +95,22 @@ def test_administrator_and_beheerder_paths(chromium, live_server, settings, tmp_
     new_phone.run("scan", qr_on(beheerder))
     log_in(bram, new_phone, live_server)
     assert "Bram Bakker" in bram.get_by_test_id("person-name").inner_text()
+
+    # blocked: no login anywhere, at once; the app is told so by the server before it asks for anything else
+    beheerder.get_by_role("link", name="Terug naar de medewerker").click()
+    beheerder.get_by_test_id("block").click()
+    assert "Geblokkeerd" in beheerder.get_by_test_id("employee-status").inner_text()
+    bram.goto(live_server.url + "/")
+    blocked = new_phone.run("scan", qr_on(bram), "--accept", check=False)
+    assert blocked.returncode == 1 and "ZID-PERSON-BLOCKED" in blocked.stderr
+    beheerder.get_by_test_id("unblock").click()
+    assert beheerder.get_by_test_id("employee-status").inner_text() == "Actief"
+    log_in(bram, new_phone, live_server)
+
+    # deleted from his only organisation: off the list, and his Mobile ID revoked
+    beheerder.get_by_test_id("delete").click()
+    beheerder.goto(f"{live_server.url}/organisatie/{linde.ura}/medewerkers")
+    assert "Bakker" not in beheerder.content()
+    bram.goto(live_server.url + "/")
+    deleted = new_phone.run("scan", qr_on(bram), "--accept", check=False)
+    assert deleted.returncode == 1 and "ZID-MOBILE-ID-REVOKED" in deleted.stderr

@@ -20,6 +20,8 @@ class Person(models.Model):
     birth_date = models.DateField()
     created_at = models.DateTimeField()
     blocked_at = models.DateTimeField(null=True, blank=True)  # R-FLOW-PIN: lost phone; no login anywhere
+    # portal sessions logged in before this moment are over, also after an unblock (portal/session.py)
+    sessions_ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [  # the employee list's order and filters (bench/admin.py)

@@ -129,10 +129,14 @@ def revoke(organisation: Organisation, mobile_id: str, *, by: Person, ip: str = 
 
 
 def set_blocked(organisation: Organisation, person: Person, blocked: bool, *, by: Person, ip: str = "") -> None:
-    """Block (lost phone) or unblock a person: a blocked person logs in nowhere, at once."""
+    """Block (lost phone) or unblock a person: a blocked person logs in nowhere, at once. His portal sessions end
+    for good (an unblock does not bring back a browser left logged in somewhere); his Mobile IDs stay, so that
+    after an unblock he logs in again with his app."""
     employee(organisation, person.id)
     with transaction.atomic():
-        Person.objects.filter(pk=person.pk).update(blocked_at=clock.now() if blocked else None)
+        now = clock.now()
+        changes = {"blocked_at": now, "sessions_ended_at": now} if blocked else {"blocked_at": None}
+        Person.objects.filter(pk=person.pk).update(**changes)
         record("person.blocked" if blocked else "person.unblocked", actor=_actor(by), subject=_subject(person),
                ip=ip, details={"ura": organisation.ura})
 

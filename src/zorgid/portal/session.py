@@ -11,9 +11,11 @@ import secrets
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from zorgid import clock
 from zorgid.identities.models import MobileId, MobileIdStatus, Person
 
 MOBILE_ID_KEY = "zorgid_mobile_id"
+LOGGED_IN_AT_KEY = "zorgid_logged_in_at"  # seconds since 1970, a float: a block ends the sessions from before it
 BROWSER_COOKIE = "zorgid_browser"
 _SALT = "zorgid.portal.browser"
 
@@ -48,6 +50,7 @@ def log_in(request: HttpRequest, mobile_id: str) -> None:
     if request.session.session_key is not None:
         request.session.cycle_key()
     request.session[MOBILE_ID_KEY] = mobile_id  # a new session is made (one INSERT) when the answer goes out
+    request.session[LOGGED_IN_AT_KEY] = clock.now().timestamp()
 
 
 def log_out(request: HttpRequest) -> None:
@@ -56,11 +59,18 @@ def log_out(request: HttpRequest) -> None:
 
 
 def current_mobile_id(request: HttpRequest) -> MobileId | None:
-    """The Mobile ID this session logged in with, as long as it is still active."""
+    """The Mobile ID this session logged in with, as long as it is still active and the person's sessions were
+    not ended (a block) after this one logged in."""
     if not hasattr(request, "_zorgid_mobile_id"):
-        mobile_id = request.session.get(MOBILE_ID_KEY) if hasattr(request, "session") else None
-        request._zorgid_mobile_id = MobileId.objects.select_related("person").filter(
+        session = request.session if hasattr(request, "session") else {}
+        mobile_id = session.get(MOBILE_ID_KEY)
+        found = MobileId.objects.select_related("person").filter(
             id=mobile_id, status=MobileIdStatus.ACTIVE, person__blocked_at__isnull=True).first() if mobile_id else None
+        ended = found.person.sessions_ended_at if found else None
+        logged_in_at = session.get(LOGGED_IN_AT_KEY)
+        if ended is not None and not (isinstance(logged_in_at, float) and logged_in_at > ended.timestamp()):
+            found = None
+        request._zorgid_mobile_id = found
     return request._zorgid_mobile_id
 
 

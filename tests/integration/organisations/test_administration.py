@@ -91,7 +91,11 @@ def test_lost_phone_revoke_block_and_a_new_qr(client, orgs):
     assert approve(client, flow_id, device.approval(fetch(client, flow_id).json())).json()["error"]["code"] == \
         "ZID-PERSON-BLOCKED"
     beheerder.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/unblock")
+    assert bram_browser.get("/overzicht").status_code == 403  # the session from before the block stays over
+    again = log_in(client, device)  # but his app logs in again
+    assert again.get("/overzicht").status_code == 200
     beheerder.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/revoke", {"mobile_id": device.mobile_id})
+    assert again.get("/overzicht").status_code == 403
     assert MobileId.objects.get(id=device.mobile_id).status == "revoked"
     response = beheerder.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/nieuwe-qr", WID)
     new_device = activate(client, handover_payload(beheerder, response["Location"]))
