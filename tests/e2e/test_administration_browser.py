@@ -108,7 +108,9 @@ def test_administrator_and_beheerder_paths(chromium, live_server, settings, tmp_
     log_in(bram, new_phone, live_server)
 
     # deleted from his only organisation: off the list, and his Mobile ID revoked
+    beheerder.get_by_test_id("delete-confirm").check()
     beheerder.get_by_test_id("delete").click()
+    beheerder.wait_for_url(f"**/organisatie/{linde.ura}/medewerkers")
     beheerder.goto(f"{live_server.url}/organisatie/{linde.ura}/medewerkers")
     assert "Bakker" not in beheerder.content()
     bram.goto(live_server.url + "/")

@@ -66,3 +66,14 @@ class EmployeeListPageUnknown(ZorgidError):
                 "the page started from is no longer on the list.")
     solution_nl = "Begin bij de eerste pagina, of zoek de medewerker op naam, geboortedatum of UZI-nummer."
     solution_en = "Start from the first page, or search for the employee by name, birth date or UZI number."
+
+
+class EmployeeDeleteUnconfirmed(ZorgidError):
+    code = "ZID-EMPLOYEE-DELETE-CONFIRM"
+    status = 400
+    cause_nl = "Het verwijderen van de medewerker is niet bevestigd; er is niets verwijderd."
+    cause_en = "Removing the employee was not confirmed; nothing has been removed."
+    solution_nl = ("Vink op de pagina van de medewerker aan dat u hem wilt verwijderen (is dit zijn laatste "
+                   "organisatie, dan wordt zijn ID ingetrokken) en klik opnieuw op Verwijderen.")
+    solution_en = ("On the employee's page, tick that you want to remove him (if this is his last organisation, his ID "
+                   "is revoked) and click Remove again.")

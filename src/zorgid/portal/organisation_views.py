@@ -15,7 +15,7 @@ from zorgid import qrcodes
 from zorgid.audit.models import AuditEvent
 from zorgid.identities.models import Role, RoleAssignment
 from zorgid.organisations import employees
-from zorgid.organisations.errors import EmployeeListPageUnknown
+from zorgid.organisations.errors import EmployeeDeleteUnconfirmed, EmployeeListPageUnknown
 from zorgid.web import client_ip, server_origin
 
 from .access import require_org_role
@@ -116,10 +116,17 @@ def employee_detail(request: HttpRequest, ura: str, person_id: str) -> HttpRespo
     })
 
 
+def _delete(organisation, person, request: HttpRequest, by) -> None:
+    """Only when ticked on the page: with his last organisation the person's ID is revoked too."""
+    if request.POST.get("confirm") != "ja":
+        raise EmployeeDeleteUnconfirmed()
+    employees.delete(organisation, person, by=by, ip=client_ip(request))
+
+
 ACTIONS = {
     "block": lambda org, person, request, by: employees.set_blocked(org, person, True, by=by, ip=client_ip(request)),
     "unblock": lambda org, person, request, by: employees.set_blocked(org, person, False, by=by, ip=client_ip(request)),
-    "delete": lambda org, person, request, by: employees.delete(org, person, by=by, ip=client_ip(request)),
+    "delete": lambda org, person, request, by: _delete(org, person, request, by),
     "revoke": lambda org, person, request, by: employees.revoke(org, request.POST.get("mobile_id", ""), by=by,
                                                                 ip=client_ip(request)),
 }

@@ -112,7 +112,10 @@ def test_deleting_the_last_organisation_revokes_the_id(client, orgs):
     beheerder, _ = person_with_role(client, Role.BEHEERDER, linde, "Beppie")
     device = activate(client, handover_payload(beheerder, register(beheerder, linde.ura)))
     bram = Person.objects.get(last_name="Bakker")
-    response = beheerder.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/delete")
+    unconfirmed = beheerder.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/delete")
+    assert unconfirmed.status_code == 400 and "ZID-EMPLOYEE-DELETE-CONFIRM" in unconfirmed.content.decode()
+    assert bram.roles.exists() and MobileId.objects.get(id=device.mobile_id).status == "active"
+    response = beheerder.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/delete", {"confirm": "ja"})
     assert response["Location"] == f"/organisatie/{linde.ura}/medewerkers"
     assert not bram.roles.exists() and MobileId.objects.get(id=device.mobile_id).status == "revoked"
 
