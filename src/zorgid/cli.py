@@ -10,21 +10,24 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from zorgid.clients.terminal import DutchCommand, DutchGroup
 from zorgid.devtools.cli import dev_app
 from zorgid.organisations.cli import employees_app
 from zorgid.pki.uzi.cli import uzi_app
 
-app = typer.Typer(help="zorgid: server van ZORG-ID. Elke opdracht heeft --help.", no_args_is_help=True,
+app = typer.Typer(cls=DutchGroup, help="zorgid: server van ZORG-ID. Elke opdracht heeft --help.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
-operator_app = typer.Typer(help="Operators (servicedesk) beheren.", no_args_is_help=True)
-audit_app = typer.Typer(help="Het auditlog.", no_args_is_help=True)
-org_app = typer.Typer(help="Organisaties (zorgaanbieders) beheren.", no_args_is_help=True)
-applications_app = typer.Typer(help="Aanvragen van organisaties.", no_args_is_help=True)
+operator_app = typer.Typer(cls=DutchGroup, help="Operators (servicedesk) beheren.", no_args_is_help=True)
+audit_app = typer.Typer(cls=DutchGroup, help="Het auditlog.", no_args_is_help=True)
+org_app = typer.Typer(cls=DutchGroup, help="Organisaties (zorgaanbieders) beheren.", no_args_is_help=True)
+applications_app = typer.Typer(cls=DutchGroup, help="Aanvragen van organisaties.", no_args_is_help=True)
 app.add_typer(operator_app, name="operator")
 app.add_typer(audit_app, name="audit")
 app.add_typer(org_app, name="org")
 app.add_typer(applications_app, name="applications")
-app.add_typer(uzi_app, name="uzi")
+for _command in uzi_app.registered_commands:  # pki.uzi is a shared library: it knows no client module, so here
+    _command.cls = DutchCommand
+app.add_typer(uzi_app, name="uzi", cls=DutchGroup)
 app.add_typer(dev_app, name="dev")
 app.add_typer(employees_app, name="employees")
 out = Console()
@@ -52,7 +55,7 @@ def _actor() -> str:
         return "cli"
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def migrate() -> None:
     """Maak of werk de database bij (veilig om vaker te draaien)."""
     _django()
@@ -61,7 +64,7 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=1)
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def serve(
     host: str = typer.Option("127.0.0.1", help="Adres om op te luisteren."),
     port: int = typer.Option(8000, min=1, max=65535, help="Poort."),
@@ -95,7 +98,7 @@ def serve(
     run(host=host, port=port, workers=workers, threads=threads)
 
 
-@operator_app.command("add")
+@operator_app.command("add", cls=DutchCommand)
 def operator_add(
     first_names: str = typer.Option(..., "--first-names", help="Voornamen zoals in het identiteitsbewijs."),
     last_name: str = typer.Option(..., "--last-name", help="Achternaam zoals in het identiteitsbewijs."),
@@ -126,7 +129,7 @@ def operator_add(
     out.print(f"PNG: {target}")
 
 
-@org_app.command("add")
+@org_app.command("add", cls=DutchCommand)
 def org_add(
     name: str = typer.Option(..., "--name", help="Naam van de organisatie."),
     ura: str = typer.Option(..., "--ura", help="URA (UZI-register abonneenummer), 8 cijfers."),
@@ -144,7 +147,7 @@ def org_add(
     out.print(f"Organisatie {organisation.name} (URA {organisation.ura}, KvK {organisation.kvk}) ingevoerd.")
 
 
-@applications_app.command("expire")
+@applications_app.command("expire", cls=DutchCommand)
 def applications_expire() -> None:
     """Beëindig aanvragen zonder voortgang (ZORGID_APPLICATION_EXPIRY_DAYS, standaard 60); voor cron."""
     _django()
@@ -157,7 +160,7 @@ def applications_expire() -> None:
               "voortgang).")
 
 
-@app.command("mail-in")
+@app.command("mail-in", cls=DutchCommand)
 def mail_in(
     host: str = typer.Option("127.0.0.1", help="Adres om op te luisteren."),
     port: int = typer.Option(8025, min=1, max=65535, help="Poort (SMTP)."),
@@ -182,7 +185,7 @@ def mail_in(
         controller.stop()
 
 
-@audit_app.command("verify")
+@audit_app.command("verify", cls=DutchCommand)
 def audit_verify() -> None:
     """Controleer dat geen rij van het auditlog is gewijzigd, ingevoegd of verwijderd."""
     _django()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import typer
 import zxingcpp
 from django.db import connection
 from PIL import Image
@@ -16,11 +17,27 @@ runner = CliRunner()
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_every_command_has_help():
-    for args in ([], ["serve"], ["migrate"], ["operator"], ["operator", "add"], ["audit"], ["audit", "verify"]):
-        result = runner.invoke(app, [*args, "--help"])
+def _commands(command, path=()):
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+@pytest.mark.parametrize("program", ["zorgid", "zorgid-app", "zorgid-desktop", "zorgid-validatietool"])
+def test_every_command_has_help_in_dutch(program):
+    import importlib
+
+    module = {"zorgid": "zorgid.cli", "zorgid-app": "zorgid.clients.app.cli",
+              "zorgid-desktop": "zorgid.clients.desktop.cli",
+              "zorgid-validatietool": "zorgid.clients.validatietool.cli"}
+    typer_app = importlib.import_module(module[program]).app
+    paths = list(_commands(typer.main.get_command(typer_app)))
+    assert len(paths) > 3
+    for args in paths:
+        result = runner.invoke(typer_app, [*args, "--help"], prog_name=program)
         assert result.exit_code == 0, args
-        assert "Usage" in result.output
+        assert "Usage" in result.output and "Toon deze hulp en stop." in result.output, (program, args)
+        assert "Show this message" not in result.output, (program, args)
 
 
 def test_operator_add_prints_qr_payload_and_png(tmp_path):

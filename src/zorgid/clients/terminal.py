@@ -50,7 +50,11 @@ class DutchCommand(_DutchHelp, TyperCommand):
     pass
 
 
-class ReportingGroup(_DutchHelp, TyperGroup):
+class DutchGroup(_DutchHelp, TyperGroup):
+    pass
+
+
+class ReportingGroup(DutchGroup):
     """Turns every ZorgidError of every command into the one report and exit status 1."""
 
     def invoke(self, ctx: typer.Context) -> object:

@@ -17,35 +17,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
+from zorgid.clients.terminal import DutchCommand, DutchGroup
 from zorgid.protocol.errors import InternalError, ZorgidError
 
 from .softhsm import DEFAULT_MODULE, UziPas, make_uzi_pas
 from .test_uzi_ca import ensure_test_uzi_ca
 from .uzi_profile import CARD_TYPES, PROFILES, CardHolder
 
-
-class _DutchHelp:
-    """The help option's own text in Dutch too (typer's is English), so that all of --help is Dutch."""
-
-    def get_help_option(self, ctx: typer.Context):
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "Toon deze hulp en stop."
-        return option
-
-
-class _Command(_DutchHelp, TyperCommand):
-    pass
-
-
-class _Group(_DutchHelp, TyperGroup):
-    pass
-
-
 dev_app = typer.Typer(
-    cls=_Group,
+    cls=DutchGroup,
     help="Hulpmiddelen voor ontwikkelaars en tests: test-UZI-passen (SoftHSM2-tokens) en test-UZI-"
          "servercertificaten, uitgegeven door de eigen test-UZI-CA van zorgid. Niet voor productie.",
     no_args_is_help=True,
@@ -85,7 +66,7 @@ def reported() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-@dev_app.command("uzi-pas", cls=_Command)
+@dev_app.command("uzi-pas", cls=DutchCommand)
 def uzi_pas(
     card_type: Annotated[str, typer.Option("--type", help="Pastype: Z (zorgverlenerpas), N (medewerkerpas op "
                                            "naam) of M (medewerkerpas niet op naam).", show_default=False)],
@@ -142,7 +123,7 @@ def _print_card(card: UziPas, ca_dir: Path) -> None:
     typer.echo(card.home.export_line())
 
 
-@dev_app.command("uzi-server-cert", cls=_Command)
+@dev_app.command("uzi-server-cert", cls=DutchCommand)
 def uzi_server_cert(
     ura: Annotated[str, typer.Option("--ura", help="URA-nummer van de organisatie: 8 cijfers.", show_default=False)],
     name: Annotated[str, typer.Option("--name", help="Domeinnaam van de server (CN; ook dNSName) of een naam.",

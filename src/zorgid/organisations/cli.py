@@ -10,7 +10,9 @@ from pathlib import Path
 
 import typer
 
-employees_app = typer.Typer(help="Medewerkers van een organisatie.", no_args_is_help=True)
+from zorgid.clients.terminal import DutchCommand, DutchGroup
+
+employees_app = typer.Typer(cls=DutchGroup, help="Medewerkers van een organisatie.", no_args_is_help=True)
 
 SHOWN_ALREADY = 20  # rows "already in the organisation" listed one by one; the rest are counted
 
@@ -21,7 +23,7 @@ def employees() -> None:
 
 
 @employees_app.command(
-    "import",
+    "import", cls=DutchCommand,
     help="Importeer medewerkers uit een CSV-bestand; zij wachten daarna op hun WID-controle.\n\n"
          "Alles of niets: is één regel fout, dan wordt niets geïmporteerd en staat elke foute regel met regelnummer "
          "en reden in het verslag (exitstatus 1). Wie al in de organisatie staat (zelfde namen en geboortedatum), "

@@ -22,7 +22,7 @@ import typer
 
 from zorgid.protocol.payloads import ActivationPayload
 
-from ..terminal import ReportingGroup, run
+from ..terminal import DutchCommand, ReportingGroup, run
 from . import actions
 from .backup import BackupQuestions, make_backup
 from .backup import restore as restore_backup
@@ -54,6 +54,10 @@ PASSWORD_HELP = (
 )
 PasswordOption = Annotated[str | None, typer.Option("--password", help=PASSWORD_HELP, show_default=False)]
 FileArgument = Annotated[Path, typer.Argument(metavar="BESTAND", help="Het back-upbestand.", dir_okay=False)]
+SCAN_PIN_HELP = (
+    "Pincode van 6 cijfers; bij een nieuw ID dat een ander vervangt: de nieuwe pincode (anders twee keer "
+    f"gevraagd). Zonder deze optie: {PIN_ENV}, anders wordt erom gevraagd."
+)
 RESTORE_PIN_HELP = (
     "In een nieuwe app-map: de nieuwe pincode (anders twee keer gevraagd). In een ingestelde app-map zonder "
     f"ID: de pincode van de app. Zonder deze optie: {PIN_ENV}."
@@ -116,7 +120,7 @@ def _confirm(accept: bool):
     return confirm
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def setup(
     ctx: typer.Context,
     pin: PinOption = None,
@@ -128,14 +132,14 @@ def setup(
     typer.echo(f"Pincode ingesteld (app-map {store.home}). Scan nu uw QR-code met 'zorgid-app scan'.")
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def scan(
     ctx: typer.Context,
     payload_or_png: Annotated[str, typer.Argument(
         metavar="PAYLOAD_OF_AFBEELDING",
         help="De tekst van de QR-code (zorgid://...) of een afbeelding (PNG, JPEG) met de QR-code.",
     )],
-    pin: PinOption = None,
+    pin: Annotated[str | None, typer.Option("--pin", help=SCAN_PIN_HELP, show_default=False)] = None,
     accept: Annotated[bool, typer.Option(
         "--accept", help="Beantwoord de vraag (inloggen accepteren, ID vervangen) met ja.",
     )] = False,
@@ -158,7 +162,7 @@ def scan(
         raise typer.Exit(1) from None
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def backup(
     ctx: typer.Context,
     file: FileArgument,
@@ -174,7 +178,7 @@ def backup(
                "back-up onbruikbaar, met beide kan iemand als u inloggen.")
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def restore(
     ctx: typer.Context,
     file: FileArgument,
@@ -216,7 +220,7 @@ def _choose_password(password: str | None) -> str:
     return chosen
 
 
-@app.command("id")
+@app.command("id", cls=DutchCommand)
 def show_id(ctx: typer.Context) -> None:
     """Toon het geïnstalleerde ID: naam, geboortedatum, Mobile ID en geldigheid. Geen pincode nodig."""
     store: Keystore = ctx.obj
