@@ -38,7 +38,7 @@ class Device:
     """What an activated app holds: its key, its Mobile ID, its PIN proof and the server's key share.
 
     ``approval`` does what the app does for each use of the key: it asks the server to unlock with the PIN
-    proof (through ``client``, a Django test client or an httpx client) and carries the one-time token.
+    proof (through ``client``, a Django test client) and carries the one-time token.
     """
 
     key: ec.EllipticCurvePrivateKey
@@ -50,7 +50,7 @@ class Device:
 
     def unlock(self, proof: bytes | None = None):
         body = {"v": 2, "pin_proof": b64encode(self.proof if proof is None else proof)}
-        return _post(self.client, key_share_unlock_path(self.mobile_id), body)
+        return self.client.post(key_share_unlock_path(self.mobile_id), body, content_type="application/json")
 
     def approval(self, flow: dict, signed_at: int | None = None, key=None, unlock_token: str | None = None) -> dict:
         signed_at = int(clock.now().timestamp()) if signed_at is None else signed_at
@@ -63,17 +63,12 @@ class Device:
                 "unlock_token": unlock_token}
 
 
-def _post(client, path: str, body: dict):
-    if hasattr(client, "base_url"):  # httpx
-        return client.post(path, json=body)
-    return client.post(path, body, content_type="application/json")
-
-
 def activate_code(client, code: str, key: ec.EllipticCurvePrivateKey | None = None) -> Device:
     """Activate as the app does (v2: CSR and PIN proof); the answer carries the key share."""
     key, csr = make_csr(key)
     proof = secrets.token_bytes(32)
-    response = _post(client, ACTIVATIONS_PATH, {"v": 2, "code": code, "csr": csr, "pin_proof": b64encode(proof)})
+    response = client.post(ACTIVATIONS_PATH, {"v": 2, "code": code, "csr": csr, "pin_proof": b64encode(proof)},
+                           content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()
     return Device(key, body["mobile_id"], x509.load_pem_x509_certificate(body["certificate"].encode()), client,

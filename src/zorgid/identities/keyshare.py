@@ -24,6 +24,7 @@ from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
+from zorgid.protocol.messages import KEY_SHARE_BYTES
 
 from .errors import KeyShareMissing, KeyShareWait, PinProofWrong, UnlockTokenInvalid
 from .models import KeyShare, MobileId
@@ -32,7 +33,6 @@ FREE_TRIES = 3
 FIRST_WAIT = dt.timedelta(minutes=1)
 MAX_WAIT = dt.timedelta(days=1)
 TOKEN_LIFETIME = dt.timedelta(minutes=2)
-PROOF_BYTES = 32
 
 
 def _derived(purpose: bytes) -> bytes:
@@ -70,7 +70,7 @@ def _open(sealed: str, mobile_id: str) -> bytes:
 
 def create(mobile_id: MobileId, proof: bytes) -> bytes:
     """At activation: remember the PIN proof's verifier, and make the share (returned once)."""
-    share = secrets.token_bytes(32)
+    share = secrets.token_bytes(KEY_SHARE_BYTES)
     KeyShare.objects.create(mobile_id=mobile_id, verifier=_verifier(proof), sealed_share=_seal(share, mobile_id.id))
     return share
 

@@ -20,10 +20,10 @@ from .models import Membership, Organisation
 from .names import searchable
 
 
-def _row(organisation_id: int, person: Person) -> Membership:
-    return Membership(organisation_id=organisation_id, person_id=person.id, last_name=person.last_name,
-                      first_names=person.first_names, birth_date=person.birth_date,
-                      search_text=searchable(f"{person.first_names} {person.last_name}"))
+def _copied(person: Person) -> dict:
+    """What a list row copies from the person."""
+    return {"last_name": person.last_name, "first_names": person.first_names, "birth_date": person.birth_date,
+            "search_text": searchable(f"{person.first_names} {person.last_name}")}
 
 
 def _locked(person: Person) -> Person:
@@ -34,15 +34,13 @@ def joined(person: Person, organisation: Organisation) -> None:
     """After a role was granted in ``organisation``: the person is on its list (once)."""
     with transaction.atomic():
         current = _locked(person)
-        row = _row(organisation.pk, current)
-        Membership.objects.get_or_create(organisation=organisation, person=current, defaults={
-            "last_name": row.last_name, "first_names": row.first_names, "birth_date": row.birth_date,
-            "search_text": row.search_text})
+        Membership.objects.get_or_create(organisation=organisation, person=current, defaults=_copied(current))
 
 
 def joined_all(people: Iterable[Person], organisation: Organisation) -> None:
     """After a bulk import of new persons (not yet seen by anyone else), each with a role in ``organisation``."""
-    Membership.objects.bulk_create([_row(organisation.pk, person) for person in people])
+    Membership.objects.bulk_create([Membership(organisation=organisation, person=person, **_copied(person))
+                                    for person in people])
 
 
 def left(person: Person, organisation: Organisation) -> None:
@@ -57,6 +55,4 @@ def renamed(person: Person) -> None:
     """After the person's names or birth date changed: every list he is on shows the new ones."""
     with transaction.atomic():
         current = _locked(person)
-        row = _row(0, current)
-        Membership.objects.filter(person=current).update(last_name=row.last_name, first_names=row.first_names,
-                                                         birth_date=row.birth_date, search_text=row.search_text)
+        Membership.objects.filter(person=current).update(**_copied(current))

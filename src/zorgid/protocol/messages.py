@@ -21,6 +21,7 @@ from .payloads import TOKEN, normalise_origin
 MESSAGE_VERSION = 1
 KEYSHARE_VERSION = 2  # requests of an app whose key needs the server's share (docs/security.md)
 PIN_PROOF_BYTES = 32
+KEY_SHARE_BYTES = 32  # the server's share of the app's key-encryption key
 API_PREFIX = "/api/v1"
 ACTIVATIONS_PATH = f"{API_PREFIX}/activations"
 MAX_SIGNATURE_BYTES = 160

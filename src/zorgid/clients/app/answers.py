@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zorgid.protocol.errors import MessageMalformed, PayloadMalformed
-from zorgid.protocol.messages import KEYSHARE_VERSION, MESSAGE_VERSION, b64decode
+from zorgid.protocol.messages import KEY_SHARE_BYTES, KEYSHARE_VERSION, MESSAGE_VERSION, b64decode
 from zorgid.protocol.payloads import TOKEN, normalise_origin
 
 from .errors import LoginNotPending, ServerAnswerInvalid
@@ -26,22 +26,19 @@ class LoginFlowInfo:
     expires_at: str
 
 
-SHARE_BYTES = 32
-
-
 def _check_version(answer: dict, version: int = MESSAGE_VERSION) -> None:
     if answer.get("v") != version:
         raise ServerAnswerInvalid(f"answer version {answer.get('v')!r} is not supported")
 
 
 def parse_share(answer: dict) -> bytes:
-    """The server's key share: 32 bytes, base64url (docs/security.md)."""
+    """The server's key share: KEY_SHARE_BYTES, base64url (docs/security.md)."""
     try:
-        share = b64decode(answer.get("key_share"), limit=SHARE_BYTES)  # type: ignore[arg-type]
+        share = b64decode(answer.get("key_share"), limit=KEY_SHARE_BYTES)  # type: ignore[arg-type]
     except MessageMalformed as exc:
         raise ServerAnswerInvalid("key_share missing or malformed") from exc
-    if len(share) != SHARE_BYTES:
-        raise ServerAnswerInvalid("key_share must be 32 bytes")
+    if len(share) != KEY_SHARE_BYTES:
+        raise ServerAnswerInvalid(f"key_share must be {KEY_SHARE_BYTES} bytes")
     return share
 
 

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.x509.oid import NameOID
 
 from zorgid.protocol.errors import MessageMalformed
-from zorgid.protocol.messages import PIN_PROOF_BYTES, b64decode, b64encode
+from zorgid.protocol.messages import KEY_SHARE_BYTES, PIN_PROOF_BYTES, b64decode, b64encode
 
 from .errors import StorageError
 
@@ -41,7 +41,6 @@ _MAX_SEALED_BYTES = 4096
 
 
 KEY_KIND = "keyshare"
-SHARE_BYTES = 32
 _PROOF_LABEL = b"zorgid keyshare pin proof"
 _KEY_LABEL = b"zorgid keyshare key"
 
@@ -74,8 +73,8 @@ class PinSecret:
 
     def key_with(self, share: bytes) -> bytes:
         """The key that encrypts the private key: neither the PIN nor the share alone gives it."""
-        if len(share) != SHARE_BYTES:
-            raise ValueError("a key share has 32 bytes")
+        if len(share) != KEY_SHARE_BYTES:
+            raise ValueError(f"a key share has {KEY_SHARE_BYTES} bytes")
         return _hkdf(self.stretched + share, _KEY_LABEL)
 
 
