@@ -1,15 +1,23 @@
 """R-SEC-AUTHZ as one table: every portal page and API endpoint, for every role, in the own organisation and in
-another. The table must name every URL the project has: a new URL without a row fails this test.
+another, with the exact answer each must get. The table must name every URL the project has: a new URL without a
+row fails this test (docs/security.md, "who may do what").
+
+A cell passes only with its exact outcome: an allowed role gets the page (its status, or the redirect's exact
+target); a refused role gets its exact status and error code. "404 either way" cannot pass: the objects a row
+names exist, so an allowed role sees them and a refusal is the refusal's own code. The last test removes each
+authorisation call in turn and checks that the table then fails (a mutation check of the table itself).
 
 Rules: ``public`` anyone; ``login`` any logged-in person; ``operator`` the service desk; ``managers`` the
 organisation's administrators and beheerders (and the operator); ``admin`` its administrators (and the
-operator); ``bound`` a flow that another browser started (everyone is refused or sees nothing); ``secret`` a
-link with a secret (a wrong secret is refused for everyone, whatever the role).
+operator); ``bound`` a flow that another browser started, ``secret`` a link with a wrong secret: everyone gets the
+same refusal, whatever the role.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sys
 
 import pytest
 from django.test import Client
@@ -17,6 +25,8 @@ from django.urls import get_resolver
 
 from tests.integration.organisations.test_administration import WID, person_with_role
 from tests.integration.test_card_purposes import activate, log_in
+from zorgid import clock
+from zorgid.applications.models import Application, ApplicationState
 from zorgid.flows.cards import start_card_flow
 from zorgid.flows.services import start_login
 from zorgid.identities.models import Person, Role
@@ -26,70 +36,94 @@ from zorgid.organisations.services import add_organisation
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "employee", "beheerder", "administrator", "other_beheerder", "operator")
-ALLOWED = {
-    "public": set(ROLES),
-    "login": set(ROLES) - {"anonymous"},
-    "operator": {"operator"},
-    "managers": {"beheerder", "administrator", "operator"},
-    "admin": {"administrator", "operator"},
-    "bound": set(),
-    "secret": set(),
+OK = "ok"
+LOGIN = (403, "ZID-PORTAL-LOGIN-REQUIRED")
+FORBIDDEN = (403, "ZID-PORTAL-FORBIDDEN")
+RULES = {
+    "public": dict.fromkeys(ROLES, OK),
+    "login": {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN},
+    "operator": {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "operator": OK},
+    "managers": {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN, "employee": FORBIDDEN, "other_beheerder": FORBIDDEN},
+    "admin": {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "administrator": OK, "operator": OK},
+    "bound": dict.fromkeys(ROLES, OK),  # OK is the row's refusal, the same for everyone
+    "secret": dict.fromkeys(ROLES, OK),
 }
+ORG_PERSON = "/organisatie/{ura}/medewerkers/{bram}"
+LOGGED_IN_START = {role: (302, "/overzicht") for role in ROLES if role != "anonymous"}
 
-# name: (method, path, rule, POST data)
+# name: (method, path, rule, POST data, outcome of an allowed role: (status, error code or redirect target)
+#        or a dict of outcomes per role where they differ)
 TABLE = {
-    "api-activations": ("post", "/api/v1/activations", "public", None),
-    "api-login-flow": ("get", "/api/v1/login-flows/{login_flow}", "public", None),
-    "api-login-approval": ("post", "/api/v1/login-flows/{login_flow}/approval", "public", None),
-    "api-key-share-unlock": ("post", "/api/v1/key-shares/{mobile_id}/unlock", "public", None),
-    "api-key-share-pin": ("post", "/api/v1/key-shares/{mobile_id}/pin", "public", None),
-    "api-card-flow": ("get", "/api/v1/card-flows/{card_flow}", "public", None),
-    "api-card-response": ("post", "/api/v1/card-flows/{card_flow}/response", "public", None),
-    "api-application-document": ("put", "/api/v1/applications/ZID-2026-AAAAAAAA/document", "public", None),
-    "api-schema": ("get", "/api/schema/", "public", None),
-    "set_language": ("post", "/i18n/setlang/", "public", {"language": "en"}),
-    "applications-apply": ("get", "/aanvragen/nieuw", "public", None),
-    "applications-upload": ("get", "/aanvragen/document", "public", None),
-    "applications-validation-tool": ("get", "/aanvragen/validatietool", "public", None),
-    "applications-status": ("get", "/aanvragen/ZID-2026-AAAAAAAA/status/wrong", "secret", None),
-    "applications-followup": ("get", "/vervolgformulier/wrong", "secret", None),
-    "applications-activation": ("get", "/activatie/wrong-code-of-enough-length", "secret", None),
-    "applications-operator-queue": ("get", "/beheer/aanvragen", "operator", None),
-    "applications-operator-detail": ("get", "/beheer/aanvragen/ZID-2026-AAAAAAAA", "operator", None),
-    "applications-operator-decide": ("post", "/beheer/aanvragen/ZID-2026-AAAAAAAA/decline", "operator", {}),
-    "portal-start": ("get", "/", "public", None),
-    "portal-login-status": ("get", "/inloggen/status/{login_flow}", "bound", None),
-    "portal-overview": ("get", "/overzicht", "login", None),
-    "portal-logout": ("post", "/uitloggen", "public", None),
-    "portal-error-codes": ("get", "/foutmeldingen", "public", None),
-    "portal-card": ("get", "/uzi-pas/{card_flow}", "bound", None),
-    "portal-card-status": ("get", "/uzi-pas/{card_flow}/status", "bound", None),
-    "portal-card-refresh": ("post", "/uzi-pas/{card_flow}/verversen", "bound", {}),
-    "portal-register": ("get", "/registreren", "public", None),
-    "portal-register-login": ("get", "/registreren/inloggen", "public", None),
-    "portal-register-card-read": ("post", "/registreren/{card_flow}/pas-gelezen", "bound", {}),
-    "portal-register-card-data": ("get", "/registreren/{card_flow}/gegevens", "bound", None),
-    "portal-register-birth-date": ("get", "/registreren/{card_flow}/geboortedatum", "bound", None),
-    "portal-register-summary": ("get", "/registreren/{card_flow}/samenvatting", "bound", None),
-    "portal-register-qr": ("get", "/registreren/{card_flow}/qr-code", "bound", None),
-    "portal-register-installed": ("get", "/registreren/{card_flow}/id", "public", None),
-    "portal-validate": ("get", "/valideren", "public", None),
-    "portal-validate-card-read": ("post", "/valideren/{card_flow}/pas-gelezen", "bound", {}),
-    "portal-validate-organisation": ("get", "/valideren/{card_flow}/organisatie", "bound", None),
-    "portal-validate-done": ("get", "/valideren/{card_flow}/geslaagd", "bound", None),
-    "portal-attributes": ("get", "/attributen", "login", None),
-    "portal-attributes-link": ("post", "/attributen/{card_flow}/koppelen", "bound", {}),
-    "portal-attributes-done": ("get", "/attributen/gekoppeld", "login", None),
-    "portal-org": ("get", "/organisatie/{ura}", "managers", None),
-    "portal-org-employees": ("get", "/organisatie/{ura}/medewerkers", "managers", None),
-    "portal-org-employee-new": ("post", "/organisatie/{ura}/medewerkers/nieuw", "managers", {}),
-    "portal-org-employee": ("get", "/organisatie/{ura}/medewerkers/{bram}", "managers", None),
-    "portal-org-employee-reissue": ("post", "/organisatie/{ura}/medewerkers/{bram}/nieuwe-qr", "managers", WID),
-    "portal-org-handover": ("get", "/organisatie/{ura}/medewerkers/{bram}/overdracht", "managers", None),
-    "portal-org-employee-action": ("post", "/organisatie/{ura}/medewerkers/{bram}/make-beheerder", "admin", {}),
-    "portal-operator-organisations": ("get", "/beheer/organisaties", "operator", None),
-    "portal-org-audit": ("get", "/organisatie/{ura}/audit", "managers", None),
-    "portal-operator-audit": ("get", "/beheer/audit", "operator", None),
+    "api-activations": ("post", "/api/v1/activations", "public", None, (400, "ZID-REQUEST-MALFORMED")),
+    "api-login-flow": ("get", "/api/v1/login-flows/{login_flow}", "public", None, (200, None)),
+    "api-login-approval": ("post", "/api/v1/login-flows/{login_flow}/approval", "public", None,
+                           (400, "ZID-REQUEST-MALFORMED")),
+    "api-key-share-unlock": ("post", "/api/v1/key-shares/{mobile_id}/unlock", "public", None,
+                             (400, "ZID-REQUEST-MALFORMED")),
+    "api-key-share-pin": ("post", "/api/v1/key-shares/{mobile_id}/pin", "public", None,
+                          (400, "ZID-REQUEST-MALFORMED")),
+    "api-card-flow": ("get", "/api/v1/card-flows/{card_flow}", "public", None, (200, None)),
+    "api-card-response": ("post", "/api/v1/card-flows/{card_flow}/response", "public", None,
+                          (400, "ZID-REQUEST-MALFORMED")),
+    "api-application-document": ("put", "/api/v1/applications/ZID-2026-AAAAAAAA/document", "public", None,
+                                 (404, "ZID-APPLICATION-UNKNOWN")),
+    "api-schema": ("get", "/api/schema/", "public", None, (200, None)),
+    "set_language": ("post", "/i18n/setlang/", "public", {"language": "en"}, (302, "/")),
+    "applications-apply": ("get", "/aanvragen/nieuw", "public", None, (200, None)),
+    "applications-upload": ("get", "/aanvragen/document", "public", None, (200, None)),
+    "applications-validation-tool": ("get", "/aanvragen/validatietool", "public", None, (200, None)),
+    "applications-status": ("get", "/aanvragen/{reference}/status/wrong", "secret", None,
+                            (404, "ZID-APPLICATION-UNKNOWN")),
+    "applications-followup": ("get", "/vervolgformulier/wrong", "secret", None,
+                              (410, "ZID-APPLICATION-FOLLOWUP-LINK")),
+    "applications-activation": ("get", "/activatie/wrong-code-of-enough-length", "secret", None,
+                                (404, "ZID-ACTIVATION-UNKNOWN")),
+    "applications-operator-queue": ("get", "/beheer/aanvragen", "operator", None, (200, None)),
+    "applications-operator-detail": ("get", "/beheer/aanvragen/{reference}", "operator", None, (200, None)),
+    "applications-operator-decide": ("post", "/beheer/aanvragen/{reference}/decline", "operator",
+                                     {"note": "Geen zorgaanbieder."}, (302, "/beheer/aanvragen/{reference}")),
+    "portal-start": ("get", "/", "public", None, {"anonymous": (200, None), **LOGGED_IN_START}),
+    "portal-login-status": ("get", "/inloggen/status/{login_flow}", "bound", None,
+                            (403, "ZID-LOGIN-OTHER-BROWSER")),
+    "portal-overview": ("get", "/overzicht", "login", None, (200, None)),
+    "portal-logout": ("post", "/uitloggen", "public", None, (302, "/")),
+    "portal-error-codes": ("get", "/foutmeldingen", "public", None, (200, None)),
+    "portal-card": ("get", "/uzi-pas/{card_flow}", "bound", None, (403, "ZID-CARD-OTHER-BROWSER")),
+    "portal-card-status": ("get", "/uzi-pas/{card_flow}/status", "bound", None, (403, "ZID-CARD-OTHER-BROWSER")),
+    "portal-card-refresh": ("post", "/uzi-pas/{card_flow}/verversen", "bound", {}, (403, "ZID-CARD-OTHER-BROWSER")),
+    "portal-register": ("get", "/registreren", "public", None, (200, None)),
+    "portal-register-login": ("get", "/registreren/inloggen", "public", None, (200, None)),
+    "portal-register-card-read": ("post", "/registreren/{card_flow}/pas-gelezen", "bound", {},
+                                  (403, "ZID-CARD-OTHER-BROWSER")),
+    "portal-register-card-data": ("get", "/registreren/{card_flow}/gegevens", "bound", None,
+                                  (403, "ZID-CARD-OTHER-BROWSER")),
+    "portal-register-birth-date": ("get", "/registreren/{card_flow}/geboortedatum", "bound", None,
+                                   (403, "ZID-CARD-OTHER-BROWSER")),
+    "portal-register-summary": ("get", "/registreren/{card_flow}/samenvatting", "bound", None,
+                                (403, "ZID-CARD-OTHER-BROWSER")),
+    "portal-register-qr": ("get", "/registreren/{card_flow}/qr-code", "bound", None, (302, "/")),
+    "portal-register-installed": ("get", "/registreren/{card_flow}/id", "public", None, (200, None)),
+    "portal-validate": ("get", "/valideren", "public", None, (200, None)),
+    "portal-validate-card-read": ("post", "/valideren/{card_flow}/pas-gelezen", "bound", {},
+                                  (403, "ZID-CARD-OTHER-BROWSER")),
+    "portal-validate-organisation": ("get", "/valideren/{card_flow}/organisatie", "bound", None,
+                                     (403, "ZID-CARD-OTHER-BROWSER")),
+    "portal-validate-done": ("get", "/valideren/{card_flow}/geslaagd", "bound", None, (302, "/")),
+    "portal-attributes": ("get", "/attributen", "login", None, (200, None)),
+    "portal-attributes-link": ("post", "/attributen/{card_flow}/koppelen", "bound", {},
+                               {**dict.fromkeys(ROLES, (403, "ZID-CARD-OTHER-BROWSER")), "anonymous": LOGIN}),
+    "portal-attributes-done": ("get", "/attributen/gekoppeld", "login", None, (302, "/overzicht")),
+    "portal-org": ("get", "/organisatie/{ura}", "managers", None, (200, None)),
+    "portal-org-employees": ("get", "/organisatie/{ura}/medewerkers", "managers", None, (200, None)),
+    "portal-org-employee-new": ("post", "/organisatie/{ura}/medewerkers/nieuw", "managers", {}, (200, None)),
+    "portal-org-employee": ("get", ORG_PERSON, "managers", None, (200, None)),
+    "portal-org-employee-reissue": ("post", ORG_PERSON + "/nieuwe-qr", "managers", WID,
+                                    (302, ORG_PERSON + "/overdracht")),
+    "portal-org-handover": ("get", ORG_PERSON + "/overdracht", "managers", None, (302, ORG_PERSON)),
+    "portal-org-employee-action": ("post", ORG_PERSON + "/make-beheerder", "admin", {}, (302, ORG_PERSON)),
+    "portal-operator-organisations": ("get", "/beheer/organisaties", "operator", None, (200, None)),
+    "portal-org-audit": ("get", "/organisatie/{ura}/audit", "managers", None, (200, None)),
+    "portal-operator-audit": ("get", "/beheer/audit", "operator", None, (200, None)),
 }
 
 
@@ -109,6 +143,18 @@ def test_every_url_has_a_row():
     assert set(TABLE) - url_names() == set()
 
 
+def _application(ura: str) -> Application:
+    """An open application in the operator's queue, made as the form leaves it."""
+    now = clock.now()
+    contact = {f"{who}_{field}": value for who in ("tb", "vtw", "adm") for field, value in
+               (("name", "Tom Test"), ("email", f"{who}@oost.example"), ("phone", "030 123 4567"))}
+    return Application.objects.create(
+        reference="ZID-2026-MATRIX01", state=ApplicationState.SUBMITTED, product="smartcard",
+        environment="acceptatie", organisation_name="Apotheek Zuid", ura=ura, kvk="11223344", street="Laan",
+        house_number="1", postcode="3511 AB", city="Utrecht", status_token_hash="0" * 64, created_at=now,
+        updated_at=now, **contact)
+
+
 @pytest.fixture
 def world(client):
     linde = add_organisation(name="Huisartsenpraktijk De Linde", ura="90000382", kvk="12345678", actor="t")
@@ -124,7 +170,7 @@ def world(client):
     operator = add_operator("Olga", "Operator", dt.date(1975, 1, 1), actor="t")
     browsers["operator"] = log_in(client, activate(client, operator.payload("http://testserver").to_uri()))
     values = {
-        "ura": linde.ura, "bram": bram.id, "mobile_id": "0" * 32,
+        "ura": linde.ura, "bram": bram.id, "mobile_id": "0" * 32, "reference": _application("90000555").reference,
         "login_flow": start_login(browser_secret="another-browser", origin="http://testserver",
                                   requester_name="x").id,
         "card_flow": start_card_flow(browser_secret="another-browser", origin="http://testserver",
@@ -133,20 +179,47 @@ def world(client):
     return browsers, values
 
 
+def expected(name: str, role: str, values: dict) -> tuple[int, str | None]:
+    _, _, rule, _, allowed = TABLE[name]
+    outcome = RULES[rule][role]
+    if outcome == OK:
+        outcome = allowed[role] if isinstance(allowed, dict) else allowed
+    status, detail = outcome
+    return status, detail.format(**values) if detail else detail
+
+
+def outcome(response) -> tuple[int, str | None]:
+    """The answer as the table writes it: a redirect's target, an error's code, or the status alone."""
+    status = response.status_code
+    if status in (301, 302, 303):
+        return status, response["Location"]
+    if status < 400:
+        return status, None
+    if response.get("Content-Type", "").startswith("application/json"):
+        return status, (json.loads(response.content).get("error") or {}).get("code")
+    page = response.content.decode(errors="replace")
+    marker = 'data-testid="error-code">'
+    return status, page.split(marker, 1)[1].split("<", 1)[0] if marker in page else None
+
+
+def mismatches(name: str, browsers: dict, values: dict) -> list[tuple]:
+    """Every role whose answer differs from its cell; a server error is always a mismatch."""
+    method, path, _, data, _ = TABLE[name]
+    found = []
+    for role in ROLES:
+        want = expected(name, role, values)
+        got = outcome(_call(browsers[role], method, path.format(**values), data))
+        if want[1] is None and got[0] == want[0] and got[0] >= 400:
+            got = (got[0], None)  # a form's own 400 page carries no error code of its own
+        if got != want or got[0] >= 500:
+            found.append((name, role, want, got))
+    return found
+
+
 @pytest.mark.parametrize("name", sorted(TABLE))
 def test_access(world, name):
     browsers, values = world
-    method, path, rule, data = TABLE[name]
-    path = path.format(**values)
-    for role in ROLES:
-        response = _call(browsers[role], method, path, data)
-        refused = response.status_code in (401, 403, 404, 410) or (
-            rule == "bound" and response.status_code == 302 and response["Location"] == "/")
-        assert response.status_code < 500, (name, role, response.status_code)
-        if role in ALLOWED[rule]:
-            assert response.status_code not in (401, 403), (name, role, response.status_code)
-        else:
-            assert refused, (name, role, response.status_code)
+    assert mismatches(name, browsers, values) == []
 
 
 def _call(browser: Client, method: str, path: str, data):
@@ -157,3 +230,50 @@ def _call(browser: Client, method: str, path: str, data):
     if path.startswith("/api/"):
         return browser.post(path, {}, content_type="application/json")
     return browser.post(path, data or {})
+
+
+def _permissive_operator(request):
+    from zorgid.portal.access import require_person
+
+    return require_person(request)
+
+
+def _permissive_org_role(request, ura, roles=()):
+    from zorgid.organisations.models import Organisation
+    from zorgid.portal.access import require_person
+
+    return require_person(request), Organisation.objects.get(ura=ura)
+
+
+MUTANTS = {"require_operator": _permissive_operator, "require_org_role": _permissive_org_role}
+
+
+def _modules_calling(function: str) -> list[str]:
+    return sorted(name for name, module in list(sys.modules.items())
+                  if name.startswith("zorgid.") and name != "zorgid.portal.access"
+                  and getattr(module, function, None) is not None)
+
+
+def _rows_served_by(module: str, values: dict) -> list[str]:
+    from django.urls import resolve
+
+    return [name for name, (_, path, *_rest) in sorted(TABLE.items())
+            if resolve(path.format(**values).split("?")[0]).func.__module__ == module]
+
+
+@pytest.mark.parametrize("function", sorted(MUTANTS))
+def test_the_table_fails_when_an_authorisation_call_is_removed(world, monkeypatch, function):
+    """Per view module that calls ``function``: with its check made permissive there, a row of that module's
+    pages fails. So the table cannot stay green when a view loses its authorisation call."""
+    import zorgid.urls  # noqa: F401  (every view module imported)
+
+    browsers, values = world
+    modules = _modules_calling(function)
+    assert modules, f"no view module calls {function}"
+    for module in modules:
+        rows = _rows_served_by(module, values)
+        assert rows, f"{module} calls {function} but serves no row of the table"
+        with monkeypatch.context() as patch:
+            patch.setattr(sys.modules[module], function, MUTANTS[function])
+            caught = [cell for name in rows for cell in mismatches(name, browsers, values)]
+        assert caught, f"removing {function} from {module} went unnoticed by the table"
