@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "zorgid.audit",
+    "zorgid.ratelimit",
     "zorgid.identities",
     "zorgid.organisations",
     "zorgid.applications",
@@ -43,6 +44,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zorgid.portal.middleware.BrowserCookieMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "zorgid.portal.middleware.RequestLimitMiddleware",
+    "zorgid.portal.middleware.ControlCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -138,6 +141,29 @@ ZORGID_LOGIN_FLOW_SECONDS = 5 * 60  # R-CONST-LOGIN
 ZORGID_ACTIVATION_DAYS = 10  # R-CONST-REG
 ZORGID_MOBILE_ID_VALIDITY_DAYS = 3 * 365
 ZORGID_LOGIN_WAIT_SECONDS = 20  # how long one status request of the waiting portal page may wait
+# Request limits (docs/security.md): (requests, per seconds) per client address (REMOTE_ADDR), or per Mobile ID
+# for a logged-in portal session. ZORGID_RATE_LIMIT_FACTOR scales them all (raise it for load tests only).
+ZORGID_RATE_LIMIT_FACTOR = float(os.environ.get("ZORGID_RATE_LIMIT_FACTOR", "1"))
+ZORGID_RATE_LIMITS = {
+    "client-read": (240, 60),  # GET/HEAD of an anonymous client address, any page or API address
+    "client-write": (60, 60),  # every other method of an anonymous client address
+    "logged-in": (600, 60),  # any request of a logged-in portal session, per Mobile ID (not per address)
+    "login-start": (60, 60),  # the start page makes a login flow
+    "activation": (10, 60),
+    "key-share-unlock": (20, 60),
+    "key-share-pin": (10, 60),
+    "login-approval": (30, 60),
+    "card-response": (30, 60),
+    "application-form": (5, 3600),
+    "application-upload": (10, 3600),
+    "application-document": (10, 3600),
+}
+# Waiting status requests (long polls) per worker process: at most ZORGID_WAIT_SLOTS at a time (keep it well
+# below the threads of a worker), at most ZORGID_WAITS_PER_CLIENT of one client address; beyond that a status
+# request answers at once and tells the page to ask again after ZORGID_WAIT_RETRY_SECONDS.
+ZORGID_WAIT_SLOTS = int(os.environ.get("ZORGID_WAIT_SLOTS", "16"))
+ZORGID_WAITS_PER_CLIENT = int(os.environ.get("ZORGID_WAITS_PER_CLIENT", "4"))
+ZORGID_WAIT_RETRY_SECONDS = 3
 ZORGID_PORTAL_NAME = "ZORG-ID Portaal"
 ZORGID_CARD_FLOW_SECONDS = 5 * 60  # the Desktop App must answer within this time
 ZORGID_CARD_CONFIRM_SECONDS = 30 * 60  # and the card's data be confirmed within this time after

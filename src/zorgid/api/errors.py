@@ -83,4 +83,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         from zorgid.protocol.errors import InternalError
 
         error = InternalError()
-    return Response(error.as_dict(), status=error.status)
+    response = Response(error.as_dict(), status=error.status)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response

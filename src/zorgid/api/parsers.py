@@ -1,4 +1,4 @@
-"""A JSON parser that reads at most a bounded number of bytes (R-SEC-INPUT).
+"""A JSON parser that reads at most a bounded number of bytes and refuses control characters (R-SEC-INPUT).
 
 Django bounds ``request.body`` but not a stream read by a parser; the app's messages are small, so
 anything larger than MAX_BODY_BYTES is refused before it is read into memory.
@@ -10,6 +10,8 @@ import json
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser, JSONParser
+
+from zorgid.control_characters import check_json
 
 from .errors import TooLarge
 
@@ -32,9 +34,11 @@ class BoundedJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         data = read_bounded(stream, parser_context, MAX_BODY_BYTES)
         try:
-            return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+            value = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError("body is not valid JSON") from exc
+        check_json(value)  # a NUL cannot be stored, and no other control character belongs in a message
+        return value
 
 
 def _refuse_constant(name: str):

@@ -38,7 +38,11 @@ class ZorgidErrorMiddleware:
             return None
         from .views import error_page
 
-        return error_page(request, exception)
+        response = error_page(request, exception)
+        retry_after = getattr(exception, "retry_after", None)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
 
 
 class BrowserCookieMiddleware:
@@ -53,3 +57,109 @@ class BrowserCookieMiddleware:
 
         set_browser_cookie(request, response)
         return response
+
+
+def error_answer(request, error):
+    """A ZorgidError answered by a middleware: JSON for the API and the pages' status requests, else the page."""
+    from django.http import JsonResponse
+
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse(error.as_dict(), status=error.status)
+    else:
+        from .views import error_page
+
+        response = error_page(request, error)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Tighter limits per client address on the addresses where a request costs or risks more: (URL name, method)
+# → a rule of the setting ZORGID_RATE_LIMITS (docs/security.md).
+ENDPOINT_RULES = {
+    ("portal-start", "GET"): "login-start",
+    ("api-activations", "POST"): "activation",
+    ("api-key-share-unlock", "POST"): "key-share-unlock",
+    ("api-key-share-pin", "POST"): "key-share-pin",
+    ("api-login-approval", "POST"): "login-approval",
+    ("api-card-response", "POST"): "card-response",
+    ("applications-apply", "POST"): "application-form",
+    ("applications-upload", "POST"): "application-upload",
+    ("api-application-document", "PUT"): "application-document",
+}
+
+
+class RequestLimitMiddleware:
+    """Every request counts against a budget (ZID-RATE-LIMIT, 429 with Retry-After once spent).
+
+    Anonymous requests count per client address (REMOTE_ADDR: behind a reverse proxy that is the proxy's
+    address, so serve zorgid directly or keep these limits generous), reads and writes apart; a logged-in
+    portal session counts per Mobile ID with a larger budget. A few addresses have a tighter limit of their
+    own per client address on top (ENDPOINT_RULES).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from zorgid.ratelimit.errors import RateLimited
+        from zorgid.ratelimit.services import limit
+        from zorgid.web import client_ip
+
+        from .session import MOBILE_ID_KEY
+
+        mobile_id = request.session.get(MOBILE_ID_KEY) if hasattr(request, "session") else None
+        try:
+            if isinstance(mobile_id, str) and mobile_id:
+                limit("logged-in", f"mobile_id:{mobile_id}")
+            else:
+                limit("client-read" if request.method in SAFE_METHODS else "client-write", client_ip(request))
+        except RateLimited as error:
+            return error_answer(request, error)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from zorgid.ratelimit.errors import RateLimited
+        from zorgid.ratelimit.services import limit
+        from zorgid.web import client_ip
+
+        match = request.resolver_match
+        method = "GET" if request.method == "HEAD" else request.method
+        rule = ENDPOINT_RULES.get((match.url_name, method)) if match is not None else None
+        if rule is None:
+            return None
+        try:
+            limit(rule, client_ip(request))
+        except RateLimited as error:
+            return error_answer(request, error)
+        return None
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class ControlCharacterMiddleware:
+    """Refuses a control character in the address, the query or a form field: ZID-INPUT-CONTROL-CHARACTER (400).
+
+    JSON bodies are checked by the API's parser (zorgid.api.parsers); in form fields tab, LF and CR may stand.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from zorgid.control_characters import ControlCharacter, check, check_all
+
+        try:
+            check(request.path, "the address")
+            check_all((text for key, values in request.GET.lists() for text in (key, *values)), "the query")
+            if (request.method == "POST" and not request.path.startswith("/api/")
+                    and request.content_type in FORM_TYPES):
+                fields = [text for key, values in request.POST.lists() for text in (key, *values)]
+                check_all(fields, "a form field", whitespace=True)
+                check_all((upload.name or "" for upload in request.FILES.values()), "a file name")
+        except ControlCharacter as error:
+            return error_answer(request, error)
+        return self.get_response(request)

@@ -1,0 +1,1 @@
+"""Request limits shared by every worker process: counters per key and time window in the database."""
