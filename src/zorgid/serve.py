@@ -24,8 +24,10 @@ class _Server(BaseApplication):
         return application
 
 
-def run(*, host: str, port: int, workers: int, threads: int) -> None:
-    _Server({
+def options(*, host: str, port: int, workers: int, threads: int) -> dict:
+    """gunicorn's settings. No access log of its own: its request line would write the secrets some addresses
+    carry (activation codes, follow-up and status links) to the log; zorgid.portal.access_log logs the route."""
+    return {
         "bind": f"{host}:{port}",
         "workers": workers,
         "threads": threads,
@@ -33,8 +35,15 @@ def run(*, host: str, port: int, workers: int, threads: int) -> None:
         "timeout": 60,
         "graceful_timeout": 10,
         "keepalive": 15,  # browsers and apps reuse connections; shorter closes race with their next request
-        "accesslog": "-",
-        "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+        "accesslog": None,
         "limit_request_line": 4094,
         "limit_request_fields": 60,
-    }).run()
+    }
+
+
+def server(**kwargs) -> _Server:
+    return _Server(options(**kwargs))
+
+
+def run(*, host: str, port: int, workers: int, threads: int) -> None:
+    server(host=host, port=port, workers=workers, threads=threads).run()

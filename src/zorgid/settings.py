@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zorgid.portal.access_log.AccessLogMiddleware",  # first: the route, never the path's values (docs/security.md)
     "django.middleware.security.SecurityMiddleware",
     "zorgid.portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -133,7 +134,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"zorgid": {"level": "INFO"}},
+    # Django's warnings name the request's path; it can hold a secret (zorgid.portal.access_log)
+    "filters": {"hide_path_values": {"()": "zorgid.portal.access_log.HidePathValues"}},
+    "loggers": {"zorgid": {"level": "INFO"}, "django.request": {"filters": ["hide_path_values"]},
+                "django.security.csrf": {"filters": ["hide_path_values"]}},
 }
 
 # zorgid's own settings

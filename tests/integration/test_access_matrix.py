@@ -31,6 +31,7 @@ from zorgid.flows.cards import start_card_flow
 from zorgid.flows.services import start_login
 from zorgid.identities.models import Person, Role
 from zorgid.identities.services import add_operator, grant_role
+from zorgid.organisations.models import AdministratorRequest
 from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +110,8 @@ TABLE = {
     "portal-validate-organisation": ("get", "/valideren/{card_flow}/organisatie", "bound", None,
                                      (403, "ZID-CARD-OTHER-BROWSER")),
     "portal-validate-done": ("get", "/valideren/{card_flow}/geslaagd", "bound", None, (302, "/")),
+    "portal-validate-ask": ("post", "/valideren/{card_flow}/verzoek", "bound", {}, (403, "ZID-CARD-OTHER-BROWSER")),
+    "portal-validate-asked": ("get", "/valideren/{card_flow}/verzoek-ingediend", "bound", None, (302, "/")),
     "portal-attributes": ("get", "/attributen", "login", None, (200, None)),
     "portal-attributes-link": ("post", "/attributen/{card_flow}/koppelen", "bound", {},
                                {**dict.fromkeys(ROLES, (403, "ZID-CARD-OTHER-BROWSER")), "anonymous": LOGIN}),
@@ -123,6 +126,11 @@ TABLE = {
     "portal-org-employee-action": ("post", ORG_PERSON + "/make-beheerder", "admin", {}, (302, ORG_PERSON)),
     "portal-operator-organisations": ("get", "/beheer/organisaties", "operator", None, (200, None)),
     "portal-org-audit": ("get", "/organisatie/{ura}/audit", "managers", None, (200, None)),
+    "portal-org-admin-requests": ("get", "/organisatie/{ura}/administratorverzoeken", "admin", None, (200, None)),
+    "portal-org-admin-request-decide": (  # the first allowed role decides; the request is decided then
+        "post", "/organisatie/{ura}/administratorverzoeken/{admin_request}", "admin", {"decision": "decline"},
+        {"administrator": (302, "/organisatie/{ura}/administratorverzoeken"),
+         "operator": (409, "ZID-ORG-ADMIN-REQUEST-DECIDED")}),
     "portal-operator-audit": ("get", "/beheer/audit", "operator", None, (200, None)),
 }
 
@@ -171,6 +179,9 @@ def world(client):
     browsers["operator"] = log_in(client, activate(client, operator.payload("http://testserver").to_uri()))
     values = {
         "ura": linde.ura, "bram": bram.id, "mobile_id": "0" * 32, "reference": _application("90000555").reference,
+        "admin_request": AdministratorRequest.objects.create(  # Bram asked to become administrator of De Linde
+            organisation=linde, person=bram, uzi_number="900000002", common_name="Bram Bakker", role="01.015",
+            requested_at=clock.now()).pk,
         "login_flow": start_login(browser_secret="another-browser", origin="http://testserver",
                                   requester_name="x").id,
         "card_flow": start_card_flow(browser_secret="another-browser", origin="http://testserver",

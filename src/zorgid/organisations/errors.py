@@ -77,3 +77,121 @@ class EmployeeDeleteUnconfirmed(ZorgidError):
                    "organisatie, dan wordt zijn ID ingetrokken) en klik opnieuw op Verwijderen.")
     solution_en = ("On the employee's page, tick that you want to remove him (if this is his last organisation, his ID "
                    "is revoked) and click Remove again.")
+
+
+# Organisation validation with a UZI-pas and requests to become administrator (docs/security.md)
+
+
+class ValidationNeedsZorgverlenerspas(ZorgidError):
+    code = "ZID-ORG-VALIDATE-CARD-TYPE"
+    status = 403
+    cause_nl = ("Een organisatie valideren of vragen om administrator te worden kan alleen met een "
+                "zorgverlenerspas (Z), niet met een medewerkerpas.")
+    cause_en = ("Validating an organisation or asking to become its administrator requires a care provider card "
+                "(zorgverlenerspas, Z), not an employee card.")
+    solution_nl = "Gebruik uw eigen UZI-zorgverlenerspas op naam van deze organisatie."
+    solution_en = "Use your own UZI care provider card issued for this organisation."
+
+
+class OrganisationAlreadyValidated(ZorgidError):
+    code = "ZID-ORG-VALIDATED"
+    status = 409
+    cause_nl = "Deze organisatie is al gevalideerd. Een organisatie wordt één keer gevalideerd."
+    cause_en = "This organisation has already been validated. An organisation is validated once."
+    solution_nl = ("Wilt u administrator worden? Vraag het aan op deze pagina: een administrator van de organisatie "
+                   "of de servicedesk beslist over uw verzoek.")
+    solution_en = ("Do you want to become an administrator? Ask for it on this page: an administrator of the "
+                   "organisation or the service desk decides on your request.")
+
+
+class ValidationNotByTheAdministrator(ZorgidError):
+    code = "ZID-ORG-VALIDATE-NOT-ADMINISTRATOR"
+    status = 403
+    cause_nl = ("Alleen de portaal administrator die in de aanvraag van deze organisatie staat, kan de organisatie "
+                "valideren, met zijn eigen zorgverlenerspas.")
+    cause_en = ("Only the portal administrator named in this organisation's application can validate the "
+                "organisation, with his own care provider card.")
+    solution_nl = ("Laat de administrator uit de aanvraag valideren. Wilt u zelf administrator worden? Vraag het "
+                   "aan op deze pagina.")
+    solution_en = ("Let the administrator named in the application validate. Do you want to become an administrator "
+                   "yourself? Ask for it on this page.")
+
+
+class ValidationAdministratorNotKnown(ZorgidError):
+    code = "ZID-ORG-VALIDATE-NO-ADMINISTRATOR"
+    status = 409
+    cause_nl = ("De aanvraag van deze organisatie noemt nog geen portaal administrator: het vervolgformulier is nog "
+                "niet ingevuld.")
+    cause_en = ("This organisation's application does not name a portal administrator yet: the follow-up form has "
+                "not been filled in.")
+    solution_nl = ("De administrator vult eerst het vervolgformulier in (de link staat in zijn e-mail) en valideert "
+                   "daarna met zijn eigen zorgverlenerspas.")
+    solution_en = ("The administrator first fills in the follow-up form (the link is in his e-mail) and then "
+                   "validates with his own care provider card.")
+
+
+class OrganisationHasAdministrators(ZorgidError):
+    code = "ZID-ORG-HAS-ADMINISTRATORS"
+    status = 409
+    cause_nl = "Deze organisatie heeft al een portaal administrator; valideren kan dan niet meer."
+    cause_en = "This organisation already has a portal administrator; it can no longer be validated."
+    solution_nl = ("Wilt u administrator worden? Vraag het aan op deze pagina: een administrator van de organisatie "
+                   "of de servicedesk beslist over uw verzoek.")
+    solution_en = ("Do you want to become an administrator? Ask for it on this page: an administrator of the "
+                   "organisation or the service desk decides on your request.")
+
+
+class AdministratorRequestOpen(ZorgidError):
+    code = "ZID-ORG-ADMIN-REQUEST-OPEN"
+    status = 409
+    cause_nl = "U heeft al gevraagd om administrator van deze organisatie te worden; daarover is nog niet beslist."
+    cause_en = "You have already asked to become an administrator of this organisation; it has not been decided yet."
+    solution_nl = "Wacht op het besluit van een administrator van de organisatie of van de servicedesk."
+    solution_en = "Wait for the decision of an administrator of the organisation or of the service desk."
+
+
+class AlreadyAdministrator(ZorgidError):
+    code = "ZID-ORG-ALREADY-ADMINISTRATOR"
+    status = 409
+    cause_nl = "U bent al portaal administrator van deze organisatie."
+    cause_en = "You are already a portal administrator of this organisation."
+    solution_nl = "Log in met uw ZORG-ID app; de organisatie staat op uw overzicht."
+    solution_en = "Log in with your ZORG-ID app; the organisation is on your overview."
+
+
+class AdministratorRequestUnknown(ZorgidError):
+    code = "ZID-ORG-ADMIN-REQUEST-UNKNOWN"
+    status = 404
+    cause_nl = "Dit verzoek om administrator te worden bestaat niet bij deze organisatie."
+    cause_en = "This request to become an administrator does not exist in this organisation."
+    solution_nl = "Open de lijst van verzoeken van de organisatie opnieuw."
+    solution_en = "Open the organisation's list of requests again."
+
+
+class AdministratorRequestDecided(ZorgidError):
+    code = "ZID-ORG-ADMIN-REQUEST-DECIDED"
+    status = 409
+    cause_nl = "Over dit verzoek om administrator te worden is al beslist."
+    cause_en = "This request to become an administrator has already been decided."
+    solution_nl = "Open de lijst van verzoeken van de organisatie opnieuw; het besluit staat in de auditlog."
+    solution_en = "Open the organisation's list of requests again; the decision is in the audit log."
+
+
+class AdministratorRequestDecisionMissing(ZorgidError):
+    code = "ZID-ORG-ADMIN-REQUEST-DECISION"
+    status = 400
+    cause_nl = "Er is niet gekozen tussen Goedkeuren en Afwijzen."
+    cause_en = "Neither Approve nor Decline was chosen."
+    solution_nl = "Open de lijst van verzoeken opnieuw en klik bij het verzoek op Goedkeuren of Afwijzen."
+    solution_en = "Open the list of requests again and click Approve or Decline at the request."
+
+
+class AdministratorRequestNotYours(ZorgidError):
+    code = "ZID-ORG-ADMIN-REQUEST-NOT-YOURS"
+    status = 403
+    cause_nl = ("Alleen een portaal administrator van deze organisatie of de servicedesk beslist over verzoeken om "
+                "administrator te worden; een beheerder niet.")
+    cause_en = ("Only a portal administrator of this organisation or the service desk decides on requests to become "
+                "an administrator; a beheerder does not.")
+    solution_nl = "Vraag een administrator van de organisatie om over het verzoek te beslissen."
+    solution_en = "Ask an administrator of the organisation to decide on the request."

@@ -48,3 +48,39 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_name}, {self.first_names} ({self.organisation_id})"
+
+
+class AdministratorRequestState(models.TextChoices):
+    OPEN = "open", "Open"
+    APPROVED = "approved", "Goedgekeurd"
+    DECLINED = "declined", "Afgewezen"
+
+
+class AdministratorRequest(models.Model):
+    """A card holder asks to become portal administrator of an organisation that was validated already.
+
+    Made with a zorgverlenerspas (Z) of the organisation's URA and a registered ID (organisations.admin_requests);
+    an administrator of the organisation or the operator approves or declines it, once.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="administrator_requests")
+    person = models.ForeignKey("identities.Person", on_delete=models.CASCADE, related_name="administrator_requests")
+    uzi_number = models.CharField(max_length=9)  # the card it was asked with
+    common_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=6)
+    requested_at = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=AdministratorRequestState.choices,
+                             default=AdministratorRequestState.OPEN)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=128, blank=True)  # the audit actor: person:<id>
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [  # one open request per person and organisation
+            models.UniqueConstraint(fields=["organisation", "person"], condition=models.Q(state="open"),
+                                    name="one_open_administrator_request"),
+        ]
+        indexes = [models.Index(fields=["organisation", "state"], name="administrator_request_open")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → ADM {self.organisation_id} ({self.state})"

@@ -10,16 +10,18 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zorgid import clock, qrcodes
 from zorgid.flows.models import CardFlowPurpose
+from zorgid.flows.waiting import FLOW_ID
 from zorgid.identities.registration import registration_flow, self_register
 from zorgid.organisations.services import registered_organisation
 from zorgid.web import client_ip, server_origin
 
-from . import card_views, session
+from . import card_views, sealed_cookies, session
 from .forms import BirthDateForm
 
 
@@ -29,6 +31,15 @@ def _flow(request: HttpRequest, flow_id: str):
 
 def _key(flow_id: str, name: str) -> str:
     return f"zorgid_selfreg_{flow_id}_{name}"
+
+
+# The registration QR holds a one-time activation code: it is kept sealed in this browser's cookie, never in the
+# session store or the database (portal.sealed_cookies).
+QR_COOKIE = "zorgid_registration_qr"
+
+
+def _qr_path(flow_id: str) -> str:
+    return reverse("portal-register-qr", args=[flow_id]).rsplit("/", 1)[0] + "/"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -73,9 +84,10 @@ def summary(request: HttpRequest, flow_id: str) -> HttpResponse:
     if request.method == "POST":
         issued = self_register(flow.id, browser_secret=session.known_browser_secret(request),
                                birth_date=born, ip=client_ip(request))
-        request.session[_key(flow.id, "qr")] = [issued.payload(server_origin(request)).to_uri(),
-                                                issued.expires_at.isoformat()]
-        return redirect("portal-register-qr", flow_id=flow.id)
+        response = redirect("portal-register-qr", flow_id=flow.id)
+        sealed_cookies.set_sealed(response, QR_COOKIE, [issued.payload(server_origin(request)).to_uri(),
+                                                        issued.expires_at.isoformat()], path=_qr_path(flow.id))
+        return response
     return render(request, "portal/register_summary.html", {
         "flow": flow, "card": flow.attributes, "birth_date": born,
         "organisation": registered_organisation(flow.attributes["ura"]),
@@ -84,9 +96,9 @@ def summary(request: HttpRequest, flow_id: str) -> HttpResponse:
 
 @require_safe
 def registration_qr(request: HttpRequest, flow_id: str) -> HttpResponse:
-    """The registration QR, kept in this browser session only; a screenshot of it works as well."""
-    shown = request.session.get(_key(flow_id, "qr"))
-    if not shown:
+    """The registration QR, kept sealed in this browser only; a screenshot of it works as well."""
+    shown = sealed_cookies.get_sealed(request, QR_COOKIE, path=_qr_path(flow_id))
+    if not isinstance(shown, list) or len(shown) != 2:
         return redirect("portal-start")
     payload, expires = shown
     return render(request, "portal/register_qr.html", {
@@ -98,10 +110,12 @@ def registration_qr(request: HttpRequest, flow_id: str) -> HttpResponse:
 
 @require_safe
 def installed(request: HttpRequest, flow_id: str) -> HttpResponse:
-    """The holder went on: the registration QR (a one-time secret) leaves this session's store."""
-    request.session.pop(_key(flow_id, "qr"), None)
+    """The holder went on: the registration QR (a one-time secret) leaves this browser."""
     request.session.pop(_key(flow_id, "birth_date"), None)
-    return render(request, "portal/register_installed.html", {"flow_id": flow_id})
+    response = render(request, "portal/register_installed.html", {"flow_id": flow_id})
+    if QR_COOKIE in request.COOKIES and FLOW_ID.fullmatch(flow_id):  # the address goes into the cookie's path
+        sealed_cookies.delete_sealed(response, QR_COOKIE, path=_qr_path(flow_id))
+    return response
 
 
 @require_safe

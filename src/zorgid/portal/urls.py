@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    admin_request_views,
     attribute_views,
     audit_views,
     card_views,
@@ -35,6 +36,8 @@ urlpatterns = [
     path("valideren/<str:flow_id>/pas-gelezen", validation_views.card_read, name="portal-validate-card-read"),
     path("valideren/<str:flow_id>/organisatie", validation_views.organisation, name="portal-validate-organisation"),
     path("valideren/<str:flow_id>/geslaagd", validation_views.done, name="portal-validate-done"),
+    path("valideren/<str:flow_id>/verzoek", admin_request_views.ask, name="portal-validate-ask"),
+    path("valideren/<str:flow_id>/verzoek-ingediend", admin_request_views.asked, name="portal-validate-asked"),
     # UZI attributes (manual §5)
     path("attributen", attribute_views.start, name="portal-attributes"),
     path("attributen/<str:flow_id>/koppelen", attribute_views.link, name="portal-attributes-link"),
@@ -43,6 +46,10 @@ urlpatterns = [
     path("organisatie/<str:ura>", organisation_views.home, name="portal-org"),
     path("organisatie/<str:ura>/medewerkers", organisation_views.employee_list, name="portal-org-employees"),
     path("organisatie/<str:ura>/audit", audit_views.organisation_audit, name="portal-org-audit"),
+    path("organisatie/<str:ura>/administratorverzoeken", admin_request_views.requests_list,
+         name="portal-org-admin-requests"),
+    path("organisatie/<str:ura>/administratorverzoeken/<int:request_id>", admin_request_views.decide,
+         name="portal-org-admin-request-decide"),
     path("organisatie/<str:ura>/medewerkers/nieuw", organisation_views.employee_new, name="portal-org-employee-new"),
     path("organisatie/<str:ura>/medewerkers/<str:person_id>", organisation_views.employee_detail,
          name="portal-org-employee"),

@@ -1,17 +1,20 @@
 """Organisation validation with a UZI-pas (R-FLOW-UZIORG, manual §4).
 
 Valideren → voorwaarden → UZI-pas → organisatiegegevens (naam en URA zoals ingevoerd door de operator) →
-Volgende → verwerking → validatie geslaagd, met de Mobile ID's die administrator zijn geworden.
+Volgende → verwerking → validatie geslaagd, met de Mobile ID's die administrator zijn geworden. Een organisatie
+wordt één keer gevalideerd (zorgid.organisations.validation): kan deze pas dat niet, dan toont de pagina waarom
+(code, oorzaak, oplossing) en kan de pashouder vragen om administrator te worden (admin_request_views).
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zorgid.flows.models import CardFlowPurpose
-from zorgid.organisations.validation import validate_organisation, validation_flow
+from zorgid.organisations.validation import refusal, validate_organisation, validation_flow
 from zorgid.web import client_ip
 
 from . import card_views, session
@@ -49,7 +52,8 @@ def organisation(request: HttpRequest, flow_id: str) -> HttpResponse:
         }
         return redirect("portal-validate-done", flow_id=flow_id)
     flow, found = validation_flow(flow_id, browser_secret=_secret(request))
-    return render(request, "portal/validate_organisation.html", {"flow": flow, "organisation": found})
+    return render(request, "portal/validate_organisation.html", {
+        "flow": flow, "organisation": found, "refusal": refusal(flow, found), "language": get_language()})
 
 
 @require_safe
