@@ -24,6 +24,12 @@ def _reset_clock():
 
 
 @pytest.fixture(autouse=True)
+def _audit_anchor(settings, tmp_path_factory):
+    """Each test its own audit anchor (audit/anchor.py): a test's rows are gone after it, its anchor lines too."""
+    settings.ZORGID_AUDIT_ANCHOR = tmp_path_factory.getbasetemp() / f"audit-anchor-{secrets.token_hex(8)}"
+
+
+@pytest.fixture(autouse=True)
 def _generous_request_limits(settings):
     """Tests make many requests from 127.0.0.1: the request limits are raised, except where a test sets them."""
     settings.ZORGID_RATE_LIMIT_FACTOR = 1000

@@ -6,6 +6,8 @@ ZORGID_ENVIRONMENT   acceptatie (default) or productie (R-ENV)
 ZORGID_BASE_URL      the portal's public origin; default http://127.0.0.1:8000
 ZORGID_SECRET_KEY    Django's secret key; default: a random key made once in ZORGID_HOME/secret_key
 ZORGID_DEBUG         1 for Django's debug pages (never in productie)
+ZORGID_AUDIT_ANCHOR  file the audit chain's head is appended to after each commit; default
+                     ZORGID_HOME/audit-anchor (audit/anchor.py)
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ def environment() -> str:
 
 def base_url() -> str:
     return os.environ.get("ZORGID_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def audit_anchor() -> Path:
+    return Path(os.environ.get("ZORGID_AUDIT_ANCHOR") or home() / "audit-anchor").resolve()
 
 
 def database_url() -> str:

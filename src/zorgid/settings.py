@@ -14,6 +14,7 @@ ZORGID_HOME = config.home()
 ZORGID_ENVIRONMENT = config.environment()
 ZORGID_BASE_URL = config.base_url()
 ZORGID_BASE_URL_FROM_ENV = "ZORGID_BASE_URL" in os.environ
+ZORGID_AUDIT_ANCHOR = config.audit_anchor()  # audit/anchor.py
 SECRET_KEY = config.secret_key()
 DEBUG = ZORGID_ENVIRONMENT != "productie" and os.environ.get("ZORGID_DEBUG") == "1"
 
@@ -71,7 +72,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(config.database_url(), conn_max_age=600, conn_health_checks=False)}
+# Health checks: a persistent connection is tested before its first use in each request, so after a database
+# restart every thread reconnects at once instead of failing once with a 500.
+DATABASES = {"default": dj_database_url.parse(config.database_url(), conn_max_age=600, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")}

@@ -1,15 +1,20 @@
-"""Recording and verifying audit events (R-SEC-AUDIT).
+"""Recording and verifying audit events (R-SEC-AUDIT, docs/security.md).
 
 Every event stores who (actor), what (event and details), whom (subject), when (at, from the one
-clock) and from where (ip). Each row's hash covers its content and the previous row's hash; the
-sequence number has no gaps, so a changed, inserted or deleted row breaks the chain at that point.
-Appends are serialised (an advisory lock on PostgreSQL, an immediate transaction on SQLite).
+clock) and from where (ip). Each row's hash is keyed (an HMAC with a key that is not in the database,
+see chain.py) and covers its content and the previous row's hash; the sequence number has no gaps. So a
+changed, inserted or deleted row breaks the chain at that point, and the chain cannot be recomputed after a
+change without the key. After each commit the new head is also written outside the database (anchor.py), so
+that deleting the newest rows shows too.
+
+Appends are serialised: on PostgreSQL ``zorgid_audit_head`` (migration 0004) takes a transaction-level advisory
+lock and reads the last row, then the row is inserted with its HMAC computed here, so the key never reaches
+the database (not even as a parameter that a statement log could keep); the lock is held for those two
+statements and the commit. On SQLite every transaction is IMMEDIATE (settings.py): it holds the write lock.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass
 
@@ -17,28 +22,14 @@ from django.db import connection, transaction
 
 from zorgid import clock
 
+from . import anchor
+from .chain import GENESIS, at_iso, digest, payload, public_digest, row_payload
 from .models import AuditEvent
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "Verification", "record", "verify"]
+
 _LOCK_KEY = 0x5A4F5247  # "ZORG"
-
-# On PostgreSQL one call of zorgid_audit_append (migration 0002) takes the lock, reads the last row and
-# appends the next, so the lock that keeps the chain in order is held for that call and the commit only
-# (measured in bench/login.py). It hashes as digest() does: SHA-256 over "<prev_hash>:<seq>:<payload>".
-_APPEND_POSTGRESQL = "SELECT zorgid_audit_append(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-
-
-def payload(at_iso: str, event: str, actor: str, subject: str, ip: str, details: str, organisation: str) -> str:
-    return json.dumps([at_iso, event, actor, subject, ip, details, organisation], separators=(",", ":"),
-                      ensure_ascii=False)
-
-
-def digest(prev_hash: str, seq: int, payload_text: str) -> str:
-    return hashlib.sha256(f"{prev_hash}:{seq}:{payload_text}".encode()).hexdigest()
-
-
-def _at_iso(at) -> str:
-    return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+_HEAD_POSTGRESQL = "SELECT last_seq, last_hash FROM zorgid_audit_head(%s)"
 
 
 def record(event: str, *, actor: str, subject: str = "", ip: str = "", details: dict | None = None,
@@ -53,18 +44,18 @@ def record(event: str, *, actor: str, subject: str = "", ip: str = "", details: 
               "details": json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
               "organisation": str(organisation or details.get("ura") or "")[:8]}
     at = clock.now()
-    text = payload(_at_iso(at), **fields)
+    text = payload(at_iso(at), **fields)
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(_APPEND_POSTGRESQL, [at, fields["event"], fields["actor"], fields["subject"],
-                                                    fields["ip"], fields["details"], fields["organisation"], text,
-                                                    GENESIS, _LOCK_KEY])
-            return
-        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+                cursor.execute(_HEAD_POSTGRESQL, [_LOCK_KEY])
+                last = cursor.fetchone()
+        else:
+            last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
         row = AuditEvent(seq=seq, at=at, prev_hash=prev_hash, hash=digest(prev_hash, seq, text), **fields)
         row.save(_append=True)
+        anchor.after_commit(seq, row.hash)
 
 
 @dataclass(frozen=True)
@@ -77,20 +68,36 @@ class Verification:
         return not self.problems
 
 
-def verify(limit_problems: int = 20) -> Verification:
-    """Walk the whole chain and report every row that was changed, inserted or deleted."""
+def verify(limit_problems: int = 20, *, check_anchor: bool = True) -> Verification:
+    """Walk the whole chain and report every row that was changed, inserted or deleted; then the anchor.
+
+    ``check_anchor=False`` checks the chain alone (tests whose transaction never commits have no anchor).
+    """
     problems: list[str] = []
+    recomputed: list[int] = []
     expected_seq, prev_hash, count = 1, GENESIS, 0
     for row in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
         count += 1
         if row.seq != expected_seq:
-            problems.append(f"rij {expected_seq} t/m {row.seq - 1} ontbreekt (verwijderd)")
+            problems.append(f"{anchor.span(expected_seq, row.seq - 1)} ontbreekt (verwijderd)")
         elif row.prev_hash != prev_hash:
             problems.append(f"rij {row.seq}: verwijst niet naar de vorige rij")
-        text = payload(_at_iso(row.at), row.event, row.actor, row.subject, row.ip, row.details, row.organisation)
+        text = row_payload(row)
         if digest(row.prev_hash, row.seq, text) != row.hash:
-            problems.append(f"rij {row.seq}: inhoud gewijzigd")
+            if public_digest(row.prev_hash, row.seq, text) == row.hash:
+                recomputed.append(row.seq)  # reported as one range below: an attacker recomputes all after
+            else:
+                problems.append(f"rij {row.seq}: inhoud gewijzigd")
         expected_seq, prev_hash = row.seq + 1, row.hash
         if len(problems) >= limit_problems:
             break
+    problems += [f"{rows}: hash opnieuw berekend zonder de sleutel (de keten is na een wijziging herberekend)"
+                 for rows in anchor.ranges(recomputed)]
+    if check_anchor and len(problems) < limit_problems:
+        head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        problems += anchor.check(head, _hashes_of, limit=limit_problems - len(problems))
     return Verification(count, problems)
+
+
+def _hashes_of(seqs: list[int]) -> dict[int, str]:
+    return dict(AuditEvent.objects.filter(seq__in=seqs).values_list("seq", "hash"))
