@@ -105,8 +105,9 @@ def issue_activation_code(person: Person, *, actor: str, ip: str = "",
     with transaction.atomic():
         ActivationCode.objects.create(code_hash=_hash_code(code), person=person, issued_at=now, expires_at=expires,
                                       uzi_attributes=uzi_attributes)
-        record("activation_code.issued", actor=actor, subject=f"person:{person.id}", ip=ip,
-               details={"expires_at": expires.isoformat()})
+        existing = list(person.mobile_ids.filter(status=MobileIdStatus.ACTIVE).values_list("id", flat=True))
+        record("activation_code.issued", actor=actor, subject=f"person:{person.id}", ip=ip,  # his IDs stay active
+               details={"expires_at": expires.isoformat(), "existing_mobile_ids": sorted(existing)})
     return IssuedActivation(person, code, expires)
 
 

@@ -1,12 +1,19 @@
 """What a portal administrator and beheerder do with their organisation's people (R-ROLE-ADM, R-ROLE-BEH,
 R-FLOW-BEHREG, R-FLOW-PIN). Every function is scoped to one organisation and records its audit event.
+
+Who may act on whom (docs/security.md): each role a person holds is managed by someone above it. His operator
+role only by an operator; an administrator or beheerder role in an organisation only by an administrator of that
+organisation; a medewerker role by an administrator or beheerder of that organisation; an operator manages
+everyone. What an action touches decides which of the person's roles count (``Scope``): a new activation QR
+makes whoever scans it that person, with every role he holds anywhere, so all of them count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -32,9 +39,18 @@ from zorgid.identities.services import (
     issue_activation_code,
     revoke_mobile_id,
 )
+from zorgid.protocol.errors import ZorgidError
 
 from . import memberships
-from .errors import EmployeeListPageUnknown, EmployeeUnknown, LastAdministrator, WidDocumentExpired
+from .errors import (
+    AdministratorOnly,
+    EmployeeListPageUnknown,
+    EmployeeUnknown,
+    LastAdministrator,
+    ManagedElsewhere,
+    OperatorOnly,
+    WidDocumentExpired,
+)
 from .models import Membership, Organisation
 from .names import searchable
 
@@ -51,6 +67,77 @@ class Wid:
     document_type: str
     number_last4: str
     expiry_date: dt.date
+
+
+class Scope(enum.Enum):
+    """Which of the person's roles an action touches, and so who may do it."""
+
+    EVERYWHERE = "everywhere"  # a new activation QR: its holder is the person, in every organisation
+    ID = "id"  # block, unblock, revoke: his ID stops (or works again) everywhere; his plain medewerker roles
+    # elsewhere do not count, so either organisation of a nurse who works in two handles his lost phone
+    HERE = "here"  # delete: only his roles here go (and his operator role always counts)
+
+
+# the roles whose holders in the same organisation manage a role; the operator role has none (operators only)
+MANAGED_BY = {Role.OPERATOR: (), Role.ADMINISTRATOR: (Role.ADMINISTRATOR,), Role.BEHEERDER: (Role.ADMINISTRATOR,),
+              Role.MEDEWERKER: (Role.ADMINISTRATOR, Role.BEHEERDER)}
+MANAGING_ROLES = (Role.OPERATOR, Role.ADMINISTRATOR, Role.BEHEERDER)
+
+
+def refusal(organisation: Organisation, person: Person, by: Person, scope: Scope) -> ZorgidError | None:
+    """Why ``by``, a manager of ``organisation`` (the pages check that first: portal.access.require_org_role),
+    may not act on ``person`` with an action of ``scope``; None if he may."""
+    held = set(RoleAssignment.objects.filter(person=by).values_list("organisation_id", "role"))
+    if (None, Role.OPERATOR) in held:
+        return None
+    roles = set(RoleAssignment.objects.filter(person=person).values_list("organisation_id", "role"))
+    unmanaged = [(where, role) for where, role in roles if _counts(scope, organisation, where, role)
+                 and not (where == organisation.id and role == Role.MEDEWERKER)  # any manager here
+                 and not any((where, manager) in held for manager in MANAGED_BY[role])]
+    if any(role == Role.OPERATOR for _, role in unmanaged):
+        return OperatorOnly()
+    if any(where == organisation.id for where, _ in unmanaged):
+        return AdministratorOnly(f"URA {organisation.ura}")
+    if unmanaged:
+        return ManagedElsewhere()
+    return None
+
+
+def _counts(scope: Scope, organisation: Organisation, where: int | None, role: str) -> bool:
+    if scope is Scope.EVERYWHERE or where == organisation.id or role == Role.OPERATOR:
+        return True
+    return scope is Scope.ID and role in MANAGING_ROLES
+
+
+def require_may_manage(organisation: Organisation, person: Person, by: Person, scope: Scope) -> None:
+    """Raise the refusal, if any; call inside the action's transaction, after the person's row is locked."""
+    refused = refusal(organisation, person, by, scope)
+    if refused is not None:
+        raise refused
+
+
+def _lock(person: Person) -> Person:
+    """The person's row, locked until the end of the transaction (roles granted meanwhile wait: memberships)."""
+    return Person.objects.select_for_update().get(pk=person.pk)
+
+
+def active_mobile_ids(person: Person) -> list[str]:
+    return list(person.mobile_ids.filter(status=MobileIdStatus.ACTIVE).order_by("activated_at")
+                .values_list("id", flat=True))
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What the registration or the "Nieuwe QR-code" page hands over.
+
+    ``issued`` is the new activation QR, or None when an existing person was linked who already has an active
+    ID (he logs in with it; no QR). ``active_mobile_ids``: his IDs that were active before and stay active.
+    """
+
+    person: Person
+    issued: IssuedActivation | None
+    active_mobile_ids: list[str] = field(default_factory=list)
+    linked: bool = False  # an existing person of this organisation, not a new one
 
 
 def _actor(person: Person) -> str:
@@ -73,8 +160,14 @@ def record_wid_check(organisation: Organisation, person: Person, wid: Wid, *, ch
 
 
 def register_employee(organisation: Organisation, *, first_names: str, last_name: str, birth_date: dt.date,
-                      wid: Wid, by: Person, ip: str = "") -> IssuedActivation:
-    """R-FLOW-BEHREG: names and birth date as in the WID, the WID check, then a hand-over QR (10 days, once)."""
+                      wid: Wid, by: Person, ip: str = "") -> Handover:
+    """R-FLOW-BEHREG: names and birth date as in the WID, the WID check, then a hand-over QR (10 days, once).
+
+    Someone who is already a person of this organisation (same names and birth date) is linked, not made anew,
+    and gets no QR while he has an active ID; without one, a QR only if ``by`` may manage every role he holds
+    (``Scope.EVERYWHERE``). A same-named person of another organisation only is never matched: he becomes a new,
+    separate person here, so that no one reaches another organisation's people (or learns of them) this way.
+    """
     first_names, last_name = clean_name(first_names, "first names"), clean_name(last_name, "last name")
     check_birth_date(birth_date)
     with transaction.atomic():
@@ -85,18 +178,38 @@ def register_employee(organisation: Organisation, *, first_names: str, last_name
                                            created_at=clock.now())
             record("person.registered", actor=_actor(by), subject=_subject(person), ip=ip,
                    details={"ura": organisation.ura, "route": "beheerder"})
+            linked = False
+        else:
+            person, linked = _lock(person), True
         grant_role(person, Role.MEDEWERKER, organisation, actor=_actor(by), ip=ip)
         record_wid_check(organisation, person, wid, checked_by=by, ip=ip)
-        return issue_activation_code(person, actor=_actor(by), ip=ip)
+        active = active_mobile_ids(person)
+        if linked:
+            record("employee.linked", actor=_actor(by), subject=_subject(person), ip=ip,
+                   details={"ura": organisation.ura, "existing_mobile_ids": active})
+            if active:
+                return Handover(person, None, active, linked=True)
+            require_may_manage(organisation, person, by, Scope.EVERYWHERE)
+        return Handover(person, _new_qr(person, by, ip), active, linked)
 
 
-def reissue(organisation: Organisation, person: Person, wid: Wid, *, by: Person, ip: str = "") -> IssuedActivation:
-    """A new activation QR (expired QR, lost phone, forgotten PIN without backup), after a new WID check."""
+def reissue(organisation: Organisation, person: Person, wid: Wid, *, by: Person, ip: str = "") -> Handover:
+    """A new activation QR (expired QR, lost phone, forgotten PIN without backup), after a new WID check; only by
+    someone who may manage every role the person holds, in every organisation (``Scope.EVERYWHERE``). His
+    active IDs stay active (the page and the audit event name them; revoke them on his page)."""
     employee(organisation, person.id)
     with transaction.atomic():
+        person = _lock(person)
+        require_may_manage(organisation, person, by, Scope.EVERYWHERE)
         record_wid_check(organisation, person, wid, checked_by=by, ip=ip)
-        ActivationCode.objects.filter(person=person, used_at__isnull=True).update(expires_at=clock.now())
-        return issue_activation_code(person, actor=_actor(by), ip=ip)
+        return Handover(person, _new_qr(person, by, ip), active_mobile_ids(person))
+
+
+def _new_qr(person: Person, by: Person, ip: str) -> IssuedActivation:
+    """One valid activation QR at a time: the ones not yet used expire now. The audit event
+    ``activation_code.issued`` names the person and his active IDs (identities.services)."""
+    ActivationCode.objects.filter(person=person, used_at__isnull=True).update(expires_at=clock.now())
+    return issue_activation_code(person, actor=_actor(by), ip=ip)
 
 
 def change(organisation: Organisation, person: Person, *, first_names: str, last_name: str, birth_date: dt.date,
@@ -122,10 +235,13 @@ def change(organisation: Organisation, person: Person, *, first_names: str, last
 
 
 def revoke(organisation: Organisation, mobile_id: str, *, by: Person, ip: str = "") -> None:
-    found = MobileId.objects.filter(id=mobile_id, person__roles__organisation=organisation).first()
+    found = MobileId.objects.filter(id=mobile_id, person__roles__organisation=organisation).select_related(
+        "person").first() if isinstance(mobile_id, str) and len(mobile_id) <= 64 else None
     if found is None:
-        raise EmployeeUnknown(f"Mobile ID {mobile_id}")
-    revoke_mobile_id(found, actor=_actor(by), reason=f"beheerder van URA {organisation.ura}", ip=ip)
+        raise EmployeeUnknown(f"Mobile ID {str(mobile_id)[:64]}")
+    with transaction.atomic():
+        require_may_manage(organisation, _lock(found.person), by, Scope.ID)
+        revoke_mobile_id(found, actor=_actor(by), reason=f"beheerder van URA {organisation.ura}", ip=ip)
 
 
 def set_blocked(organisation: Organisation, person: Person, blocked: bool, *, by: Person, ip: str = "") -> None:
@@ -134,6 +250,7 @@ def set_blocked(organisation: Organisation, person: Person, blocked: bool, *, by
     after an unblock he logs in again with his app."""
     employee(organisation, person.id)
     with transaction.atomic():
+        require_may_manage(organisation, _lock(person), by, Scope.ID)
         now = clock.now()
         changes = {"blocked_at": now, "sessions_ended_at": now} if blocked else {"blocked_at": None}
         Person.objects.filter(pk=person.pk).update(**changes)
@@ -145,6 +262,7 @@ def delete(organisation: Organisation, person: Person, *, by: Person, ip: str = 
     """Remove the person's roles here; with no organisation left, his Mobile IDs are revoked too."""
     employee(organisation, person.id)
     with transaction.atomic():
+        require_may_manage(organisation, _lock(person), by, Scope.HERE)
         _guard_last_administrator(organisation, person)
         RoleAssignment.objects.filter(person=person, organisation=organisation).delete()
         memberships.left(person, organisation)

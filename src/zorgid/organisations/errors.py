@@ -79,6 +79,42 @@ class EmployeeDeleteUnconfirmed(ZorgidError):
                    "is revoked) and click Remove again.")
 
 
+class OperatorOnly(ZorgidError):
+    code = "ZID-EMPLOYEE-OPERATOR-ONLY"
+    status = 403
+    cause_nl = ("Deze persoon heeft de rol operator (servicedesk van ZORG-ID). Een nieuwe QR-code, blokkeren, "
+                "verwijderen of een ID intrekken mag bij hem alleen een operator.")
+    cause_en = ("This person holds the operator role (the ZORG-ID service desk). Only an operator may issue him a new "
+                "QR code, block, remove him or revoke his ID.")
+    solution_nl = "Vraag de servicedesk van ZORG-ID (een andere operator) om dit te doen."
+    solution_en = "Ask the ZORG-ID service desk (another operator) to do this."
+
+
+class AdministratorOnly(ZorgidError):
+    code = "ZID-EMPLOYEE-ADMINISTRATOR-ONLY"
+    status = 403
+    cause_nl = ("Deze persoon is portaal administrator of portaal beheerder van de organisatie. Een nieuwe QR-code, "
+                "blokkeren, verwijderen of een ID intrekken mag bij hem alleen een portaal administrator van de "
+                "organisatie.")
+    cause_en = ("This person is a portal administrator or portal beheerder of the organisation. Only a portal "
+                "administrator of the organisation may issue him a new QR code, block, remove him or revoke his ID.")
+    solution_nl = "Vraag een portaal administrator van de organisatie (of de servicedesk van ZORG-ID) om dit te doen."
+    solution_en = "Ask a portal administrator of the organisation (or the ZORG-ID service desk) to do this."
+
+
+class ManagedElsewhere(ZorgidError):
+    code = "ZID-EMPLOYEE-OTHER-ORGANISATION"
+    status = 403
+    cause_nl = ("Deze persoon heeft ook een rol bij een andere organisatie, die u niet beheert. Zijn ID geldt ook "
+                "daar; daarom mag u dit niet doen.")
+    cause_en = ("This person also holds a role in another organisation, which you do not manage. His ID counts there "
+                "too; so you may not do this.")
+    solution_nl = ("Vraag de beheerder of administrator van die andere organisatie, of de servicedesk van ZORG-ID, "
+                   "om dit te doen.")
+    solution_en = ("Ask the beheerder or administrator of that other organisation, or the ZORG-ID service desk, "
+                   "to do this.")
+
+
 # Organisation validation with a UZI-pas and requests to become administrator (docs/security.md)
 
 

@@ -3,12 +3,12 @@ zorgid.organisations.employees; every page checks the role in this organisation 
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zorgid import qrcodes
@@ -28,10 +28,20 @@ def _wid(data: dict) -> employees.Wid:
     return employees.Wid(data["document_type"], data["number_last4"], data["expiry_date"])
 
 
-def _handover(request: HttpRequest, ura: str, issued) -> HttpResponse:
-    request.session[f"zorgid_handover_{issued.person.id}"] = [issued.payload(server_origin(request)).to_uri(),
-                                                              issued.expires_at.isoformat()]
-    return redirect("portal-org-handover", ura=ura, person_id=issued.person.id)
+def _handover(request: HttpRequest, organisation, handover: employees.Handover) -> HttpResponse:
+    """The printable hand-over page, as the answer to the POST that made the QR (10 days, once).
+
+    The one-time code is in this answer only: not in the session, not in the database (only its hash), not in
+    any cache (no-store). A reload asks to send the form again, which makes a new QR after a new WID check.
+    With ``handover.issued`` None (an existing person with an active ID, linked) the page says so, and no QR.
+    """
+    issued, context = handover.issued, {"organisation": organisation, "handover": handover,
+                                        "person": handover.person}
+    if issued is not None:
+        payload = issued.payload(server_origin(request)).to_uri()
+        context.update(payload=payload, expires_at=issued.expires_at,
+                       qr_svg=qrcodes.svg_inline(payload, title="Activatie-QR-code voor de ZORG-ID app"))
+    return render(request, "portal/org_handover.html", context)
 
 
 @require_safe
@@ -85,16 +95,17 @@ def _page_links(typed: dict[str, str], page: employees.EmployeePage) -> dict[str
     return links
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def employee_new(request: HttpRequest, ura: str) -> HttpResponse:
     person, organisation = require_org_role(request, ura)
     form = EmployeeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        issued = employees.register_employee(organisation, first_names=data["first_names"],
-                                             last_name=data["last_name"], birth_date=data["birth_date"],
-                                             wid=_wid(data), by=person, ip=client_ip(request))
-        return _handover(request, ura, issued)
+        handover = employees.register_employee(organisation, first_names=data["first_names"],
+                                               last_name=data["last_name"], birth_date=data["birth_date"],
+                                               wid=_wid(data), by=person, ip=client_ip(request))
+        return _handover(request, organisation, handover)
     return render(request, "portal/org_employee_form.html", {"organisation": organisation, "form": form},
                   status=400 if form.errors else 200)
 
@@ -105,6 +116,7 @@ def employee_detail(request: HttpRequest, ura: str, person_id: str) -> HttpRespo
     person = employees.employee(organisation, person_id)
     mobile_ids = list(person.mobile_ids.order_by("-activated_at"))
     subjects = [f"person:{person.id}", *(f"mobile_id:{m.id}" for m in mobile_ids)]
+    refused = {scope.value: employees.refusal(organisation, person, manager, scope) for scope in employees.Scope}
     return render(request, "portal/org_employee.html", {
         "organisation": organisation, "person": person, "mobile_ids": mobile_ids,
         "roles": person.roles.select_related("organisation").filter(organisation=organisation),
@@ -112,8 +124,15 @@ def employee_detail(request: HttpRequest, ura: str, person_id: str) -> HttpRespo
         "wid_checks": person.wid_checks.filter(organisation=organisation)[:5],
         "events": AuditEvent.objects.filter(subject__in=subjects).order_by("-seq")[:LAST_TRANSACTIONS],
         "is_admin": manager.roles.filter(organisation=organisation, role=Role.ADMINISTRATOR).exists(),
-        "wid_form": WidCheckForm(),
+        "wid_form": WidCheckForm(), "active_mobile_ids": [m for m in mobile_ids if m.status == "active"],
+        "refused": {scope: _told(error) for scope, error in refused.items() if error},
     })
+
+
+def _told(error) -> str:
+    """A refusal as the page tells it, before anyone tries: its code, cause and solution."""
+    language = get_language() or "nl"
+    return f"{error.code}: {error.cause(language)} {error.solution(language)}"
 
 
 def _delete(organisation, person, request: HttpRequest, by) -> None:
@@ -157,6 +176,7 @@ def employee_action(request: HttpRequest, ura: str, person_id: str, action: str)
     return redirect("portal-org-employee", ura=ura, person_id=person_id)
 
 
+@never_cache
 @require_POST
 def employee_reissue(request: HttpRequest, ura: str, person_id: str) -> HttpResponse:
     by, organisation = require_org_role(request, ura)
@@ -165,21 +185,13 @@ def employee_reissue(request: HttpRequest, ura: str, person_id: str) -> HttpResp
     if not form.is_valid():
         return render(request, "portal/org_employee_form.html", {"organisation": organisation, "form": form,
                                                                  "reissue_for": person}, status=400)
-    return _handover(request, ura, employees.reissue(organisation, person, _wid(form.cleaned_data), by=by,
-                                                     ip=client_ip(request)))
+    return _handover(request, organisation, employees.reissue(organisation, person, _wid(form.cleaned_data),
+                                                              by=by, ip=client_ip(request)))
 
 
 @require_safe
 def handover(request: HttpRequest, ura: str, person_id: str) -> HttpResponse:
-    """The printable hand-over page with the activation QR (10 days, once), for this browser session only."""
-    _, organisation = require_org_role(request, ura)
-    person = employees.employee(organisation, person_id)
-    shown = request.session.get(f"zorgid_handover_{person.id}")
-    if not shown:
-        return redirect("portal-org-employee", ura=ura, person_id=person_id)
-    payload, expires = shown
-    return render(request, "portal/org_handover.html", {
-        "organisation": organisation, "person": person, "payload": payload,
-        "expires_at": dt.datetime.fromisoformat(expires),
-        "qr_svg": qrcodes.svg_inline(payload, title="Activatie-QR-code voor de ZORG-ID app"),
-    })
+    """The hand-over QR is shown once, in the answer to the POST that made it (``_handover``); this old
+    address (a bookmark, Back) leads to the employee's page, where a new QR can be made."""
+    require_org_role(request, ura)
+    return redirect("portal-org-employee", ura=ura, person_id=person_id)

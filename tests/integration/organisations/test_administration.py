@@ -2,18 +2,22 @@
 R-SEC-AUTHZ): register with a WID check, hand-over QR, activation, revoke, block, re-issue, delete, roles."""
 
 import datetime as dt
+import json
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
 
 from tests.integration.test_card_purposes import activate, log_in
 from tests.integration.test_login_api import approve, fetch, start_flow, status
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
-from zorgid.identities.models import MobileId, Person, Role, WidCheck
+from zorgid.identities.models import ActivationCode, MobileId, Person, Role, WidCheck
 from zorgid.identities.services import add_operator, grant_role
 from zorgid.organisations.services import add_organisation
+from zorgid.protocol.payloads import parse_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -36,26 +40,28 @@ def orgs(db):
             add_organisation(name="Ziekenhuis Oost", ura="90000999", kvk="87654321", actor="t"))
 
 
-def register(browser: Client, ura: str, **fields) -> str:
+def register(browser: Client, ura: str, **fields):
+    """Register an employee; the answer is the hand-over page itself (the QR is shown once, never stored)."""
     response = browser.post(f"/organisatie/{ura}/medewerkers/nieuw", {
         "first_names": "Bram", "last_name": "Bakker", "birth_date": "1990-06-01", **WID, **fields})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return response["Location"]
+    assert response.status_code == 200, response.content.decode()[:2000]
+    return response
 
 
-def handover_payload(browser: Client, location: str) -> str:
-    page = browser.get(location).content.decode()
+def handover_payload(response) -> str:
+    page = response.content.decode()
     return re.search(r'data-testid="handover-payload">([^<]+)<', page).group(1).replace("&amp;", "&")
 
 
 def test_beheerder_registers_an_employee_who_activates_and_logs_in(client, orgs):
     linde, _ = orgs
     beheerder, manager = person_with_role(client, Role.BEHEERDER, linde, "Beppie")
-    location = register(beheerder, linde.ura)
+    handover = register(beheerder, linde.ura)
+    assert handover["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
     bram = Person.objects.get(last_name="Bakker")
     check = WidCheck.objects.get(person=bram)
     assert (check.document_type, check.number_last4, check.checked_by) == ("paspoort", "X12B", manager)
-    device = activate(client, handover_payload(beheerder, location))
+    device = activate(client, handover_payload(handover))
     assert "Bram Bakker" in log_in(client, device).get("/overzicht").content.decode()
     page = beheerder.get(f"/organisatie/{linde.ura}/medewerkers?q=bak").content.decode()
     assert "Bakker, Bram" in page
@@ -81,9 +87,9 @@ def test_registration_refuses_bad_wid_data(client, orgs, change, message):
 def test_lost_phone_revoke_block_and_a_new_qr(client, orgs):
     linde, _ = orgs
     beheerder, _ = person_with_role(client, Role.BEHEERDER, linde, "Beppie")
-    location = register(beheerder, linde.ura)
+    handover = register(beheerder, linde.ura)
     bram = Person.objects.get(last_name="Bakker")
-    device = activate(client, handover_payload(beheerder, location))
+    device = activate(client, handover_payload(handover))
     bram_browser = log_in(client, device)
     beheerder.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/block")
     assert bram_browser.get("/overzicht").status_code == 403  # at once, everywhere
@@ -98,7 +104,8 @@ def test_lost_phone_revoke_block_and_a_new_qr(client, orgs):
     assert again.get("/overzicht").status_code == 403
     assert MobileId.objects.get(id=device.mobile_id).status == "revoked"
     response = beheerder.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/nieuwe-qr", WID)
-    new_device = activate(client, handover_payload(beheerder, response["Location"]))
+    assert response.status_code == 200 and 'data-testid="existing-ids"' not in response.content.decode()
+    new_device = activate(client, handover_payload(response))
     browser = Client()
     flow_id = start_flow(browser)
     assert approve(client, flow_id, new_device.approval(fetch(client, flow_id).json())).status_code == 200
@@ -110,7 +117,7 @@ def test_lost_phone_revoke_block_and_a_new_qr(client, orgs):
 def test_deleting_the_last_organisation_revokes_the_id(client, orgs):
     linde, _ = orgs
     beheerder, _ = person_with_role(client, Role.BEHEERDER, linde, "Beppie")
-    device = activate(client, handover_payload(beheerder, register(beheerder, linde.ura)))
+    device = activate(client, handover_payload(register(beheerder, linde.ura)))
     bram = Person.objects.get(last_name="Bakker")
     unconfirmed = beheerder.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/delete")
     assert unconfirmed.status_code == 400 and "ZID-EMPLOYEE-DELETE-CONFIRM" in unconfirmed.content.decode()
@@ -199,3 +206,66 @@ def test_the_administrator_hands_his_role_over_in_one_step(client, orgs):
     assert not anna.roles.filter(role=Role.ADMINISTRATOR, organisation=linde).exists()
     assert AuditEvent.objects.filter(event="role.handed_over").exists()
     assert admin.get(f"/organisatie/{linde.ura}/medewerkers").status_code == 403  # no longer a manager there
+
+
+def stored_anywhere(secret: str) -> list[str]:
+    """The tables (and the decoded portal sessions) that hold ``secret`` anywhere in any column."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 (our own table names)
+            for row in cursor.fetchall():
+                text = " ".join(bytes(v).decode("latin-1") if isinstance(v, bytes | memoryview) else str(v)
+                                for v in row)
+                if secret in text:
+                    found.append(table)
+    found += [f"session {s.session_key}" for s in Session.objects.all() if secret in repr(s.get_decoded())]
+    return found
+
+
+def test_the_handover_code_is_kept_in_no_session_and_no_table(client, orgs):
+    linde, _ = orgs
+    beheerder, _ = person_with_role(client, Role.BEHEERDER, linde, "Beppie")
+    response = beheerder.post(f"/organisatie/{linde.ura}/medewerkers/nieuw", {  # wherever the QR is shown
+        "first_names": "Bram", "last_name": "Bakker", "birth_date": "1990-06-01", **WID}, follow=True)
+    registered = parse_payload(handover_payload(response)).code
+    bram = Person.objects.get(last_name="Bakker")
+    response = beheerder.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/nieuwe-qr", WID, follow=True)
+    reissued = parse_payload(handover_payload(response)).code
+    assert Session.objects.exists()  # the beheerder's session is there, without the codes
+    assert stored_anywhere(registered) == [] and stored_anywhere(reissued) == []
+    assert ActivationCode.objects.filter(person=bram).count() == 2  # by their hashes
+    old_address = beheerder.get(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/overdracht")
+    assert old_address["Location"] == f"/organisatie/{linde.ura}/medewerkers/{bram.id}"
+    activate(client, handover_payload(register(beheerder, linde.ura, first_names="Cor")))  # one more works
+
+
+def test_a_new_qr_names_the_ids_that_stay_active(client, orgs):
+    linde, _ = orgs
+    beheerder, _ = person_with_role(client, Role.BEHEERDER, linde, "Beppie")
+    device = activate(client, handover_payload(register(beheerder, linde.ura)))
+    bram = Person.objects.get(last_name="Bakker")
+    detail = beheerder.get(f"/organisatie/{linde.ura}/medewerkers/{bram.id}").content.decode()
+    assert 'data-testid="reissue-existing-ids"' in detail
+    response = beheerder.post(f"/organisatie/{linde.ura}/medewerkers/{bram.id}/nieuwe-qr", WID)
+    page = response.content.decode()
+    assert 'data-testid="existing-ids"' in page and device.mobile_id in page and 'data-testid="handover-qr"' in page
+    issued = AuditEvent.objects.filter(event="activation_code.issued", subject=f"person:{bram.id}").order_by("seq")
+    assert [json.loads(event.details)["existing_mobile_ids"] for event in issued] == [[], [device.mobile_id]]
+    new_device = activate(client, handover_payload(response))
+    assert set(MobileId.objects.filter(person=bram, status="active").values_list("id", flat=True)) == {
+        device.mobile_id, new_device.mobile_id}  # the old one stays active until revoked
+
+
+def test_registering_the_same_employee_again_links_him_without_a_qr(client, orgs):
+    linde, _ = orgs
+    beheerder, _ = person_with_role(client, Role.BEHEERDER, linde, "Beppie")
+    device = activate(client, handover_payload(register(beheerder, linde.ura)))
+    page = register(beheerder, linde.ura, first_names="bram").content.decode()
+    assert 'data-testid="handover-qr"' not in page and 'data-testid="existing-ids"' in page
+    assert device.mobile_id in page
+    bram = Person.objects.get(last_name="Bakker")
+    assert ActivationCode.objects.filter(person=bram).count() == 1 and WidCheck.objects.filter(person=bram).count() == 2
+    linked = AuditEvent.objects.get(event="employee.linked")
+    assert linked.subject == f"person:{bram.id}"
+    assert json.loads(linked.details)["existing_mobile_ids"] == [device.mobile_id]
