@@ -37,6 +37,15 @@ def _generous_request_limits(settings):
     settings.ZORGID_WAIT_SLOTS = 1000
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The flow listener's own connection (zorgid.flows.waiting) is closed before the test database is dropped."""
+    yield
+    from zorgid.flows.waiting import stop_listener
+
+    stop_listener()
+
+
 def make_csr(key: ec.EllipticCurvePrivateKey | None = None) -> tuple[ec.EllipticCurvePrivateKey, str]:
     key = key or ec.generate_private_key(ec.SECP256R1())
     csr = (

@@ -103,7 +103,8 @@ def browser_status(flow_id: str, *, browser_secret: str, wait_seconds: float = 0
     """What the waiting portal page sees; an approved flow is completed here, for this browser only.
 
     With ``wait_seconds`` the call waits for the app's approval (LISTEN/NOTIFY on PostgreSQL, a short
-    poll on SQLite), so the page learns of it at once without asking many times.
+    poll on SQLite; without holding a database connection, see waiting.py), so the page learns of it at
+    once without asking many times. An approved flow whose time has passed logs no one in: "expired".
     """
     if not isinstance(flow_id, str) or not FLOW_ID.fullmatch(flow_id):
         raise LoginFlowUnknown()
@@ -123,12 +124,16 @@ def browser_status(flow_id: str, *, browser_secret: str, wait_seconds: float = 0
 
 
 def _complete(flow: LoginFlow) -> BrowserStatus:
-    won = LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.APPROVED).update(
-        state=LoginFlowState.COMPLETED, completed_at=clock.now()
+    """Log the browser in with the approved flow, at most once and only while the flow is valid (5 minutes)."""
+    now = clock.now()
+    won = LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.APPROVED, expires_at__gt=now).update(
+        state=LoginFlowState.COMPLETED, completed_at=now
     )  # one statement: its own transaction
-    if not won:
-        raise LoginFlowUsed()
-    return BrowserStatus("done", flow.mobile_id_id)
+    if won:
+        return BrowserStatus("done", flow.mobile_id_id)
+    if LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.APPROVED).exists():
+        return BrowserStatus("expired")  # approved in time, but the browser came too late: it starts anew
+    raise LoginFlowUsed()
 
 
 def _reload(flow: LoginFlow) -> None:

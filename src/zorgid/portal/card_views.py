@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST, require_safe
 from zorgid import clock
 from zorgid.flows import cards
 from zorgid.flows.models import CardFlow, CardFlowPurpose
+from zorgid.flows.waiting import wait_slot
 from zorgid.identities.models import Person
 from zorgid.protocol.errors import ZorgidError, registered_errors
 from zorgid.protocol.payloads import CardPayload
-from zorgid.web import server_origin
+from zorgid.web import client_ip, server_origin
 
 from . import session
 
@@ -61,10 +62,10 @@ def card_page(request: HttpRequest, flow_id: str) -> HttpResponse:
 @require_safe
 def card_status(request: HttpRequest, flow_id: str) -> JsonResponse:
     """Polled by the card page: waits for the Desktop App, then says answered, refused or expired."""
-    wait = settings.ZORGID_LOGIN_WAIT_SECONDS if request.GET.get("wait") == "1" else 0
     try:
-        flow = cards.card_status(flow_id, browser_secret=session.known_browser_secret(request),
-                                 wait_seconds=wait)
+        with wait_slot(client_ip(request), wanted=request.GET.get("wait") == "1") as slot:  # bounded waits
+            flow = cards.card_status(flow_id, browser_secret=session.known_browser_secret(request),
+                                     wait_seconds=slot.seconds)
     except ZorgidError as error:
         return JsonResponse(error.as_dict(), status=error.status)
     if flow.state == "refused":
@@ -72,7 +73,7 @@ def card_status(request: HttpRequest, flow_id: str) -> JsonResponse:
         return JsonResponse({"state": "refused", **known.get(flow.error_code, ZorgidError)().as_dict()})
     if flow.state == "pending" and flow.is_expired(clock.now()):
         return JsonResponse({"state": "expired"})
-    return JsonResponse({"state": flow.state})
+    return JsonResponse({"state": flow.state, **slot.answer_fields()})
 
 
 @require_POST

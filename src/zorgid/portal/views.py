@@ -13,6 +13,7 @@ from zorgid import qrcodes
 from zorgid.applications.onboarding import first_login
 from zorgid.audit import services as audit_log
 from zorgid.flows import services as flows
+from zorgid.flows.waiting import wait_slot
 from zorgid.identities.models import Role
 from zorgid.identities.services import roles_of
 from zorgid.protocol.errors import ZorgidError
@@ -49,17 +50,21 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def login_status(request: HttpRequest, flow_id: str) -> JsonResponse:
-    """Polled by the start page: waits for the app's approval, then logs this browser in."""
-    wait = settings.ZORGID_LOGIN_WAIT_SECONDS if request.GET.get("wait") == "1" else 0
+    """Polled by the start page: waits for the app's approval, then logs this browser in.
+
+    The waits are bounded (flows.waiting.wait_slot): without a free slot it answers at once, with the
+    seconds after which the page asks again.
+    """
     secret = session.known_browser_secret(request)
     try:
-        status = flows.browser_status(flow_id, browser_secret=secret, wait_seconds=wait)
+        with wait_slot(client_ip(request), wanted=request.GET.get("wait") == "1") as slot:
+            status = flows.browser_status(flow_id, browser_secret=secret, wait_seconds=slot.seconds)
     except ZorgidError as error:
         return JsonResponse(error.as_dict(), status=error.status)
     if status.state == "done":
         session.log_in(request, status.mobile_id)
         return JsonResponse({"state": "done", "next": reverse("portal-overview")})
-    return JsonResponse({"state": status.state})
+    return JsonResponse({"state": status.state, **slot.answer_fields()})
 
 
 @require_safe

@@ -29,6 +29,9 @@
       .then(function (response) { return response.json().then(function (body) { return [response, body]; }); })
       .then(function (pair) {
         var body = pair[1];
+        // too many waits or requests at once: the server says when to ask again
+        var later = body.retry_after || (pair[0].status === 429 && Number(pair[0].headers.get("Retry-After")));
+        if (later) { window.setTimeout(poll, later * 1000); return; }
         if (!pair[0].ok || body.state === "refused") { showError(body); return; }
         if (body.state === "answered") { stop(); document.getElementById("card-next").submit(); return; }
         if (body.state === "expired") { showExpired(); return; }
