@@ -135,7 +135,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "zorgid.log_handlers.CurrentStderrHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     # Django's warnings name the request's path; it can hold a secret (zorgid.portal.access_log)
     "filters": {"hide_path_values": {"()": "zorgid.portal.access_log.HidePathValues"}},
