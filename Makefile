@@ -1,4 +1,4 @@
-# make run   sets everything up and serves the portal on http://127.0.0.1:8000 (SQLite, ./var)
+# make run   sets everything up and serves the portal on http://127.0.0.1:8000 (SQLite, ./var), with the mail worker
 # make test  sets everything up and runs the whole test suite (ruff, import contracts, pytest)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -28,7 +28,7 @@ system-deps:
 run: $(STAMP)
 	@command -v msgfmt >/dev/null && $(MAKE) -s messages || echo "(gettext missing: English texts not compiled)"
 	$(BIN)/zorgid migrate
-	$(BIN)/zorgid serve
+	$(BIN)/zorgid mail send & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; $(BIN)/zorgid serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -21,10 +21,12 @@ operator_app = typer.Typer(cls=DutchGroup, help="Operators (servicedesk) beheren
 audit_app = typer.Typer(cls=DutchGroup, help="Het auditlog.", no_args_is_help=True)
 org_app = typer.Typer(cls=DutchGroup, help="Organisaties (zorgaanbieders) beheren.", no_args_is_help=True)
 applications_app = typer.Typer(cls=DutchGroup, help="Aanvragen van organisaties.", no_args_is_help=True)
+mail_app = typer.Typer(cls=DutchGroup, help="Uitgaande e-mail (de wachtrij van zorgid).", no_args_is_help=True)
 app.add_typer(operator_app, name="operator")
 app.add_typer(audit_app, name="audit")
 app.add_typer(org_app, name="org")
 app.add_typer(applications_app, name="applications")
+app.add_typer(mail_app, name="mail")
 for _command in uzi_app.registered_commands:  # pki.uzi is a shared library: it knows no client module, so here
     _command.cls = DutchCommand
 app.add_typer(uzi_app, name="uzi", cls=DutchGroup)
@@ -183,6 +185,39 @@ def mail_in(
         pass
     finally:
         controller.stop()
+
+
+@mail_app.command("send", cls=DutchCommand)
+def mail_send(
+    once: bool = typer.Option(False, "--once", help="Eén ronde: verstuur wat klaarstaat en stop."),
+    interval: float = typer.Option(5.0, min=0.5, max=3600, help="Seconden tussen twee rondes."),
+) -> None:
+    """Verstuur de e-mail uit de wachtrij; mislukt het, dan later opnieuw (1 minuut, verdubbelend tot 1 uur).
+
+    Zonder --once blijft de opdracht draaien (naast zorgid serve; Ctrl-C of SIGTERM stopt). Na 2 dagen zonder
+    succes wordt een e-mail opgegeven; dat staat in het auditlog.
+    """
+    _django()
+    import signal
+    import threading
+
+    from django.conf import settings
+
+    from zorgid.outbox.services import run, send_due
+
+    if once:
+        done = send_due()
+        out.print(f"{done.sent} verstuurd, {done.retried} later opnieuw, {done.given_up} opgegeven.")
+        return
+    where = (f"bewaard in {settings.EMAIL_FILE_PATH}" if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend")
+             else f"via {settings.EMAIL_HOST}:{settings.EMAIL_PORT}")
+    out.print(f"zorgid mail send: e-mail uit de wachtrij wordt {where} (elke {interval:g} s; Ctrl-C stopt)")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        run(interval=interval, stop=stop)
+    except KeyboardInterrupt:
+        pass
 
 
 @audit_app.command("verify", cls=DutchCommand)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "zorgid.audit",
     "zorgid.ratelimit",
+    "zorgid.outbox",
     "zorgid.identities",
     "zorgid.organisations",
     "zorgid.applications",
@@ -164,6 +165,9 @@ ZORGID_RATE_LIMITS = {
     "application-form": (5, 3600),
     "application-upload": (10, 3600),
     "application-document": (10, 3600),
+    "application-address": (3, 86400),  # applications naming one e-mail address (they mail it), any client
+    "application-reference": (10, 86400),  # documents sent for one application (upload, API, e-mail)
+    "application-mail-in": (10, 86400),  # replies by e-mail answered for one application
 }
 # Waiting status requests (long polls) per worker process: at most ZORGID_WAIT_SLOTS at a time (keep it well
 # below the threads of a worker), at most ZORGID_WAITS_PER_CLIENT of one client address; beyond that a status

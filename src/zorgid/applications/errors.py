@@ -55,3 +55,16 @@ class DocumentTooLarge(ZorgidError):
     cause_en = "The file is too large for an organisation document."
     solution_nl = "Stuur alleen het ondertekende XML-document van de Validatietool."
     solution_en = "Send only the signed XML document made with the validation tool."
+
+
+class DocumentEncoding(ZorgidError):
+    code = "ZID-APPLICATION-DOCUMENT-ENCODING"
+    status = 400
+    cause_nl = ("Het document is niet in UTF-8 gecodeerd of bevat een NUL-teken (bijvoorbeeld omdat het als UTF-16 "
+                "of \"Unicode\" is opgeslagen).")
+    cause_en = ("The document is not encoded in UTF-8 or contains a NUL character (for instance because it was saved "
+                "as UTF-16 or \"Unicode\").")
+    solution_nl = ("Stuur het document zoals zorgid-validatietool sign het maakt, zonder het in een editor opnieuw op "
+                   "te slaan; controleer het met zorgid-validatietool verify.")
+    solution_en = ("Send the document as zorgid-validatietool sign writes it, without saving it again in an editor; "
+                   "check it with zorgid-validatietool verify.")

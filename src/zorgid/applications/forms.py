@@ -1,12 +1,21 @@
-"""The public application form and the follow-up form: bounded fields, Dutch messages (R-SEC-INPUT)."""
+"""The public application form and the follow-up form: bounded fields, Dutch messages (R-SEC-INPUT).
+
+Every field is one line: line breaks, control and format characters (bidi overrides, zero-width spaces) are
+refused with a message at the field; names follow the project's one name rule (identities.services.clean_name).
+"""
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from zorgid.identities.errors import PersonDataInvalid
+from zorgid.identities.services import clean_name
 from zorgid.portal.forms import BirthDateForm
 
 from .models import Product
@@ -19,8 +28,43 @@ PHONE_ERROR = {"invalid": _("Vul een telefoonnummer in, bijvoorbeeld 030 123 456
 ENVIRONMENTS = [("acceptatie", _("Acceptatie (leveranciers, testen)")), ("productie", _("Productie"))]
 
 
-def _name(who) -> forms.CharField:
-    return forms.CharField(label=format_lazy("{} ({})", _("Naam"), who), max_length=200)
+NAME_MAX = 128  # as clean_name
+
+
+def single_line(value: str) -> None:
+    """No line break, tab, control or format character (Unicode category C) anywhere in the value."""
+    if any(unicodedata.category(ch).startswith("C") for ch in value or ""):
+        raise ValidationError(_("Gebruik één regel zonder regeleinden, tabs of onzichtbare tekens."),
+                              code="single_line")
+
+
+class NameField(forms.CharField):
+    """A person's name by clean_name (NFC, at most 128 characters, at least one letter, no control characters)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=NAME_MAX, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return clean_name(value, "name")
+        except PersonDataInvalid as exc:
+            raise ValidationError(_("Vul een naam in met letters, op één regel, zonder onzichtbare tekens."),
+                                  code="name") from exc
+
+
+class SingleLineForm(forms.Form):
+    """Every text field of the form refuses what single_line refuses."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.Textarea):
+                field.validators.append(single_line)
+
+
+def _name(who) -> NameField:
+    return NameField(label=format_lazy("{} ({})", _("Naam"), who))
 
 
 def _email(who) -> forms.EmailField:
@@ -35,7 +79,7 @@ def _phone(who) -> forms.RegexField:
 TB, VTW, ADM = _("technisch beheerder"), _("vertegenwoordiger"), _("portaal administrator")
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(SingleLineForm):
     organisation_name = forms.CharField(label=_("Naam van de organisatie"), max_length=200)
     ura = forms.RegexField(label=_("URA"), regex=r"^[0-9]{8}$", max_length=8, error_messages=EIGHT_DIGITS,
                            help_text=_("Het UZI-register abonneenummer van uw organisatie, 8 cijfers."))
@@ -65,15 +109,15 @@ class ApplicationForm(forms.Form):
         return value
 
 
-class FollowupForm(BirthDateForm):
-    first_names = forms.CharField(label=_("Voornamen (zoals in uw identiteitsbewijs)"), max_length=128)
-    last_name = forms.CharField(label=_("Achternaam (zoals in uw identiteitsbewijs)"), max_length=128)
+class FollowupForm(BirthDateForm, SingleLineForm):
+    first_names = NameField(label=_("Voornamen (zoals in uw identiteitsbewijs)"))
+    last_name = NameField(label=_("Achternaam (zoals in uw identiteitsbewijs)"))
     email = forms.EmailField(label=_("E-mailadres"), max_length=254)
     phone = forms.RegexField(label=_("Telefoonnummer"), regex=PHONE, max_length=20, error_messages=PHONE_ERROR)
     field_order = ["first_names", "last_name", "birth_date", "email", "phone"]
 
 
-class UploadForm(forms.Form):
+class UploadForm(SingleLineForm):
     reference = forms.CharField(label=_("Referentie van uw aanvraag"), max_length=32)
     document = forms.FileField(label=_("Ondertekend organisatiedocument (XML)"))
 

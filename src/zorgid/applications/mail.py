@@ -1,15 +1,22 @@
 """The e-mails of an application (R-FLOW-APPLY, R-ROLE-VTW): Dutch first, English below.
 
-Sent after the transaction that caused them commits, so no mail tells of a change that did not happen.
-In development they land as files in ZORGID_HOME/mail (settings.py).
+Written to the outbox (zorgid.outbox) in the transaction that caused them, so no mail tells of a change that did
+not happen and none is lost when the mail server is away; ``zorgid mail send`` sends them. In development they
+land as files in ZORGID_HOME/mail (settings.py).
+
+What a mail may quote (docs/security.md): the public application form lets anyone name any address, so the mails
+that an unauthenticated person can cause (confirmation, status, document refused) quote nothing that person
+typed: no names, no organisation name; only the reference, the URA, the state, links and fixed texts. The victim
+of a forged application gets an official text and nothing else. Mails that follow an operator's decision
+(more information, follow-up form, activation) may quote what the operator has seen.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
+
+from zorgid.outbox.services import Attachment, enqueue
 
 from .models import Application
 
@@ -17,11 +24,8 @@ from .models import Application
 def _send(to: list[str], template: str, context: dict, *, attachments: tuple = (), reply_to: bool = False) -> None:
     subject = render_to_string(f"applications/mail/{template}.subject.txt", context).strip()
     body = render_to_string(f"applications/mail/{template}.txt", context)
-    message = EmailMessage(subject=" ".join(subject.split()), body=body, to=to,
-                           reply_to=[settings.ZORGID_MAIL_IN_ADDRESS] if reply_to else None)
-    for name, content, mimetype in attachments:
-        message.attach(name, content, mimetype)
-    transaction.on_commit(lambda: message.send(fail_silently=False))
+    enqueue(to, subject, body, reply_to=[settings.ZORGID_MAIL_IN_ADDRESS] if reply_to else (),
+            attachments=[Attachment(*attachment) for attachment in attachments])
 
 
 def _context(application: Application, **extra) -> dict:

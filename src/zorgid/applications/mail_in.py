@@ -1,8 +1,13 @@
 """Replies by e-mail (R-FLOW-APPLY step 3, seed 001): the signed document as an attachment to a reply.
 
 ``zorgid mail-in`` runs an SMTP service (aiosmtpd) that reads each message, finds its application by the
-reference in the subject or text, takes the one XML attachment, and hands it to receive_document. Whatever
-happens, the technisch beheerder gets an answer that says what was done or what is wrong.
+reference in the subject or text, takes the one XML attachment, and hands it to receive_document.
+
+The sender of a message can be forged, so an answer never goes to the sender: a message without a reference, or
+with one that names no application, is logged and dropped unanswered (else anyone could make zorgid mail any
+address); for a known reference the answer goes to that application's own technisch beheerder only, and at
+most ZORGID_RATE_LIMITS["application-mail-in"] a day. Answers leave through the outbox (zorgid.outbox), in the
+transaction that recorded what they tell.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage as ParsedMessage
 
-from django.core.mail import EmailMessage
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 
 from zorgid.orgdoc.schema import REFERENCE_PATTERN
+from zorgid.outbox.services import enqueue
 from zorgid.protocol.errors import ZorgidError
+from zorgid.ratelimit.errors import RateLimited
+from zorgid.ratelimit.services import limit
 
 from .documents import receive_document
 from .errors import ApplicationUnknown
@@ -53,18 +60,23 @@ def xml_attachments(message: ParsedMessage) -> list[bytes]:
     return found
 
 
-def process(raw: bytes, sender: str) -> tuple[str, Outcome]:
-    """Handle one message; returns the address to answer and the answer."""
+def process(raw: bytes, sender: str) -> tuple[str, Outcome] | None:
+    """Handle one message; returns the address to answer (the application's TB) and the answer, or None."""
     message = email.message_from_bytes(raw, policy=policy.default)
     reference = find_reference(message)
     if reference is None:
-        return sender, Outcome("ZORG-ID: geen referentie gevonden",
-                               "In uw bericht staat geen referentie (ZID-jjjj-XXXXXXXX). Beantwoord de "
-                               "bevestigingsmail van uw aanvraag, zodat de referentie in het onderwerp staat.")
+        log.info("mail-in: a message without a reference dropped (from %s)", _shown(sender))
+        return None
     try:
         application = get(reference)
     except ApplicationUnknown:
-        return sender, Outcome(f"ZORG-ID: {reference} is onbekend", f"Er is geen aanvraag met referentie {reference}.")
+        log.info("mail-in: a message for the unknown reference %s dropped (from %s)", reference, _shown(sender))
+        return None
+    try:
+        limit("application-mail-in", application.reference)
+    except RateLimited:
+        log.info("mail-in: a message for %s dropped: too many today (from %s)", reference, _shown(sender))
+        return None
     documents = xml_attachments(message)
     if len(documents) != 1:
         return application.tb_email, Outcome(
@@ -72,7 +84,8 @@ def process(raw: bytes, sender: str) -> tuple[str, Outcome]:
             f"Uw bericht had {len(documents)} XML-bijlagen. Stuur het ondertekende organisatiedocument als "
             "enige bijlage.")
     try:
-        application, refusal = receive_document(reference, documents[0], via="e-mail", actor=f"mail:{sender}"[:128])
+        application, refusal = receive_document(reference, documents[0], via="e-mail",
+                                                actor=f"mail:{_shown(sender)}"[:128])
     except ZorgidError as error:
         refusal = error
     if refusal is not None:  # receive_document has mailed the details as well
@@ -87,12 +100,20 @@ def process(raw: bytes, sender: str) -> tuple[str, Outcome]:
 def answer(raw: bytes, sender: str) -> None:
     """Process and answer one message, in a thread of its own (the ORM is synchronous)."""
     try:
-        to, outcome = process(raw, sender)
-        EmailMessage(subject=outcome.subject, body=outcome.text, to=[to]).send(fail_silently=False)
+        with transaction.atomic():  # what was recorded and the answer that tells of it, together
+            answered = process(raw, sender)
+            if answered is not None:
+                to, outcome = answered
+                enqueue([to], outcome.subject, outcome.text)
     except Exception:  # a bad message must never stop the service
-        log.exception("could not handle a message from %s", sender)
+        log.exception("could not handle a message from %s", _shown(sender))
     finally:
         close_old_connections()
+
+
+def _shown(sender: str) -> str:
+    """The envelope sender as it may be logged and recorded: printable, bounded."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(sender or ""))[:100]
 
 
 class ReplyHandler:

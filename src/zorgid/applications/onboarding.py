@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from zorgid import clock, qrcodes
 from zorgid.identities.models import Person, Role
-from zorgid.identities.services import check_birth_date, grant_role, issue_activation_code
+from zorgid.identities.services import check_birth_date, clean_name, grant_role, issue_activation_code
 from zorgid.organisations.errors import OrganisationExists
 from zorgid.organisations.services import add_organisation
 
@@ -50,8 +50,9 @@ def followup_application(token: str) -> Application:
 
 def submit_followup(token: str, *, first_names: str, last_name: str, birth_date: dt.date, email: str,
                     phone: str, ip: str = "") -> Application:
-    """The vervolgformulier: the ADM's personal data as in the WID; the link works once."""
+    """The vervolgformulier: the ADM's personal data as in the WID (names by clean_name); the link works once."""
     application = followup_application(token)
+    first_names, last_name = clean_name(first_names, "first names"), clean_name(last_name, "last name")
     check_birth_date(birth_date)
     with transaction.atomic():
         person = Person.objects.create(first_names=first_names, last_name=last_name, birth_date=birth_date,

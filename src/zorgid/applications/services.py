@@ -18,6 +18,7 @@ from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.organisations.models import Organisation
 from zorgid.orgdoc.schema import new_reference as orgdoc_reference
+from zorgid.ratelimit.services import limit
 
 from . import mail
 from .errors import ApplicationOpenForUra, ApplicationStateWrong, ApplicationUnknown, OrganisationAlreadyRegistered
@@ -28,6 +29,12 @@ S = ApplicationState
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def mailbox(address: str) -> str:
+    """The mailbox an address reaches, for counting: lower case, without a +tag (tb+1@x and TB@x are one)."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
 
 
 def new_reference() -> str:
@@ -75,11 +82,18 @@ class Submitted:
 
 
 def submit(data: dict, *, ip: str = "") -> Submitted:
-    """The public application form (R-FLOW-APPLY step 1): a reference, mails to TB and VTW."""
+    """The public application form (R-FLOW-APPLY step 1): a reference, mails to TB and VTW.
+
+    Anyone can name any address, so each address may be named in few applications a day (the setting
+    ZORGID_RATE_LIMITS["application-address"], on top of the limit per client address), and the mails quote
+    nothing the applicant typed (mail.py).
+    """
     if Organisation.objects.filter(ura=data["ura"]).exists():
         raise OrganisationAlreadyRegistered(f"URA {data['ura']}")
     if Application.objects.filter(ura=data["ura"], state__in=OPEN_STATES).exists():
         raise ApplicationOpenForUra(f"URA {data['ura']}")
+    for address in sorted({mailbox(data[field]) for field in ("tb_email", "vtw_email", "adm_email")}):
+        limit("application-address", address)
     token, now = secrets.token_urlsafe(24), clock.now()
     with transaction.atomic():
         application = Application.objects.create(

@@ -14,6 +14,7 @@ from zorgid.identities.models import ActivationCode
 from zorgid.identities.services import activation_by_code
 from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import ActivationPayload
+from zorgid.ratelimit.errors import RateLimited
 from zorgid.web import client_ip, server_origin
 
 from . import documents, onboarding, services
@@ -28,6 +29,8 @@ def apply(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             submitted = services.submit(form.cleaned_data, ip=client_ip(request))
+        except RateLimited:
+            raise  # the error page, 429 with Retry-After
         except ZorgidError as error:
             form.add_error("ura", f"{error.code}: {error.cause_nl} {error.solution_nl}")
         else:

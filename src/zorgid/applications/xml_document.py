@@ -12,9 +12,10 @@ from zorgid.orgdoc import document, verification
 from zorgid.orgdoc.parsing import MAX_DOCUMENT_BYTES
 from zorgid.pki.uzi.truststore import TrustStore
 
+from .errors import DocumentEncoding
 from .models import Application
 
-__all__ = ["MAX_DOCUMENT_BYTES", "blank", "verify_for_application"]
+__all__ = ["MAX_DOCUMENT_BYTES", "blank", "text_of", "verify_for_application"]
 
 
 def blank(application: Application) -> bytes:
@@ -24,6 +25,21 @@ def blank(application: Application) -> bytes:
         postcode=application.postcode, city=application.city, tb_name=application.tb_name,
         tb_email=application.tb_email, tb_phone=application.tb_phone,
     ))
+
+
+def text_of(data: bytes) -> str:
+    """The document as text: UTF-8 (as the Validatietool writes it) without NUL, or DocumentEncoding.
+
+    Checked before anything else, so that no UTF-16 or otherwise encoded bytes reach the parser's messages or
+    the database (PostgreSQL refuses NUL in text).
+    """
+    try:
+        text = bytes(data).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocumentEncoding(f"not UTF-8 at byte {exc.start}") from None
+    if "\x00" in text:
+        raise DocumentEncoding(f"NUL at character {text.index(chr(0))}")
+    return text
 
 
 def verify_for_application(data: bytes, application: Application, store: TrustStore, at: dt.datetime,

@@ -25,5 +25,14 @@ def apply(browser: Client, **changes) -> tuple[str, str]:
     return reference, path
 
 
+def delivered(mailoutbox: list) -> list:
+    """The mails sent by now: one pass of the outbox worker (``zorgid mail send --once``, the real sending code)
+    into pytest-django's ``mailoutbox``."""
+    from zorgid.outbox.services import send_due
+
+    send_due()
+    return mailoutbox
+
+
 def link(text: str, pattern: str) -> str:
     return re.search(pattern, text).group(0)

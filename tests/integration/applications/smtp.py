@@ -1,4 +1,8 @@
-"""Real SMTP in tests: a sink that keeps what zorgid sends, and a way to send to ``zorgid mail-in``."""
+"""Real SMTP in tests: a sink that keeps what zorgid sends, and a way to send to ``zorgid mail-in``.
+
+zorgid queues its mail (zorgid.outbox); while a test waits for mail, the sink runs passes of the real
+sending code (``zorgid mail send --once``), as the worker beside the server would.
+"""
 
 from __future__ import annotations
 
@@ -31,9 +35,13 @@ class Sink:
         return "250 OK"
 
     def wait_for(self, count: int, timeout: float = 15.0) -> list[EmailMessage]:
+        from zorgid.outbox.services import send_due
+
         deadline = time.monotonic() + timeout
+        send_due()  # at least one pass: what is queued by now goes out
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.05)
+            send_due()
         return self.messages
 
 

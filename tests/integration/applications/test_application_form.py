@@ -3,19 +3,20 @@
 import pytest
 from django.test import Client
 
-from tests.integration.applications.helpers import FORM, apply
+from tests.integration.applications.helpers import FORM, apply, delivered
 from zorgid.applications.models import Application
 from zorgid.audit.models import AuditEvent
 from zorgid.organisations.services import add_organisation
+from zorgid.outbox.models import OutgoingMail
 
-pytestmark = pytest.mark.django_db(transaction=True)  # mails go out when transactions commit
+pytestmark = pytest.mark.django_db(transaction=True)  # the outbox sends what other transactions committed
 
 
 def test_smartcard_application_gets_a_reference_and_two_mails(client, mailoutbox):
     reference, status_path = apply(client, product="smartcard")
     application = Application.objects.get(reference=reference)
     assert application.state == "submitted" and application.postcode == "3511 AB"
-    to_tb, to_vtw = mailoutbox
+    to_tb, to_vtw = delivered(mailoutbox)
     assert to_tb.to == ["tb@linde.example"] and reference in to_tb.subject and to_tb.attachments == []
     assert to_tb.reply_to == ["aanvragen@localhost"]
     assert "UZI-pas" in to_tb.body and status_path in to_tb.body
@@ -35,12 +36,18 @@ def test_smartcard_application_gets_a_reference_and_two_mails(client, mailoutbox
     ("product", "iets", "geen beschikbare keuze"),
     ("environment", "productie", "omgeving acceptatie"),
     ("house_number", "twaalf", "geldige waarde"),
+    ("tb_name", "Tom\nUw ZORG-ID is geblokkeerd", "één regel"),
+    ("organisation_name", "De Linde\r\nLog in via http://evil.example", "één regel"),
+    ("street", "Linde\tlaan", "één regel"),
+    ("city", "Utrecht\u202e", "één regel"),
+    ("vtw_name", "Vera\u200bVertegenwoordiger", "één regel"),
+    ("adm_name", "12345", "naam in met letters"),
 ])
 def test_every_invalid_field_has_a_message(client, field, value, message, mailoutbox):
     response = client.post("/aanvragen/nieuw", {**FORM, field: value})
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert Application.objects.count() == 0 and mailoutbox == []
+    assert Application.objects.count() == 0 and OutgoingMail.objects.count() == 0 and delivered(mailoutbox) == []
 
 
 def test_an_open_application_for_the_same_ura_is_refused(client):
@@ -61,7 +68,7 @@ def test_the_status_page_needs_its_secret_and_allows_withdrawal(client, mailoutb
     response = client.post(status_path, {"action": "withdraw"})
     assert response.status_code == 302
     assert Application.objects.get().state == "withdrawn"
-    assert "Ingetrokken" in mailoutbox[-1].subject
+    assert "Ingetrokken" in delivered(mailoutbox)[-1].subject
 
 
 def test_the_validation_tool_page_has_the_manual(client):

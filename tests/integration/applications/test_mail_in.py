@@ -5,9 +5,9 @@ import pytest
 from tests.integration.applications.helpers import apply
 from tests.integration.applications.smtp import send
 from zorgid.applications.models import Application
+from zorgid.outbox.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
 
 
 def test_the_confirmation_goes_out_over_smtp(client, smtp):
@@ -18,18 +18,21 @@ def test_the_confirmation_goes_out_over_smtp(client, smtp):
     assert any(reference in m["Subject"] for m in messages)
 
 
-def test_a_reply_without_reference_is_answered(smtp):
+def test_a_message_without_reference_is_dropped_unanswered(smtp, caplog):
+    """The sender of a mail can be forged: answering it would make zorgid mail any address."""
     sink, port = smtp
-    send(port, subject="Re: ons document", body="Hierbij.")
-    (answer,) = sink.wait_for(1)
-    assert answer["To"] == "tb@linde.example" and "geen referentie" in answer["Subject"]
+    send(port, subject="Re: ons document", body="Hierbij.", sender="slachtoffer@example.org")
+    assert OutgoingMail.objects.count() == 0
+    assert sink.wait_for(1, timeout=0.5) == []
+    assert "without a reference dropped" in caplog.text
 
 
-def test_a_reply_with_an_unknown_reference_is_answered(smtp):
+def test_a_message_with_an_unknown_reference_is_dropped_unanswered(smtp, caplog):
     sink, port = smtp
-    send(port, subject="Re: ZID-2026-ABCDEFGH", body="Hierbij.")
-    (answer,) = sink.wait_for(1)
-    assert "ZID-2026-ABCDEFGH is onbekend" in answer["Subject"]
+    send(port, subject="Re: ZID-2026-ABCDEFGH", body="Hierbij.", sender="slachtoffer@example.org")
+    assert OutgoingMail.objects.count() == 0
+    assert sink.wait_for(1, timeout=0.5) == []
+    assert "unknown reference ZID-2026-ABCDEFGH dropped" in caplog.text
 
 
 def test_a_reply_without_attachment_or_with_two_is_answered(client, smtp):
@@ -37,9 +40,10 @@ def test_a_reply_without_attachment_or_with_two_is_answered(client, smtp):
     reference, _ = apply(client, product="smartcard")
     sink.wait_for(2)
     send(port, subject=f"Re: ZORG-ID: uw aanvraag {reference}", body="Vergeten.")
-    send(port, subject=f"Re: {reference}", body="Twee.", attachments=(("a.xml", b"<a/>"), ("b.xml", b"<b/>")))
+    send(port, subject=f"Re: {reference}", body="Twee.", attachments=(("a.xml", b"<a/>"), ("b.xml", b"<b/>")),
+         sender="someone-else@example.org")  # a forged sender: the answer still goes to the application's TB only
     answers = sink.wait_for(4)[2:]
-    assert all(a["To"] == "tb@linde.example" for a in answers)
+    assert [a["To"] for a in answers] == ["tb@linde.example", "tb@linde.example"]
     assert "precies één XML-bijlage" in answers[0]["Subject"] and "0 XML-bijlagen" in answers[0].get_content()
     assert "2 XML-bijlagen" in answers[1].get_content()
 
