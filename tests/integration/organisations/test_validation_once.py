@@ -135,3 +135,21 @@ def test_a_declined_application_leaves_the_operator_rule(client, issuer, organis
 def test_the_terms_say_once_and_zorgverlenerspas(client):
     page = Client().get("/valideren").content.decode()
     assert "zorgverlenerspas" in page and "één keer" in page
+
+
+def test_of_two_holders_on_the_organisation_page_at_once_only_the_first_validates(client, issuer, organisation):
+    jan, piet = holder_card(issuer), holder_card(issuer, "Piet Peters", "900000002")
+    self_registered(client, jan)
+    self_registered(client, piet)
+    pages = []
+    for card in (jan, piet):  # both see the organisation's data and Volgende before either confirms
+        browser, flow_id = card_read(client, card)
+        assert browser.post(f"/valideren/{flow_id}/pas-gelezen").status_code == 302
+        page = browser.get(f"/valideren/{flow_id}/organisatie")
+        assert error_code(page) == "" and 'data-testid="next"' in page.content.decode()
+        pages.append((browser, flow_id))
+    (jan_browser, jan_flow), (piet_browser, piet_flow) = pages
+    assert jan_browser.post(f"/valideren/{jan_flow}/organisatie").status_code == 302
+    late = piet_browser.post(f"/valideren/{piet_flow}/organisatie")
+    assert late.status_code == 409 and error_code(late) == "ZID-ORG-VALIDATED"
+    assert administrators(organisation) == {"Jan Jansen"}
