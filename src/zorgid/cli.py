@@ -78,8 +78,10 @@ def serve(
     from django.conf import settings
 
     from zorgid.pki.ca import ensure_ca
+    from zorgid.production import refuse_unsafe
     from zorgid.serve import run
 
+    refuse_unsafe()  # in productie: https://, a real secret key, no debug (ZID-CONFIG-PRODUCTIE)
     ca, created = ensure_ca(Path(settings.ZORGID_HOME) / "ca", settings.ZORGID_ENVIRONMENT)
     if created:
         out.print(f"CA gemaakt in {settings.ZORGID_HOME / 'ca'}: {ca.issuing.subject.rfc4514_string()}")

@@ -10,3 +10,16 @@ class DatabaseNotReady(ZorgidError):
     cause_en = "The database cannot be reached or has not been brought up to date."
     solution_nl = "Controleer DATABASE_URL en draai 'zorgid migrate'."
     solution_en = "Check DATABASE_URL and run 'zorgid migrate'."
+
+
+class ProductionUnsafe(ZorgidError):
+    code = "ZID-CONFIG-PRODUCTIE"
+    status = 500
+    cause_nl = "De server start niet in productie: een instelling is niet veilig (zie Detail)."
+    cause_en = "The server does not start in productie: a setting is not safe (see Detail)."
+    solution_nl = ("Zet ZORGID_BASE_URL op het https://-adres van het portaal, geef een eigen geheime sleutel "
+                   "(ZORGID_SECRET_KEY, minstens 50 willekeurige tekens; of laat hem weg voor een willekeurige sleutel "
+                   "in ZORGID_HOME) en laat ZORGID_DEBUG weg; start daarna opnieuw.")
+    solution_en = ("Set ZORGID_BASE_URL to the portal's https:// address, give a secret key of your own "
+                   "(ZORGID_SECRET_KEY, at least 50 random characters; or leave it out for a random key in "
+                   "ZORGID_HOME) and leave out ZORGID_DEBUG; then start again.")

@@ -1,0 +1,65 @@
+"""What productie needs before it serves (docs/security.md): an https:// base URL, a secret key that is no
+placeholder, no debug pages.
+
+A Django system check of Error level (tag ``zorgid``, registered when this module is imported): ``zorgid serve``
+and the WSGI app (zorgid/wsgi.py, what gunicorn loads) run all system checks and refuse to start on any of Error
+level with ZID-CONFIG-PRODUCTIE, naming each problem. In acceptatie nothing is required: it serves over plain http on a
+developer's machine.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core import checks
+
+from zorgid.errors import ProductionUnsafe
+
+MIN_SECRET_LENGTH = 50
+MIN_SECRET_CHARACTERS = 5
+# words of example and development keys: a key containing one was typed in by hand, not made at random
+PLACEHOLDER_WORDS = ("insecure", "changeme", "change-me", "change_me", "development", "example", "voorbeeld",
+                     "secret-key", "secret_key", "dev-key", "test-key", "geheim")
+
+
+def _secret_problem(secret: str) -> str:
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"korter dan {MIN_SECRET_LENGTH} tekens"
+    if len(set(secret)) < MIN_SECRET_CHARACTERS:
+        return f"minder dan {MIN_SECRET_CHARACTERS} verschillende tekens"
+    lowered = secret.lower()
+    word = next((word for word in PLACEHOLDER_WORDS if word in lowered), "")
+    return f"een voorbeeld- of ontwikkelsleutel (bevat '{word}')" if word else ""
+
+
+@checks.register("zorgid")
+def production_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if settings.ZORGID_ENVIRONMENT != "productie":
+        return []
+    errors = []
+    if not settings.ZORGID_BASE_URL_FROM_ENV or not settings.ZORGID_BASE_URL.startswith("https://"):
+        errors.append(checks.Error(
+            f"ZORGID_BASE_URL is {settings.ZORGID_BASE_URL!r}" + ("" if settings.ZORGID_BASE_URL_FROM_ENV else
+                                                                  " (niet gezet)")
+            + ": in productie moet dat het https://-adres van het portaal zijn (anders geen Secure-cookies en "
+            "geen HSTS)", hint="Zet ZORGID_BASE_URL=https://<adres van het portaal>.", id="zorgid.E001"))
+    problem = _secret_problem(settings.SECRET_KEY)
+    if problem:
+        errors.append(checks.Error(
+            f"de geheime sleutel (ZORGID_SECRET_KEY) is {problem}",
+            hint="Laat ZORGID_SECRET_KEY weg (dan maakt zorgid er één in ZORGID_HOME) of geef 50 willekeurige "
+                 "tekens; verander een sleutel die in gebruik is niet (het auditlog en de sleuteldelen hangen eraan).",
+            id="zorgid.E002"))
+    if settings.DEBUG or os.environ.get("ZORGID_DEBUG", "") not in ("", "0"):
+        errors.append(checks.Error("ZORGID_DEBUG staat aan: de foutpagina's van Django tonen instellingen en code",
+                                   hint="Laat ZORGID_DEBUG weg in productie.", id="zorgid.E003"))
+    return errors
+
+
+def refuse_unsafe() -> None:
+    """Raise ProductionUnsafe if a system check of Error level fails (``zorgid serve``, the WSGI app)."""
+    serious = [message for message in checks.run_checks() if message.is_serious()]
+    if serious:
+        raise ProductionUnsafe("\n".join(f"{message.id}: {message.msg}. {message.hint or ''}".strip()
+                                         for message in serious))
