@@ -79,3 +79,15 @@ def test_a_reply_with_the_signed_document_verifies_it(client, smtp, settings):
     assert any("ontvangen en geverifieerd" in subject for subject in subjects)  # to the TB
     assert any("Document geverifieerd" in subject for subject in subjects)  # the status mail to the VTW
     assert Application.objects.get().state == "document_verified"
+
+
+def test_one_application_gets_at_most_ten_answers_a_day(client, smtp, settings):
+    """Whoever knows a reference cannot make zorgid flood that application's TB with answers."""
+    settings.ZORGID_RATE_LIMIT_FACTOR = 1  # the production limits
+    sink, port = smtp
+    reference, _ = apply(client, product="smartcard")
+    for _ in range(11):
+        send(port, subject=f"Re: {reference}", body="Vergeten.", sender="iemand@example.org")
+    answers = [m for m in sink.wait_for(2 + 10) if "precies één XML-bijlage" in m["Subject"]]
+    assert len(answers) == 10 and {m["To"] for m in answers} == {"tb@linde.example"}
+    assert OutgoingMail.objects.count() == 2 + 10

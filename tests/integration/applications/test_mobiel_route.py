@@ -102,3 +102,17 @@ def test_the_api_takes_the_signed_document(client, test_ca, mailoutbox):
     assert response.status_code == 413
     assert client.put("/api/v1/applications/ZID-2026-AAAAAAAA/document", body,
                       content_type="application/xml").status_code == 404
+
+
+def test_documents_for_one_application_are_limited_from_any_client_address(settings, mailoutbox):
+    """Each refused document mails the TB: whoever knows a reference may send ten a day, from any address."""
+    settings.ZORGID_RATE_LIMIT_FACTOR = 1  # the production limits
+    reference, _ = apply(Client())
+    for n in range(10):
+        response = Client(REMOTE_ADDR=f"10.0.0.{n}").post("/aanvragen/document", {
+            "reference": reference, "document": _file(b"<niet-af")})
+        assert response.status_code == 400 and "ZID-XML-MALFORMED" in response.content.decode()
+    response = Client(REMOTE_ADDR="10.0.1.1").put(f"/api/v1/applications/{reference}/document", b"<niet-af",
+                                                  content_type="application/xml")
+    assert response.status_code == 429 and response.json()["error"]["code"] == "ZID-RATE-LIMIT"
+    assert len([m for m in delivered(mailoutbox) if "niet geaccepteerd" in m.subject]) == 10
