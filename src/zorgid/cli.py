@@ -222,6 +222,27 @@ def mail_send(
         pass
 
 
+@app.command("purge", cls=DutchCommand)
+def purge(
+    days: int = typer.Option(30, "--days", min=1, max=3650,
+                             help="Bewaartermijn in dagen: wat langer dan zo lang geleden verliep of is gebruikt, gaat "
+                                  "weg."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Tel alleen wat weg zou gaan; verwijder niets."),
+) -> None:
+    """Ruim verlopen gegevens op (voor cron): inlog- en kaartsessies, portaalsessies, activatiecodes, tellers van de
+    verzoeklimieten en verstuurde e-mails. Nooit het auditlog; elke opruiming staat erin."""
+    _django()
+    from zorgid.housekeeping import KINDS
+    from zorgid.housekeeping import purge as purge_expired
+
+    result = purge_expired(days=days, dry_run=dry_run, actor=_actor())
+    verb = "zou weggaan" if dry_run else "verwijderd"
+    out.print(f"Opruimen (bewaartermijn {days} dagen){' — proef, niets verwijderd' if dry_run else ''}:")
+    for kind, description in KINDS.items():
+        out.print(f"  {result.removed[kind]:>8}  {description} ({kind})")
+    out.print(f"Totaal {verb}: {result.total}.")
+
+
 @audit_app.command("verify", cls=DutchCommand)
 def audit_verify() -> None:
     """Controleer dat geen rij van het auditlog is gewijzigd, ingevoegd of verwijderd."""

@@ -1,0 +1,85 @@
+"""Housekeeping for cron (``zorgid purge``): remove what has no use any more, after a retention period.
+
+Removed, each kind in its own transaction:
+
+- login flows and card sessions that expired more than ``days`` ago (they live minutes; kept a while so that a
+  question about a login can still be looked up beside the audit log);
+- portal sessions past their expiry (Django's ``django_session``; of no use once expired);
+- activation codes used, or expired unused, more than ``days`` ago (only their hash is kept; a QR code scanned
+  after that is answered as unknown instead of as used or expired);
+- request-limit counters of windows that have ended (zorgid.ratelimit);
+- rows of outgoing mails sent or given up more than ``days`` ago (zorgid.outbox).
+
+Never the audit log: it is append-only (audit/services.py). Each run that removes anything records one audit event
+(``housekeeping.purged``) with the numbers per kind. A dry run counts inside the same transactions and rolls them
+back, so its numbers are exactly what a real run would remove at that moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Q
+
+from zorgid import clock
+from zorgid.audit.services import record
+from zorgid.flows.models import CardFlow, LoginFlow
+from zorgid.identities.models import ActivationCode
+from zorgid.outbox import services as outbox
+from zorgid.ratelimit import services as ratelimit
+
+DEFAULT_DAYS = 30
+
+# (name in the output and the audit event, Dutch description)
+KINDS = {
+    "login_flows": "inlogsessies (QR-code op de inlogpagina), verlopen",
+    "card_flows": "kaartsessies (UZI-pas), verlopen",
+    "sessions": "portaalsessies, verlopen",
+    "activation_codes": "activatiecodes, gebruikt of verlopen",
+    "rate_limit_counters": "tellers van de verzoeklimieten, afgelopen",
+    "outgoing_mail": "uitgaande e-mails, verstuurd of opgegeven",
+}
+
+
+@dataclass
+class Purged:
+    days: int
+    dry_run: bool
+    removed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.removed.values())
+
+
+def _removers(now: dt.datetime, cutoff: dt.datetime, retention: dt.timedelta) -> dict[str, Callable[[], int]]:
+    return {
+        "login_flows": lambda: LoginFlow.objects.filter(expires_at__lt=cutoff).delete()[0],
+        "card_flows": lambda: CardFlow.objects.filter(expires_at__lt=cutoff).delete()[0],
+        "sessions": lambda: Session.objects.filter(expire_date__lt=now).delete()[0],
+        "activation_codes": lambda: ActivationCode.objects.filter(
+            Q(used_at__lt=cutoff) | Q(used_at__isnull=True, expires_at__lt=cutoff)).delete()[0],
+        "rate_limit_counters": lambda: ratelimit.purge(now),
+        "outgoing_mail": lambda: outbox.purge(retention),
+    }
+
+
+def purge(*, days: int = DEFAULT_DAYS, dry_run: bool = False, actor: str) -> Purged:
+    """Remove (or with ``dry_run`` only count) what expired; ``days`` is the retention period."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    now = clock.now()
+    retention = dt.timedelta(days=days)
+    result = Purged(days, dry_run)
+    for kind, remove in _removers(now, now - retention, retention).items():
+        with transaction.atomic():
+            result.removed[kind] = remove()
+            if dry_run:
+                transaction.set_rollback(True)
+    if not dry_run and result.total:
+        record("housekeeping.purged", actor=actor, details={"days": days, "removed": result.removed})
+    return result
