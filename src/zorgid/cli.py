@@ -245,17 +245,21 @@ def purge(
 
 @audit_app.command("verify", cls=DutchCommand)
 def audit_verify() -> None:
-    """Controleer dat geen rij van het auditlog is gewijzigd, ingevoegd of verwijderd."""
+    """Controleer dat geen rij van het auditlog is gewijzigd, ingevoegd of verwijderd (met de sleutel van deze
+    installatie) en dat het anker (ZORGID_AUDIT_ANCHOR) de nieuwste rij kent."""
     _django()
+    from zorgid.audit import anchor
     from zorgid.audit.services import verify
 
     result = verify()
     if result.ok:
-        out.print(f"Auditlog in orde: {result.count} gebeurtenissen, keten onverbroken.")
+        out.print(f"Auditlog in orde: {result.count} gebeurtenissen, keten onverbroken, anker {anchor.path()} klopt.",
+                  soft_wrap=True)
         return
     err.print(f"[bold red]Auditlog is aangetast[/] ({result.count} rijen gelezen):")
     for problem in result.problems:
-        err.print(f"  - {problem}")
+        err.print(f"  - {problem}", soft_wrap=True)
+    err.print("Bewaar de database en het anker zoals ze zijn (bewijs) en zie docs/security.md.", soft_wrap=True)
     raise typer.Exit(1)
 
 

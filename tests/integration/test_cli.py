@@ -88,3 +88,16 @@ def test_audit_verify_reports_ok_and_tampering():
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 1
     assert "rij 1" in result.output
+
+
+def test_audit_verify_names_the_anchor_and_finds_the_newest_rows_deleted(settings):
+    for name in ("Jan", "Piet"):
+        runner.invoke(app, ["operator", "add", "--first-names", name, "--last-name", "Jansen",
+                            "--birth-date", "01-01-1980"])
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 0 and f"anker {settings.ZORGID_AUDIT_ANCHOR} klopt" in result.output
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq > 2")
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 1
+    assert "nieuwste rijen verwijderd: het anker kent rij 4, het auditlog eindigt bij rij 2" in result.output
