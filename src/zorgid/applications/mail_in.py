@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage as ParsedMessage
 
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 
 from zorgid.orgdoc.schema import REFERENCE_PATTERN
 from zorgid.outbox.services import enqueue
@@ -108,7 +108,7 @@ def answer(raw: bytes, sender: str) -> None:
     except Exception:  # a bad message must never stop the service
         log.exception("could not handle a message from %s", _shown(sender))
     finally:
-        close_old_connections()
+        connections.close_all()  # this thread's own connection: the pool's threads may sit idle for long
 
 
 def _shown(sender: str) -> str:
