@@ -41,6 +41,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from zorgid.protocol.messages import (
     ACTIVATIONS_PATH,
     KEYSHARE_VERSION,
+    DeviceUnlock,
     LoginApproval,
     b64encode,
     key_share_unlock_path,
@@ -288,14 +289,26 @@ def wait_until_serving(server: Server, workers: int, timeout: float = 90.0) -> N
 
 @dataclass
 class Device:
-    """An activated app: its P-256 key, Mobile ID and PIN proof (the key share's protocol, docs/security.md)."""
+    """An activated app: its P-256 key, Mobile ID, PIN proof and device key (the key share's protocol,
+    docs/security.md). Every unlock is signed with the device key at a moment later than the last one the
+    server took, and its token serves the next approval only: simulated users sharing a Device (--users below
+    --concurrency) take turns from unlock to approval (``in_use``), as one phone does one login at a time."""
 
     key: ec.EllipticCurvePrivateKey
     mobile_id: str
     pin_proof: bytes = b""
+    device_key: ec.EllipticCurvePrivateKey | None = None
+    last_signed_at_ms: int = 0
+    in_use: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def unlock_body(self) -> dict:
-        return {"v": KEYSHARE_VERSION, "pin_proof": b64encode(self.pin_proof)}
+        """Call with ``in_use`` held until the answer is in: the server refuses a moment not after the last."""
+        signed_at_ms = max(time.time_ns() // 1_000_000, self.last_signed_at_ms + 1)
+        self.last_signed_at_ms = signed_at_ms
+        message = DeviceUnlock(self.mobile_id, self.pin_proof, signed_at_ms)
+        signature = self.device_key.sign(message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))
+        return {"v": KEYSHARE_VERSION, "pin_proof": b64encode(self.pin_proof), "signed_at_ms": signed_at_ms,
+                "signature": b64encode(signature)}
 
     def approval(self, flow: dict, unlock_token: str) -> dict:
         signed_at = int(time.time())
@@ -306,13 +319,17 @@ class Device:
 
 
 def activate_device(client: httpx.Client, code: str) -> Device:
-    """Activate as the app does: a fresh key's CSR and a PIN proof (random here: the app derives it from the PIN)."""
+    """Activate as the app does: a fresh key's CSR, a PIN proof (random here: the app derives it from the PIN) and
+    a device key of its own."""
     key, proof = ec.generate_private_key(ec.SECP256R1()), secrets.token_bytes(32)
+    device_key = ec.generate_private_key(ec.SECP256R1())
+    public = device_key.public_key().public_bytes(serialization.Encoding.DER,
+                                                  serialization.PublicFormat.SubjectPublicKeyInfo)
     response = client.post(ACTIVATIONS_PATH, json={"v": KEYSHARE_VERSION, "code": code, "csr": make_csr(key),
-                                                   "pin_proof": b64encode(proof)})
+                                                   "pin_proof": b64encode(proof), "device_key": b64encode(public)})
     if response.status_code != 201:
         raise RuntimeError(f"activation failed: HTTP {response.status_code} {response.text[:300]}")
-    return Device(key, response.json()["mobile_id"], proof)
+    return Device(key, response.json()["mobile_id"], proof, device_key)
 
 
 def make_csr(key: ec.EllipticCurvePrivateKey) -> str:
@@ -447,16 +464,17 @@ class SimulatedUser:
             done.cancel()
             raise StepFailed(failure_kind("app flow", response))
         flow = response.json()
-        unlock_sent = time.perf_counter()
-        response = self.app.post(key_share_unlock_path(self.device.mobile_id), json=self.device.unlock_body())
-        if response.status_code != 200:
-            done.cancel()
-            raise StepFailed(failure_kind("app unlock", response))
-        unlock_rtt = time.perf_counter() - unlock_sent
-        approval = self.device.approval(flow, response.json()["unlock_token"])
-        approval_sent = time.perf_counter()
-        response = self.app.post(login_approval_path(payload.flow), json=approval)
-        approval_answered = time.perf_counter()
+        with self.device.in_use:  # one app, one use of its key at a time (the unlock's token is for this use)
+            unlock_sent = time.perf_counter()
+            response = self.app.post(key_share_unlock_path(self.device.mobile_id), json=self.device.unlock_body())
+            if response.status_code != 200:
+                done.cancel()
+                raise StepFailed(failure_kind("app unlock", response))
+            unlock_rtt = time.perf_counter() - unlock_sent
+            approval = self.device.approval(flow, response.json()["unlock_token"])
+            approval_sent = time.perf_counter()
+            response = self.app.post(login_approval_path(payload.flow), json=approval)
+            approval_answered = time.perf_counter()
         if response.status_code != 200:
             raise StepFailed(failure_kind("app approval", response))
         browser_done = done.result(timeout=LOGIN_TIMEOUT + 35)

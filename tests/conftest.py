@@ -13,7 +13,15 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from zorgid import clock
-from zorgid.protocol.messages import ACTIVATIONS_PATH, LoginApproval, b64decode, b64encode, key_share_unlock_path
+from zorgid.protocol.messages import (
+    ACTIVATIONS_PATH,
+    KEYSHARE_VERSION,
+    DeviceUnlock,
+    LoginApproval,
+    b64decode,
+    b64encode,
+    key_share_unlock_path,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -58,10 +66,11 @@ def make_csr(key: ec.EllipticCurvePrivateKey | None = None) -> tuple[ec.Elliptic
 
 @dataclass
 class Device:
-    """What an activated app holds: its key, its Mobile ID, its PIN proof and the server's key share.
+    """What an activated app holds: its key, its Mobile ID, its PIN proof, the server's key share and its device key.
 
-    ``approval`` does what the app does for each use of the key: it asks the server to unlock with the PIN
-    proof (through ``client``, a Django test client) and carries the one-time token.
+    ``unlock`` does what the app does for each use of the key: it asks the server (through ``client``, a Django
+    test client) for the share with the PIN proof, signed with the device key at a time later than the last;
+    ``approval`` unlocks so and carries the one-time token.
     """
 
     key: ec.EllipticCurvePrivateKey
@@ -70,10 +79,23 @@ class Device:
     client: object = None
     proof: bytes = b""
     share: bytes = field(default=b"", repr=False)
+    device_key: ec.EllipticCurvePrivateKey | None = field(default=None, repr=False)
+    signed_at_ms: int = 0  # the last unlock's signing time
 
-    def unlock(self, proof: bytes | None = None):
-        body = {"v": 2, "pin_proof": b64encode(self.proof if proof is None else proof)}
-        return self.client.post(key_share_unlock_path(self.mobile_id), body, content_type="application/json")
+    def unlock_body(self, proof: bytes | None = None, *, signed_at_ms: int | None = None, device_key=None) -> dict:
+        """The unlock as the app sends it; by default signed now (later than the last) with the device key."""
+        proof = self.proof if proof is None else proof
+        if signed_at_ms is None:
+            signed_at_ms = max(int(clock.now().timestamp() * 1000), self.signed_at_ms + 1)
+            self.signed_at_ms = signed_at_ms
+        message = DeviceUnlock(self.mobile_id, proof, signed_at_ms)
+        signature = (device_key or self.device_key).sign(message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))
+        return {"v": KEYSHARE_VERSION, "pin_proof": b64encode(proof), "signed_at_ms": signed_at_ms,
+                "signature": b64encode(signature)}
+
+    def unlock(self, proof: bytes | None = None, **kwargs):
+        return self.client.post(key_share_unlock_path(self.mobile_id), self.unlock_body(proof, **kwargs),
+                                content_type="application/json")
 
     def approval(self, flow: dict, signed_at: int | None = None, key=None, unlock_token: str | None = None) -> dict:
         signed_at = int(clock.now().timestamp()) if signed_at is None else signed_at
@@ -82,20 +104,25 @@ class Device:
         if unlock_token is None:  # a refused unlock (revoked, blocked): the approval must be refused as well
             answer = self.unlock()
             unlock_token = answer.json()["unlock_token"] if answer.status_code == 200 else "unlock-refused-0000000"
-        return {"v": 2, "mobile_id": self.mobile_id, "signed_at": signed_at, "signature": b64encode(signature),
-                "unlock_token": unlock_token}
+        return {"v": KEYSHARE_VERSION, "mobile_id": self.mobile_id, "signed_at": signed_at,
+                "signature": b64encode(signature), "unlock_token": unlock_token}
+
+
+def public_der(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def activate_code(client, code: str, key: ec.EllipticCurvePrivateKey | None = None) -> Device:
-    """Activate as the app does (v2: CSR and PIN proof); the answer carries the key share."""
+    """Activate as the app does (v3: CSR, PIN proof and device key); the answer carries the key share."""
     key, csr = make_csr(key)
-    proof = secrets.token_bytes(32)
-    response = client.post(ACTIVATIONS_PATH, {"v": 2, "code": code, "csr": csr, "pin_proof": b64encode(proof)},
-                           content_type="application/json")
+    proof, device_key = secrets.token_bytes(32), ec.generate_private_key(ec.SECP256R1())
+    body = {"v": KEYSHARE_VERSION, "code": code, "csr": csr, "pin_proof": b64encode(proof),
+            "device_key": b64encode(public_der(device_key))}
+    response = client.post(ACTIVATIONS_PATH, body, content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()
     return Device(key, body["mobile_id"], x509.load_pem_x509_certificate(body["certificate"].encode()), client,
-                  proof, b64decode(body["key_share"]))
+                  proof, b64decode(body["key_share"]), device_key)
 
 
 @pytest.fixture

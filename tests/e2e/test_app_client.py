@@ -110,4 +110,6 @@ def test_a_copied_app_home_cannot_log_in_once_the_online_tries_are_spent(app_cli
     result = app_client.run("scan", payload, "--accept", check=False)  # the holder's own phone waits as well
     assert "ZID-PIN-WAIT" in result.stderr
     clock.move(dt.timedelta(minutes=1, seconds=1))
-    assert "Ingelogd" in app_client.run("scan", payload, "--accept").stdout
+    logged_in = app_client.run("scan", payload, "--accept").stdout
+    assert "Ingelogd" in logged_in
+    assert "sinds de activatie is er 3 keer een verkeerde pincode voor uw ZORG-ID ingevoerd" in logged_in  # he sees

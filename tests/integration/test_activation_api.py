@@ -8,14 +8,16 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from tests.conftest import make_csr
+from tests.conftest import make_csr, public_der
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
-from zorgid.identities.models import ActivationCode, MobileId
-from zorgid.protocol.messages import ACTIVATIONS_PATH, b64encode
+from zorgid.identities.models import ActivationCode, KeyShare, MobileId
+from zorgid.protocol.messages import ACTIVATIONS_PATH, KEYSHARE_VERSION, b64encode
 
 pytestmark = pytest.mark.django_db
-APP = {"v": 2, "pin_proof": b64encode(bytes(range(32)))}  # what the app sends besides code and CSR
+DEVICE_KEY = ec.generate_private_key(ec.SECP256R1())
+# what the app sends besides code and CSR: the PIN proof and its device key's public key
+APP = {"v": KEYSHARE_VERSION, "pin_proof": b64encode(bytes(range(32))), "device_key": b64encode(public_der(DEVICE_KEY))}
 
 
 def post(client, body):
@@ -44,15 +46,23 @@ def test_activation_issues_a_certificate_for_the_csr_key(client, operator):
     assert stored.person == operator.person and stored.status == "active"
     assert ActivationCode.objects.get(person=operator.person).used_at is not None
     assert AuditEvent.objects.filter(event="mobile_id.activated", subject=f"mobile_id:{stored.id}").exists()
+    assert KeyShare.objects.get(mobile_id=stored).device_key == APP["device_key"]
 
 
-def test_an_older_app_without_a_pin_proof_is_refused_and_the_code_stays_usable(client, operator):
-    """Version 1 had no key share: its key would open with the PIN alone (docs/security.md)."""
+def test_an_older_app_without_a_pin_proof_or_device_key_is_refused_and_the_code_stays_usable(client, operator):
+    """Version 1 had no key share: its key would open with the PIN alone; version 2 no device key, so anyone who
+    knew the Mobile ID's id could spend its PIN tries (docs/security.md)."""
     response = post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]})
     assert_error(response, 400, "ZID-REQUEST-MALFORMED")
     assert "bij" in response.json()["error"]["solution"]["nl"]  # "Werk de ZORG-ID app bij"
-    without_proof = {"v": 2, "code": operator.code, "csr": make_csr()[1]}
+    without_proof = {"v": KEYSHARE_VERSION, "code": operator.code, "csr": make_csr()[1],
+                     "device_key": APP["device_key"]}
     assert_error(post(client, without_proof), 400, "ZID-REQUEST-MALFORMED")
+    version_2 = {"v": 2, "code": operator.code, "csr": make_csr()[1], "pin_proof": APP["pin_proof"]}
+    response = post(client, version_2)
+    assert_error(response, 400, "ZID-REQUEST-MALFORMED")
+    assert "bij" in response.json()["error"]["solution"]["nl"]
+    assert_error(post(client, {**version_2, "v": KEYSHARE_VERSION}), 400, "ZID-REQUEST-MALFORMED")
     assert MobileId.objects.count() == 0
     assert post(client, {**APP, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
 
@@ -98,6 +108,28 @@ def test_bad_csrs_are_refused_and_the_code_stays_usable(client, operator, csr, c
     assert post(client, {**APP, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
 
 
+@pytest.mark.parametrize("device_key", [
+    "AAAA",
+    b64encode(rsa.generate_private_key(65537, 2048).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)),
+    b64encode(ec.generate_private_key(ec.SECP384R1()).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)),
+    "A" * 199,
+])
+def test_a_device_key_that_is_no_p256_public_key_is_refused_and_the_code_stays_usable(client, operator, device_key):
+    assert_error(post(client, {**APP, "device_key": device_key, "code": operator.code, "csr": make_csr()[1]}), 400,
+                 "ZID-REQUEST-MALFORMED")
+    assert MobileId.objects.count() == 0 and ActivationCode.objects.get().used_at is None
+
+
+def test_the_device_key_must_not_be_the_mobile_ids_key(client, operator):
+    key, csr = make_csr()
+    response = post(client, {**APP, "device_key": b64encode(public_der(key)), "code": operator.code, "csr": csr})
+    assert_error(response, 400, "ZID-REQUEST-MALFORMED")
+    assert "of its own" in response.json()["error"]["detail"]
+    assert MobileId.objects.count() == 0
+
+
 def test_a_csr_with_a_broken_signature_is_refused(client, operator):
     _, pem = make_csr()
     csr = x509.load_pem_x509_csr(pem.encode())
@@ -114,8 +146,8 @@ def test_a_csr_with_a_broken_signature_is_refused(client, operator):
 
 @pytest.mark.parametrize("body", [
     {},
-    {"v": 2},
-    {"v": 2, "code": "x" * 32, "csr": "x"},
+    {"v": KEYSHARE_VERSION},
+    {"v": KEYSHARE_VERSION, "code": "x" * 32, "csr": "x"},
     {**APP, "pin_proof": "AAAA", "code": "x" * 32, "csr": "x"},
     {**APP, "code": "x" * 65, "csr": "x"},
     {**APP, "code": ["x"], "csr": "x"},

@@ -13,7 +13,8 @@ class VersionField(serializers.IntegerField):
 
 
 class KeyShareVersionField(serializers.IntegerField):
-    """The app's requests: 2, the key that needs the server's share (docs/security.md); an older app is refused."""
+    """The app's requests: 3, the key that needs the server's share, unlocked with the device key's signature
+    (docs/security.md); an older app is refused (ZID-REQUEST-MALFORMED, "werk de app bij")."""
 
     def __init__(self, **kwargs):
         super().__init__(min_value=KEYSHARE_VERSION, max_value=KEYSHARE_VERSION, **kwargs)
@@ -25,6 +26,8 @@ class ActivationRequest(serializers.Serializer):
     csr = serializers.CharField(max_length=MAX_CSR_CHARS, help_text="PKCS#10 request, PEM, EC P-256 key")
     pin_proof = serializers.CharField(max_length=64,
                                       help_text="from argon2id of the PIN with the app's salt, base64url (32 bytes)")
+    device_key = serializers.CharField(max_length=200, help_text="the app's device key that signs every unlock: "
+                                       "EC P-256 public key, DER SubjectPublicKeyInfo, base64url")
 
 
 class Holder(serializers.Serializer):
@@ -120,11 +123,22 @@ class ApplicationDocumentResponse(serializers.Serializer):
 class KeyShareUnlockRequest(serializers.Serializer):
     v = KeyShareVersionField()
     pin_proof = serializers.CharField(max_length=64)
+    signed_at_ms = serializers.IntegerField(min_value=1, max_value=2**50 - 1,
+                                            help_text="milliseconds since 1970; each later than the last")
+    signature = serializers.CharField(max_length=256, help_text="the device key's ECDSA over DeviceUnlock")
+
+
+class NewActivationCode(serializers.Serializer):
+    issued_at = serializers.DateTimeField()
+    used = serializers.BooleanField(help_text="used by another Mobile ID")
 
 
 class KeyShareUnlockResponse(serializers.Serializer):
     key_share = serializers.CharField(help_text="base64url, 32 bytes")
     unlock_token = serializers.CharField(help_text="one-time, 2 minutes: the next approval carries it")
+    wrong_tries_since_last_use = serializers.IntegerField(help_text="wrong PIN proofs since the last right one")
+    last_use_at = serializers.DateTimeField(allow_null=True, help_text="the last right PIN proof; null: none yet")
+    new_activation_codes = NewActivationCode(many=True, help_text="issued for the holder since the last use")
 
 
 class KeySharePinRequest(serializers.Serializer):
@@ -132,6 +146,8 @@ class KeySharePinRequest(serializers.Serializer):
     pin_proof = serializers.CharField(max_length=64)
     signed_at = serializers.IntegerField(min_value=1, max_value=2**40)
     signature = serializers.CharField(max_length=256, help_text="the Mobile ID key's ECDSA over PinChange")
+    device_key = serializers.CharField(max_length=200, help_text="the restored app's new device key, as at "
+                                       "activation")
 
 
 class KeySharePinResponse(serializers.Serializer):

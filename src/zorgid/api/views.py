@@ -19,6 +19,7 @@ from zorgid.protocol.errors import MessageMalformed
 from zorgid.protocol.messages import (
     CLOCK_SKEW_SECONDS,
     KEYSHARE_VERSION,
+    MAX_DEVICE_KEY_BYTES,
     MESSAGE_VERSION,
     PIN_PROOF_BYTES,
     PinChange,
@@ -41,6 +42,10 @@ def _pin_proof(data: dict) -> bytes:
     return proof
 
 
+def _device_key(data: dict) -> bytes:
+    return b64decode(data.get("device_key") or "", limit=MAX_DEVICE_KEY_BYTES)
+
+
 def _valid(serializer_class, request: Request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -52,7 +57,8 @@ class ActivationView(APIView):
                    summary="Activate a Mobile ID with a one-time code and a CSR")
     def post(self, request: Request) -> Response:
         data = _valid(s.ActivationRequest, request)
-        activated = identities.activate(data["code"], data["csr"], pin_proof=_pin_proof(data), ip=client_ip(request))
+        activated = identities.activate(data["code"], data["csr"], pin_proof=_pin_proof(data),
+                                        device_key=_device_key(data), ip=client_ip(request))
         mobile_id, person = activated.mobile_id, activated.mobile_id.person
         return Response({
             "v": KEYSHARE_VERSION,
@@ -128,7 +134,8 @@ class ApplicationDocumentView(APIView):
 
 
 class KeyShareUnlockView(APIView):
-    """The server's part in every use of the key: the share for the right PIN proof, 3 tries, then waits."""
+    """The server's part in every use of the key: the share for the right PIN proof signed by the device key;
+    3 wrong proofs in 24 hours, then waits."""
 
     @extend_schema(request=s.KeyShareUnlockRequest,
                    responses={200: s.KeyShareUnlockResponse, **ERRORS, 429: ERRORS[409]},
@@ -136,15 +143,23 @@ class KeyShareUnlockView(APIView):
     def post(self, request: Request, mobile_id: str) -> Response:
         data = _valid(s.KeyShareUnlockRequest, request)
         holder, _ = identities.usable_mobile_id(mobile_id)
-        unlocked = keyshare.unlock(holder, _pin_proof(data), ip=client_ip(request))
-        return Response({"key_share": b64encode(unlocked.share), "unlock_token": unlocked.token})
+        unlocked = keyshare.unlock(holder, _pin_proof(data), signed_at_ms=data["signed_at_ms"],
+                                   signature=b64decode(data["signature"]), ip=client_ip(request))
+        return Response({
+            "key_share": b64encode(unlocked.share), "unlock_token": unlocked.token,
+            "wrong_tries_since_last_use": unlocked.wrong_tries_since_last_use,
+            "last_use_at": unlocked.last_use_at.isoformat() if unlocked.last_use_at else None,
+            "new_activation_codes": [{"issued_at": code.issued_at.isoformat(), "used": code.used}
+                                     for code in unlocked.new_activation_codes],
+        })
 
 
 class KeySharePinView(APIView):
-    """After a restore from backup: a new PIN proof, signed with the Mobile ID's key."""
+    """After a restore from backup: a new PIN proof and device key, signed with the Mobile ID's key."""
 
     @extend_schema(request=s.KeySharePinRequest, responses={200: s.KeySharePinResponse, **ERRORS},
-                   summary="Register the proof of a new PIN, signed with the key (after a restore)")
+                   summary="Register the proof of a new PIN and a new device key, signed with the key (after a "
+                           "restore)")
     def post(self, request: Request, mobile_id: str) -> Response:
         data = _valid(s.KeySharePinRequest, request)
         holder, certificate = identities.usable_mobile_id(mobile_id)
@@ -152,7 +167,8 @@ class KeySharePinView(APIView):
             from zorgid.flows.errors import LoginClockSkew
 
             raise LoginClockSkew()
-        message = PinChange(holder.id, data["pin_proof"], data["signed_at"])
+        device = keyshare.device_key(_device_key(data), mobile_id_key=certificate.public_key())
+        message = PinChange(holder.id, data["pin_proof"], data["signed_at"], data["device_key"])
         verify_signature(certificate, b64decode(data["signature"]), message.canonical_bytes())
-        share = keyshare.replace_proof(holder, _pin_proof(data), ip=client_ip(request))
+        share = keyshare.replace_proof(holder, _pin_proof(data), device, ip=client_ip(request))
         return Response({"key_share": b64encode(share)})

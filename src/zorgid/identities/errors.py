@@ -79,3 +79,38 @@ class KeyShareMissing(ZorgidError):
     cause_en = "This ID was activated with an older version of the app, without a key share on the server."
     solution_nl = "Vraag uw beheerder om een nieuwe QR-code en activeer het ID opnieuw."
     solution_en = "Ask your administrator for a new QR code and activate the ID again."
+
+
+class DeviceSignatureInvalid(ZorgidError):
+    """An unlock not signed by the device key registered at activation: the PIN proof is not even looked at."""
+
+    code = "ZID-DEVICE-SIGNATURE"
+    status = 403
+    cause_nl = ("Het verzoek is niet ondertekend door de app waarin dit ID is geactiveerd, of het is al eerder "
+                "verstuurd. De pincode is niet gecontroleerd.")
+    cause_en = ("The request is not signed by the app in which this ID was activated, or it was sent before. "
+                "The PIN was not checked.")
+    solution_nl = ("Gebruik de app waarin u het ID heeft geactiveerd. Zet de tijd van uw telefoon op automatisch "
+                   "en probeer het over enkele minuten opnieuw.")
+    solution_en = ("Use the app in which you activated the ID. Set your phone's time to automatic and try again "
+                   "in a few minutes.")
+
+
+class DeviceClockSkew(ZorgidError):
+    code = "ZID-DEVICE-CLOCK"
+    status = 400
+    cause_nl = "De tijd op uw telefoon wijkt te veel af van de tijd van de server. De pincode is niet gecontroleerd."
+    cause_en = "The time on your phone differs too much from the server's time. The PIN was not checked."
+    solution_nl = "Zet de tijd van uw telefoon op automatisch en probeer het opnieuw."
+    solution_en = "Set your phone's time to automatic and try again."
+
+
+class DeviceKeyMissing(ZorgidError):
+    code = "ZID-DEVICE-KEY-NONE"
+    status = 409
+    cause_nl = "Dit ID is geactiveerd met een oudere versie van de app, zonder apparaatsleutel."
+    cause_en = "This ID was activated with an older version of the app, without a device key."
+    solution_nl = ("Zet een back-up van uw ID terug in de bijgewerkte app, of vraag uw beheerder om een nieuwe "
+                   "QR-code en activeer het ID opnieuw.")
+    solution_en = ("Restore a backup of your ID into the updated app, or ask your administrator for a new QR code "
+                   "and activate the ID again.")

@@ -1,9 +1,13 @@
 """The key share (docs/security.md): the server takes part in every use of a Mobile ID's key (R-SEC-PIN).
 
-At activation the app sends a PIN proof (argon2id of the PIN with a salt of its own) and gets a random share
-once; it encrypts its key under a key derived from the PIN and the share, and forgets the share. For each use
-it asks the share again with the PIN proof: 3 wrong proofs, then a wait of 1 minute that doubles with each
-further failure. A right proof returns the share and a one-time unlock token that the login approval carries.
+At activation the app sends a PIN proof (argon2id of the PIN with a salt of its own) and the public key of a
+device key it keeps for unlocking alone, and gets a random share once; it encrypts its Mobile ID key under a key
+derived from the PIN and the share, and forgets the share. For each use it asks the share again with the PIN
+proof, signed with the device key: an unlock without a valid device signature is refused before the proof is
+looked at, so knowing a Mobile ID's id is not enough to spend its tries. Wrong proofs are kept with their times
+for 24 hours and a right one does not wipe them: 3 in the window are free, then a wait of 1 minute that doubles
+with each further one (at most a day). A right proof returns the share, a one-time unlock token that the login
+approval carries, and what happened since the last use (wrong proofs, new activation codes), for the app to show.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import hashes
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -24,15 +30,33 @@ from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
-from zorgid.protocol.messages import KEY_SHARE_BYTES
+from zorgid.protocol.errors import MessageMalformed
+from zorgid.protocol.messages import (
+    CLOCK_SKEW_SECONDS,
+    KEY_SHARE_BYTES,
+    MAX_DEVICE_KEY_BYTES,
+    DeviceUnlock,
+    b64decode,
+    b64encode,
+)
 
-from .errors import KeyShareMissing, KeyShareWait, PinProofWrong, UnlockTokenInvalid
-from .models import KeyShare, MobileId
+from .errors import (
+    DeviceClockSkew,
+    DeviceKeyMissing,
+    DeviceSignatureInvalid,
+    KeyShareMissing,
+    KeyShareWait,
+    PinProofWrong,
+    UnlockTokenInvalid,
+)
+from .models import ActivationCode, KeyShare, MobileId
 
 FREE_TRIES = 3
 FIRST_WAIT = dt.timedelta(minutes=1)
 MAX_WAIT = dt.timedelta(days=1)
+WINDOW = dt.timedelta(hours=24)  # wrong PIN proofs count this long, whatever comes in between
 TOKEN_LIFETIME = dt.timedelta(minutes=2)
+MAX_NEW_CODES = 10  # activation codes told of in one unlock answer, the oldest first
 
 
 def _derived(purpose: bytes) -> bytes:
@@ -68,17 +92,43 @@ def _open(sealed: str, mobile_id: str) -> bytes:
     return AESGCM(_derived(b"share")).decrypt(raw[:12], raw[12:], mobile_id.encode())
 
 
-def create(mobile_id: MobileId, proof: bytes) -> bytes:
-    """At activation: remember the PIN proof's verifier, and make the share (returned once)."""
+def device_key(der: bytes, *, mobile_id_key: ec.EllipticCurvePublicKey) -> str:
+    """The app's device key as stored: an EC P-256 public key, DER SubjectPublicKeyInfo, base64url; a key of its
+    own, not the Mobile ID's (``mobile_id_key``), which opens only after an unlock."""
+    try:
+        key = serialization.load_der_public_key(der)
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        raise MessageMalformed("device_key is not a DER public key") from exc
+    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise MessageMalformed("device_key must be an EC P-256 public key")
+    if key.public_numbers() == mobile_id_key.public_numbers():
+        raise MessageMalformed("device_key must be a key of its own, not the Mobile ID's")
+    return b64encode(key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+def create(mobile_id: MobileId, proof: bytes, device: str) -> bytes:
+    """At activation: remember the PIN proof's verifier and the device key, and make the share (returned once)."""
     share = secrets.token_bytes(KEY_SHARE_BYTES)
-    KeyShare.objects.create(mobile_id=mobile_id, verifier=_verifier(proof), sealed_share=_seal(share, mobile_id.id))
+    KeyShare.objects.create(mobile_id=mobile_id, verifier=_verifier(proof), sealed_share=_seal(share, mobile_id.id),
+                            device_key=device)
     return share
+
+
+@dataclass(frozen=True)
+class NewActivationCode:
+    """An activation code for the holder issued since his last use: unused, or used by another Mobile ID."""
+
+    issued_at: dt.datetime
+    used: bool
 
 
 @dataclass(frozen=True)
 class Unlocked:
     share: bytes
     token: str
+    wrong_tries_since_last_use: int
+    last_use_at: dt.datetime | None
+    new_activation_codes: tuple[NewActivationCode, ...]
 
 
 def wait_after(failures: int) -> dt.timedelta:
@@ -88,40 +138,81 @@ def wait_after(failures: int) -> dt.timedelta:
     return min(FIRST_WAIT * (2 ** (failures - FREE_TRIES)), MAX_WAIT)
 
 
-def unlock(mobile_id: MobileId, proof: bytes, *, ip: str = "") -> Unlocked:
-    """The share and a one-time token for the right PIN proof; a wrong one counts (R-SEC-PIN).
+def unlock(mobile_id: MobileId, proof: bytes, *, signed_at_ms: int, signature: bytes, ip: str = "") -> Unlocked:
+    """The share and a one-time token for the right PIN proof signed by the device key; a wrong one counts.
 
-    The count is committed before the refusal is raised: a refusal must not roll its own count back.
+    Without a valid device signature nothing is counted or changed. The count and the signing time are
+    committed before a refusal is raised: a refusal must not roll its own count back.
     """
     now = clock.now()
+    message = DeviceUnlock(mobile_id.id, proof, signed_at_ms)
     with transaction.atomic():
         found = _locked(mobile_id)
+        _check_device(found, message, signature, now)
+        found.device_signed_at_ms = signed_at_ms
+        found.failure_times = _within_window(found.failure_times, now)
         if found.blocked_until and now < found.blocked_until:
+            found.save(update_fields=["device_signed_at_ms", "failure_times"])
             refusal = KeyShareWait(f"{int((found.blocked_until - now).total_seconds()) + 1} s")
         elif not hmac.compare_digest(found.verifier, _verifier(proof)):
             refusal = _count_failure(found, now, ip, person_id=mobile_id.person_id)
         else:
-            return _release(found, now)
+            return _release(found, mobile_id, now)
     raise refusal
 
 
+def _check_device(found: KeyShare, message: DeviceUnlock, signature: bytes, now: dt.datetime) -> None:
+    """The device key's signature over this unlock, at a time within the skew, later than the last one taken."""
+    if not found.device_key:
+        raise DeviceKeyMissing()
+    public_key = serialization.load_der_public_key(b64decode(found.device_key, limit=MAX_DEVICE_KEY_BYTES))
+    try:
+        public_key.verify(signature, message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))  # type: ignore[call-arg]
+    except (InvalidSignature, ValueError) as exc:
+        raise DeviceSignatureInvalid("signature does not verify with the device key") from exc
+    skew_ms = int(now.timestamp() * 1000) - message.signed_at_ms
+    if abs(skew_ms) > CLOCK_SKEW_SECONDS * 1000:
+        raise DeviceClockSkew(f"signed_at_ms differs {skew_ms} ms from the server")
+    if message.signed_at_ms <= found.device_signed_at_ms:
+        raise DeviceSignatureInvalid("signed_at_ms is not later than the last unlock's (sent before?)")
+
+
+def _within_window(times: object, now: dt.datetime) -> list[int]:
+    since = (now - WINDOW).timestamp()
+    return [at for at in times if isinstance(at, int) and at > since] if isinstance(times, list) else []
+
+
 def _count_failure(found: KeyShare, now: dt.datetime, ip: str, *, person_id: str) -> PinProofWrong:
-    found.failures += 1
-    wait = wait_after(found.failures)
+    found.failure_times = [*found.failure_times, int(now.timestamp())]
+    found.wrong_since_use += 1
+    failures = len(found.failure_times)
+    wait = wait_after(failures)
     found.blocked_until = now + wait if wait else None
-    found.save(update_fields=["failures", "blocked_until"])
+    found.save(update_fields=["device_signed_at_ms", "failure_times", "wrong_since_use", "blocked_until"])
     record("keyshare.pin_wrong", actor=f"mobile_id:{found.mobile_id_id}", subject=f"person:{person_id}", ip=ip,
-           details={"failures": found.failures})
-    return PinProofWrong(f"{max(0, FREE_TRIES - found.failures)} tries before a wait")
+           details={"failures": failures, "since_last_use": found.wrong_since_use})
+    return PinProofWrong(f"{max(0, FREE_TRIES - failures)} tries before a wait")
 
 
-def _release(found: KeyShare, now: dt.datetime) -> Unlocked:
+def _release(found: KeyShare, holder: MobileId, now: dt.datetime) -> Unlocked:
+    """The share, a fresh token, and what the holder should know of since his last use (then reset)."""
     token = secrets.token_urlsafe(24)
-    found.failures, found.blocked_until = 0, None
+    since = found.last_use_at or holder.activated_at
+    unlocked = Unlocked(_open(found.sealed_share, found.mobile_id_id), token, found.wrong_since_use,
+                        found.last_use_at, _new_codes(holder, since))
+    found.wrong_since_use, found.last_use_at, found.blocked_until = 0, now, None
     found.token_hash = hashlib.sha256(token.encode()).hexdigest()
     found.token_expires_at = now + TOKEN_LIFETIME
-    found.save(update_fields=["failures", "blocked_until", "token_hash", "token_expires_at"])
-    return Unlocked(_open(found.sealed_share, found.mobile_id_id), token)
+    found.save(update_fields=["device_signed_at_ms", "failure_times", "wrong_since_use", "last_use_at",
+                              "blocked_until", "token_hash", "token_expires_at"])
+    return unlocked
+
+
+def _new_codes(holder: MobileId, since: dt.datetime) -> tuple[NewActivationCode, ...]:
+    """Activation codes for the holder issued after ``since``, unused or used by another Mobile ID."""
+    codes = (ActivationCode.objects.filter(person_id=holder.person_id, issued_at__gt=since)
+             .exclude(mobile_id=holder).order_by("issued_at").values_list("issued_at", "used_at")[:MAX_NEW_CODES])
+    return tuple(NewActivationCode(issued_at, used_at is not None) for issued_at, used_at in codes)
 
 
 def consume_token(mobile_id: MobileId, token: str) -> None:
@@ -133,12 +224,15 @@ def consume_token(mobile_id: MobileId, token: str) -> None:
         raise UnlockTokenInvalid()
 
 
-def replace_proof(mobile_id: MobileId, proof: bytes, *, ip: str = "") -> bytes:
-    """After a restore from backup (a new PIN): a new verifier; the share stays and is returned."""
+def replace_proof(mobile_id: MobileId, proof: bytes, device: str, *, ip: str = "") -> bytes:
+    """After a restore from backup (a new PIN, a new app): a new verifier and device key; the share stays and is
+    returned. The waits start again (the guesses were at the old PIN); the wrong tries since the last use stay,
+    for the restored app to show."""
     with transaction.atomic():
         found = _locked(mobile_id)
-        found.verifier, found.failures, found.blocked_until = _verifier(proof), 0, None
-        found.save(update_fields=["verifier", "failures", "blocked_until"])
+        found.verifier, found.device_key, found.device_signed_at_ms = _verifier(proof), device, 0
+        found.failure_times, found.blocked_until = [], None
+        found.save(update_fields=["verifier", "device_key", "device_signed_at_ms", "failure_times", "blocked_until"])
         record("keyshare.pin_replaced", actor=f"mobile_id:{mobile_id.id}", subject=f"person:{mobile_id.person_id}",
                ip=ip)
         return _open(found.sealed_share, mobile_id.id)

@@ -156,13 +156,19 @@ class KeyShare(models.Model):
     """The server's part in every use of a Mobile ID's key (docs/security.md; R-SEC-PIN).
 
     The app's key is encrypted under a key derived from the PIN and this share; the share is released only for
-    the right PIN proof, with few tries: a copy of the app's files is useless without the server.
+    the right PIN proof, with few tries: a copy of the app's files is useless without the server. Only an unlock
+    signed with the app's device key counts, so knowing the Mobile ID's id is not enough to spend its tries.
     """
 
     mobile_id = models.OneToOneField(MobileId, primary_key=True, on_delete=models.CASCADE, related_name="key_share")
     verifier = models.CharField(max_length=64)  # HMAC(pepper, PIN proof), hex
     sealed_share = models.TextField()  # the share, AES-GCM under a key from the installation's secret
-    failures = models.PositiveIntegerField(default=0)
+    # the app's device key (base64url DER SubjectPublicKeyInfo, P-256); empty for an ID of an older app
+    device_key = models.TextField(blank=True)
+    device_signed_at_ms = models.BigIntegerField(default=0)  # the last unlock's time, taken once (no replay)
+    failure_times = models.JSONField(default=list)  # wrong PIN proofs of the last 24 hours, Unix seconds
+    wrong_since_use = models.PositiveIntegerField(default=0)  # wrong PIN proofs since the last right one
+    last_use_at = models.DateTimeField(null=True, blank=True)  # the last right PIN proof
     blocked_until = models.DateTimeField(null=True, blank=True)
     token_hash = models.CharField(max_length=64, blank=True)  # the one-time unlock token of the last unlock
     token_expires_at = models.DateTimeField(null=True, blank=True)

@@ -132,13 +132,14 @@ class Activated:
     key_share: bytes  # the server's share of the key (docs/security.md), returned this once
 
 
-def activate(code: str, csr_pem: str, *, pin_proof: bytes, ip: str = "") -> Activated:
+def activate(code: str, csr_pem: str, *, pin_proof: bytes, device_key: bytes, ip: str = "") -> Activated:
     """Check and consume the code and issue the Mobile ID certificate, all or nothing (R-CRED-MOBILE).
 
-    The key share for the app's PIN proof is made in the same transaction: no ID without one.
+    The key share for the app's PIN proof and its device key (DER public key, the one that signs every unlock,
+    not the Mobile ID's key) is made in the same transaction: no ID without one.
     """
     try:
-        return _activate(code, csr_pem, ip, pin_proof)
+        return _activate(code, csr_pem, ip, pin_proof, device_key)
     except ZorgidError as error:
         record("activation.refused", actor="app", ip=ip, details={"code": error.code})
         raise
@@ -159,9 +160,10 @@ def activation_by_code(code: str, *, for_update: bool = False) -> ActivationCode
     return activation
 
 
-def _activate(code: str, csr_pem: str, ip: str, pin_proof: bytes) -> Activated:
+def _activate(code: str, csr_pem: str, ip: str, pin_proof: bytes, device_key: bytes) -> Activated:
     activation_by_code(code)  # a cheap refusal before the CSR is even read
     csr = load_csr(csr_pem)
+    device = keyshare.device_key(device_key, mobile_id_key=csr.public_key())
     with transaction.atomic():
         activation = activation_by_code(code, for_update=True)
         now = clock.now()
@@ -171,7 +173,7 @@ def _activate(code: str, csr_pem: str, ip: str, pin_proof: bytes) -> Activated:
         activation.save(update_fields=["used_at", "mobile_id"])
         if activation.uzi_attributes:
             link_uzi_attributes(mobile_id, activation.uzi_attributes, actor=f"person:{activation.person.id}", ip=ip)
-        share = keyshare.create(mobile_id, pin_proof)
+        share = keyshare.create(mobile_id, pin_proof, device)
         record("mobile_id.activated", actor=f"person:{activation.person.id}", subject=f"mobile_id:{mobile_id.id}",
                ip=ip, details={"serial": mobile_id.serial})
         return Activated(mobile_id, share)

@@ -19,7 +19,9 @@ from .errors import MessageMalformed
 from .payloads import TOKEN, normalise_origin
 
 MESSAGE_VERSION = 1
-KEYSHARE_VERSION = 2  # requests of an app whose key needs the server's share (docs/security.md)
+# The app's requests and answers (docs/security.md): 2 added the server's key share, 3 the device key that
+# signs every unlock. Older versions are refused (ZID-REQUEST-MALFORMED, "werk de app bij").
+KEYSHARE_VERSION = 3
 PIN_PROOF_BYTES = 32
 KEY_SHARE_BYTES = 32  # the server's share of the app's key-encryption key
 API_PREFIX = "/api/v1"
@@ -27,6 +29,7 @@ ACTIVATIONS_PATH = f"{API_PREFIX}/activations"
 MAX_SIGNATURE_BYTES = 160
 MAX_CSR_CHARS = 4096
 CLOCK_SKEW_SECONDS = 300
+MAX_DEVICE_KEY_BYTES = 128  # DER SubjectPublicKeyInfo of a P-256 key: 91 bytes
 
 
 def login_flow_path(flow_id: str) -> str:
@@ -154,12 +157,46 @@ class CardResponse:
 
 @dataclass(frozen=True)
 class PinChange:
-    """After a restore from backup: the app proves it holds the key and registers the proof of its new PIN."""
+    """After a restore from backup: the app proves it holds the key and registers the proof of its new PIN and
+    the public key of its new device key (base64url, DER SubjectPublicKeyInfo)."""
 
     mobile_id: str
     pin_proof_b64: str
     signed_at: int
+    device_key_b64: str
 
     def canonical_bytes(self) -> bytes:
         return canonical_json({"type": "zorgid.keyshare.pin", "v": KEYSHARE_VERSION, "mobile_id": self.mobile_id,
-                               "pin_proof": self.pin_proof_b64, "signed_at": self.signed_at})
+                               "pin_proof": self.pin_proof_b64, "signed_at": self.signed_at,
+                               "device_key": self.device_key_b64})
+
+
+MAX_SIGNED_AT_MS = 2**50
+
+
+@dataclass(frozen=True)
+class DeviceUnlock:
+    """Every unlock of the key share: signed with the device key registered at activation (docs/security.md).
+
+    The device key is not the Mobile ID's key (that one opens only after the unlock) and is not behind the
+    PIN, so knowing a Mobile ID's id is not enough to have a PIN proof counted. The signature binds the ID,
+    this PIN proof and the time in milliseconds; the server takes each time once, later than the last one
+    it accepted and within CLOCK_SKEW_SECONDS of its own clock, so a recorded request cannot be replayed.
+    """
+
+    mobile_id: str
+    pin_proof: bytes
+    signed_at_ms: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.mobile_id, str) or not TOKEN.match(self.mobile_id):
+            raise MessageMalformed("mobile_id has an invalid form")
+        if not isinstance(self.pin_proof, bytes) or len(self.pin_proof) != PIN_PROOF_BYTES:
+            raise MessageMalformed(f"pin_proof must be {PIN_PROOF_BYTES} bytes")
+        signed = self.signed_at_ms
+        if not isinstance(signed, int) or isinstance(signed, bool) or not 0 < signed < MAX_SIGNED_AT_MS:
+            raise MessageMalformed("signed_at_ms must be a positive integer (milliseconds since 1970)")
+
+    def canonical_bytes(self) -> bytes:
+        return canonical_json({"type": "zorgid.keyshare.unlock", "v": KEYSHARE_VERSION, "mobile_id": self.mobile_id,
+                               "pin_proof": b64encode(self.pin_proof), "signed_at_ms": self.signed_at_ms})

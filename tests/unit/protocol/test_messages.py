@@ -70,3 +70,37 @@ def test_card_response_binds_flow_challenge_origin_and_purpose():
     assert b'"type":"zorgid.card.response"' in base.canonical_bytes()
     with pytest.raises(MessageMalformed):
         CardResponse(FLOW, NONCE, "https://a.example", "smartcard-unknown", 5)
+
+
+def test_a_device_unlock_binds_the_id_the_proof_and_the_moment():
+    from zorgid.protocol.messages import KEYSHARE_VERSION, DeviceUnlock
+
+    proof = bytes(range(32))
+    base = DeviceUnlock(MOBILE, proof, 1_800_000_000_000)
+    assert base.canonical_bytes() == (
+        b'{"mobile_id":"' + MOBILE.encode() + b'","pin_proof":"' + b64encode(proof).encode()
+        + b'","signed_at_ms":1800000000000,"type":"zorgid.keyshare.unlock","v":' + str(KEYSHARE_VERSION).encode()
+        + b"}"
+    )
+    variants = [DeviceUnlock(NONCE, proof, 1_800_000_000_000), DeviceUnlock(MOBILE, bytes(32), 1_800_000_000_000),
+                DeviceUnlock(MOBILE, proof, 1_800_000_000_001)]
+    assert len({m.canonical_bytes() for m in [base, *variants]}) == 4
+
+
+@pytest.mark.parametrize("mobile_id, proof, signed_at_ms", [
+    ("bad id", bytes(32), 1), (MOBILE, bytes(31), 1), (MOBILE, "x" * 32, 1), (MOBILE, bytes(32), 0),
+    (MOBILE, bytes(32), True), (MOBILE, bytes(32), 2**50), (MOBILE, bytes(32), "1"),
+])
+def test_an_invalid_device_unlock_is_refused(mobile_id, proof, signed_at_ms):
+    from zorgid.protocol.messages import DeviceUnlock
+
+    with pytest.raises(MessageMalformed):
+        DeviceUnlock(mobile_id, proof, signed_at_ms)
+
+
+def test_a_pin_change_binds_the_new_device_key():
+    from zorgid.protocol.messages import PinChange
+
+    one, other = PinChange(MOBILE, "AAAA", 5, "device-one"), PinChange(MOBILE, "AAAA", 5, "device-two")
+    assert one.canonical_bytes() != other.canonical_bytes()
+    assert b'"device_key":"device-one"' in one.canonical_bytes()

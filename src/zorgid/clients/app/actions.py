@@ -4,7 +4,8 @@ The steps are plain functions that take the keystore, the payload, the questions
 the way to reach the server, so the command line stays thin and each step can be run without a
 terminal. The order matters: the holder sees who asks before the PIN is asked, and nothing is signed
 or stored before the PIN is verified. Every use of the key asks the server for its share first
-(docs/security.md): the server checks the PIN proof, and its one-time token goes with the approval.
+(docs/security.md): the server checks the device key's signature and the PIN proof, its one-time token goes
+with the approval, and what it tells of the ID since its last use is shown to the holder.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from dataclasses import dataclass
 from zorgid.protocol.messages import LoginApproval, b64encode
 from zorgid.protocol.payloads import ActivationPayload, LoginPayload
 
-from . import keycrypt
+from . import keycrypt, notices
 from .answers import LoginFlowInfo, parse_activation, parse_login_flow
 from .errors import ServerAnswerInvalid, WrongServer
 from .identity import MobileIdentity
-from .keystore import Keystore
+from .keystore import Keystore, Unlocked
 from .server import ServerClient
 
 
@@ -30,11 +31,13 @@ class Declined(Exception):
 
 @dataclass(frozen=True)
 class Questions:
-    """How the app asks the holder: a yes/no question, the PIN, and a new PIN (for a replacing ID)."""
+    """How the app asks the holder: a yes/no question, the PIN, and a new PIN (for a replacing ID); and how it
+    tells him something (a warning after an unlock)."""
 
     confirm: Callable[[str], bool]
     ask_pin: Callable[[], str]
     ask_new_pin: Callable[[], str] = lambda: ""
+    tell: Callable[[str], None] = lambda text: None
 
 
 ServerFactory = Callable[[str], ServerClient]
@@ -42,8 +45,8 @@ ServerFactory = Callable[[str], ServerClient]
 
 def activate(store: Keystore, payload: ActivationPayload, ask: Questions,
              server_factory: ServerFactory = ServerClient) -> MobileIdentity:
-    """Make a key pair, send its CSR and PIN proof with the one-time code, and store the issued ID under the
-    PIN and the server's share.
+    """Make a key pair and a device key, send the CSR, the PIN proof and the device key's public key with the
+    one-time code, and store the issued ID under the PIN and the server's share, with the device key.
 
     The first ID takes the PIN chosen at setup (checked on the device, the one time it can be). A new ID
     that replaces one gets a new PIN: the old one can only be checked by the old ID's server, which may
@@ -51,17 +54,18 @@ def activate(store: Keystore, payload: ActivationPayload, ask: Questions,
     replacing = store.has_id()
     if replacing:
         old = store.load_id()
-        question = f"Er is al een ID geïnstalleerd ({old.holder.full_name}). Vervangen door een nieuw ID?"
+        question = f"Er is al een ID geïnstalleerd ({old.holder.shown_name}). Vervangen door een nieuw ID?"
         if not ask.confirm(question):
             raise Declined()
     _, secret = store.pin_for_new_key(choose=replacing, ask_pin=ask.ask_pin, ask_new_pin=ask.ask_new_pin)
-    key = keycrypt.new_private_key()
+    key, device_key = keycrypt.new_private_key(), keycrypt.new_private_key()
     with server_factory(payload.server) as server:
-        answer = server.activate(payload.code, keycrypt.make_csr(key), secret.proof)
+        answer = server.activate(payload.code, keycrypt.make_csr(key), secret.proof,
+                                 keycrypt.public_key_der(device_key))
     identity, share = parse_activation(answer, payload.server)
     if not keycrypt.same_public_key(key, identity.certificate):
         raise ServerAnswerInvalid("the certificate is not for the key of this app")
-    store.install_id(identity, key, secret, share)
+    store.install_id(identity, key, secret, share, device_key)
     return identity
 
 
@@ -77,11 +81,19 @@ def login(store: Keystore, payload: LoginPayload, ask: Questions,
         question = f"{flow.requester_name} ({flow.requester_origin}) vraagt u in te loggen. Accepteren?"
         if not ask.confirm(question):
             raise Declined()
-        identity, key, token = store.unlock_key(ask.ask_pin(), server.unlock)
+        unlocked = store.unlock_key(ask.ask_pin(), server.unlock)
+        tell_since_last_use(unlocked, ask.tell)
         approval = LoginApproval(
             flow_id=flow.flow_id, nonce=flow.nonce, origin=flow.origin,
-            mobile_id=identity.mobile_id, signed_at=int(clock()),
+            mobile_id=unlocked.identity.mobile_id, signed_at=int(clock()),
         )
-        signature = b64encode(keycrypt.sign(key, approval.canonical_bytes()))
-        server.approve_login(flow.flow_id, identity.mobile_id, approval.signed_at, signature, token)
+        signature = b64encode(keycrypt.sign(unlocked.key, approval.canonical_bytes()))
+        server.approve_login(flow.flow_id, unlocked.identity.mobile_id, approval.signed_at, signature,
+                             unlocked.token)
     return flow
+
+
+def tell_since_last_use(unlocked: Unlocked, tell: Callable[[str], None]) -> None:
+    """The server's news of the ID since its last use (wrong PINs, new activation codes), before anything else."""
+    for line in notices.since_last_use(unlocked.answer):
+        tell(line)

@@ -6,6 +6,7 @@ field must stop it before the holder is asked to accept anything.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from zorgid.protocol.errors import MessageMalformed, PayloadMalformed
@@ -42,12 +43,63 @@ def parse_share(answer: dict) -> bytes:
     return share
 
 
-def parse_unlock(answer: dict) -> tuple[bytes, str]:
-    """The answer to the right PIN proof: the share and the one-time token the approval carries."""
+MAX_WRONG_TRIES = 10_000
+MAX_NEW_CODES = 20
+
+
+@dataclass(frozen=True)
+class NewActivationCode:
+    issued_at: dt.datetime
+    used: bool  # by another Mobile ID
+
+
+@dataclass(frozen=True)
+class UnlockAnswer:
+    """The answer to the right PIN proof: the share, the one-time token the approval carries, and what happened
+    to the ID since its last use, for the holder to see (docs/security.md)."""
+
+    share: bytes
+    token: str
+    wrong_tries_since_last_use: int
+    last_use_at: dt.datetime | None
+    new_activation_codes: tuple[NewActivationCode, ...]
+
+
+def parse_unlock(answer: dict) -> UnlockAnswer:
     token = answer.get("unlock_token")
     if not isinstance(token, str) or not TOKEN.match(token):
         raise ServerAnswerInvalid("unlock_token missing or malformed")
-    return parse_share(answer), token
+    wrong = answer.get("wrong_tries_since_last_use")
+    if not isinstance(wrong, int) or isinstance(wrong, bool) or not 0 <= wrong <= MAX_WRONG_TRIES:
+        raise ServerAnswerInvalid("wrong_tries_since_last_use missing or malformed")
+    last_use = answer.get("last_use_at")
+    codes = answer.get("new_activation_codes")
+    if not isinstance(codes, list) or len(codes) > MAX_NEW_CODES:
+        raise ServerAnswerInvalid("new_activation_codes missing or too long")
+    return UnlockAnswer(
+        share=parse_share(answer), token=token, wrong_tries_since_last_use=wrong,
+        last_use_at=None if last_use is None else _moment(last_use, "last_use_at"),
+        new_activation_codes=tuple(_new_code(code) for code in codes),
+    )
+
+
+def _new_code(value: object) -> NewActivationCode:
+    if not isinstance(value, dict) or not isinstance(value.get("used"), bool):
+        raise ServerAnswerInvalid("new_activation_codes holds a malformed entry")
+    return NewActivationCode(_moment(value.get("issued_at"), "issued_at"), value["used"])
+
+
+def _moment(value: object, what: str) -> dt.datetime:
+    """A moment with its time zone, as the server writes it (ISO 8601)."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise ServerAnswerInvalid(f"{what} is not a time")
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ServerAnswerInvalid(f"{what} is not a time") from exc
+    if moment.tzinfo is None:
+        raise ServerAnswerInvalid(f"{what} has no time zone")
+    return moment
 
 
 def _origin(value: object, what: str) -> str:

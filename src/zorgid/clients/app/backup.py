@@ -10,8 +10,9 @@ backup with its own password (not the PIN). Here one app home is one installatio
   sets it up with the new PIN), or one that was set up but holds no ID yet (then its PIN is asked,
   and counted). A home with an ID, or a locked home, is refused: reinstalling means a new or an
   emptied ``--home``. So a locked app (5 wrong PINs) is recovered by restoring into a new home.
-* The new PIN is registered at the server with a signature of the restored key, and the server answers
-  with the key's share; the old phone's PIN no longer opens the ID. If the server refuses the ID for good
+* The new PIN and a new device key are registered at the server with a signature of the restored key, and the
+  server answers with the key's share; the old phone's PIN and device key no longer open the ID. The backup
+  holds no device key: a device key belongs to one installation of the app. If the server refuses the ID for good
   (revoked, expired), the ID is restored without its key and the app says why it cannot log in; any other
   refusal, or no answer, restores nothing (the backup can be tried again).
 * Nothing is written to the home before the backup is verified, decrypted and the server has answered; a
@@ -35,9 +36,9 @@ from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.messages import PinChange, b64encode
 
 from . import backup_format, keycrypt
-from .actions import Declined, ServerFactory
+from .actions import Declined, ServerFactory, tell_since_last_use
 from .errors import BackupExists, BackupFileError, BackupHomeInUse, NotSetUp, StorageError
-from .identity import MobileIdentity
+from .identity import MobileIdentity, printable
 from .keystore import FINAL_REFUSALS, Keystore
 from .server import ServerClient
 from .storage import ensure_home, write_file
@@ -54,6 +55,7 @@ class BackupQuestions:
     ask_password: Callable[[], str]
     ask_new_pin: Callable[[], str] = lambda: ""
     confirm: Callable[[str], bool] = lambda question: True
+    tell: Callable[[str], None] = lambda text: None
 
 
 def make_backup(store: Keystore, path: Path, ask: BackupQuestions, *, force: bool = False,
@@ -64,12 +66,13 @@ def make_backup(store: Keystore, path: Path, ask: BackupQuestions, *, force: boo
         raise BackupExists(str(path))
     pin = ask.ask_pin()
     with server_factory(identity.server) as server:
-        identity, key, _ = store.unlock_key(pin, server.unlock)
+        unlocked = store.unlock_key(pin, server.unlock)
+    tell_since_last_use(unlocked, ask.tell)
     password = ask.ask_password()
     backup_format.check_password(password, pin)
-    data = backup_format.seal_backup(identity, key, password, params)
+    data = backup_format.seal_backup(unlocked.identity, unlocked.key, password, params)
     _write_backup(path, data, force)
-    return identity
+    return unlocked.identity
 
 
 def _write_backup(path: Path, data: bytes, force: bool) -> None:
@@ -105,19 +108,20 @@ def restore(store: Keystore, path: Path, ask: BackupQuestions,
     fresh = restore_target(store)
     sealed = backup_format.parse_backup(read_backup_file(path))
     identity, key = backup_format.open_sealed(sealed, ask.ask_password())
-    if not ask.confirm(f"Back-up van {identity.holder.full_name} (Mobile ID {identity.mobile_id}, "
-                       f"{identity.server}) terugzetten in {store.home}?"):
+    if not ask.confirm(f"Back-up van {identity.holder.shown_name} (Mobile ID {identity.mobile_id}, "
+                       f"{printable(identity.server)}) terugzetten in {store.home}?"):
         raise Declined()
     pin, secret = store.pin_for_new_key(choose=fresh, ask_pin=ask.ask_pin, ask_new_pin=ask.ask_new_pin)
+    device_key = keycrypt.new_private_key()
     refusal: ZorgidError | None = None
     try:
-        share = _register_pin(identity, key, secret, server_factory)
+        share = _register_pin(identity, key, secret, device_key, server_factory)
     except tuple(FINAL_REFUSALS.values()) as final:
         refusal = final
 
     def install(target: Keystore) -> None:
         if refusal is None:
-            target.install_id(identity, key, secret, share)
+            target.install_id(identity, key, secret, share, device_key)
         else:
             target.install_refused_id(identity, refusal.code)
 
@@ -129,12 +133,15 @@ def restore(store: Keystore, path: Path, ask: BackupQuestions,
 
 
 def _register_pin(identity: MobileIdentity, key: ec.EllipticCurvePrivateKey, secret: keycrypt.PinSecret,
-                  server_factory: ServerFactory) -> bytes:
-    """The new PIN's proof, signed with the restored key, to the ID's server; its answer is the key share."""
-    message = PinChange(identity.mobile_id, b64encode(secret.proof), int(time.time()))
+                  device_key: ec.EllipticCurvePrivateKey, server_factory: ServerFactory) -> bytes:
+    """The new PIN's proof and the new device key, signed with the restored key, to the ID's server; its answer
+    is the key share."""
+    message = PinChange(identity.mobile_id, b64encode(secret.proof), int(time.time()),
+                        b64encode(keycrypt.public_key_der(device_key)))
     signature = b64encode(keycrypt.sign(key, message.canonical_bytes()))
     with server_factory(identity.server) as server:
-        return server.register_pin(identity.mobile_id, message.pin_proof_b64, message.signed_at, signature)
+        return server.register_pin(identity.mobile_id, message.pin_proof_b64, message.signed_at, signature,
+                                   message.device_key_b64)
 
 
 def restore_target(store: Keystore) -> bool:

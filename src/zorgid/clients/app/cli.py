@@ -28,6 +28,7 @@ from .backup import BackupQuestions, make_backup
 from .backup import restore as restore_backup
 from .backup_format import check_password
 from .errors import BackupPasswordMismatch, PinMismatch
+from .identity import printable
 from .keystore import Keystore, check_pin_format
 from .qr import payload_from_argument
 from .server import ServerClient
@@ -149,11 +150,12 @@ def scan(
     store.ensure_usable()  # a locked or not set-up app refuses before reading anything
     payload = payload_from_argument(payload_or_png)
     ask = actions.Questions(confirm=_confirm(accept), ask_pin=lambda: _ask_pin(pin),
-                            ask_new_pin=lambda: _choose_pin(pin, "Kies een pincode van 6 cijfers voor het nieuwe ID"))
+                            ask_new_pin=lambda: _choose_pin(pin, "Kies een pincode van 6 cijfers voor het nieuwe ID"),
+                            tell=typer.echo)
     try:
         if isinstance(payload, ActivationPayload):
             identity = actions.activate(store, payload, ask, server_factory)
-            typer.echo(f"ID geïnstalleerd: {identity.holder.full_name}")
+            typer.echo(f"ID geïnstalleerd: {identity.holder.shown_name}")
         else:
             flow = actions.login(store, payload, ask, server_factory)
             typer.echo(f"Ingelogd bij {flow.requester_name}")
@@ -171,9 +173,10 @@ def backup(
     force: Annotated[bool, typer.Option("--force", help="Vervang een bestaand bestand.")] = False,
 ) -> None:
     """Maak een versleutelde back-up van uw ID, met een eigen wachtwoord (niet de pincode)."""
-    ask = BackupQuestions(ask_pin=lambda: _ask_pin(pin), ask_password=lambda: _choose_password(password))
+    ask = BackupQuestions(ask_pin=lambda: _ask_pin(pin), ask_password=lambda: _choose_password(password),
+                          tell=typer.echo)
     identity = make_backup(ctx.obj, file, ask, force=force, server_factory=server_factory)
-    typer.echo(f"Back-up van {identity.holder.full_name} geschreven naar {file}.")
+    typer.echo(f"Back-up van {identity.holder.shown_name} geschreven naar {file}.")
     typer.echo("Bewaar het bestand en het wachtwoord apart van deze telefoon; zonder wachtwoord is de "
                "back-up onbruikbaar, met beide kan iemand als u inloggen.")
 
@@ -199,7 +202,7 @@ def restore(
         typer.echo("Geweigerd")
         raise typer.Exit(1) from None
     identity = restored.identity
-    typer.echo(f"ID teruggezet: {identity.holder.full_name} (Mobile ID {identity.mobile_id}).")
+    typer.echo(f"ID teruggezet: {identity.holder.shown_name} (Mobile ID {identity.mobile_id}).")
     if restored.refusal is not None:
         typer.echo(f"Let op: de server weigert dit ID ({restored.refusal.code}): {restored.refusal.cause()} "
                    "Met dit ID kunt u niet meer inloggen. " + restored.refusal.solution())
@@ -225,10 +228,10 @@ def show_id(ctx: typer.Context) -> None:
     """Toon het geïnstalleerde ID: naam, geboortedatum, Mobile ID en geldigheid. Geen pincode nodig."""
     store: Keystore = ctx.obj
     identity = store.load_id()
-    typer.echo(f"ID: {identity.holder.full_name}")
+    typer.echo(f"ID: {identity.holder.shown_name}")
     typer.echo(f"Geboortedatum: {identity.holder.birth_date}")
     typer.echo(f"Mobile ID: {identity.mobile_id}")
-    typer.echo(f"Server: {identity.server}")
+    typer.echo(f"Server: {printable(identity.server)}")
     typer.echo(f"Certificaat geldig tot: {identity.valid_until:%d-%m-%Y}")
     refused = store.refusal()
     if refused:

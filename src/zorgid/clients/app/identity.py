@@ -7,6 +7,7 @@ input to this program (R-SEC-INPUT), only the error differs (the server's answer
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -35,6 +36,11 @@ class Holder:
     @property
     def full_name(self) -> str:
         return f"{self.first_names} {self.last_name}"
+
+    @property
+    def shown_name(self) -> str:
+        """The name as the terminal shows it: nothing that moves the cursor, hides or reorders text."""
+        return printable(self.full_name, 2 * MAX_NAME_CHARS + 1)
 
     def as_dict(self) -> dict:
         return {"first_names": self.first_names, "last_name": self.last_name, "birth_date": self.birth_date}
@@ -111,6 +117,13 @@ def _parse_pem(value: object, error: type[ZorgidError]) -> str:
     return value
 
 
+# Unicode's control, format (zero-width, bidirectional), surrogate, private-use and unassigned characters, and
+# line and paragraph separators: none belongs in a name or a message shown in the terminal.
+_NOT_SHOWN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
 def printable(text: str, limit: int = MAX_NAME_CHARS) -> str:
-    """Text from a server made safe for a terminal (zorgid.clients.terminal)."""
-    return terminal_printable(text, limit)
+    """Text from a server made safe for a terminal (zorgid.clients.terminal), and without any invisible or
+    reordering character (a name must read as it is)."""
+    shown = "".join(ch for ch in terminal_printable(text, len(text)) if unicodedata.category(ch) not in _NOT_SHOWN)
+    return shown[:limit].strip()

@@ -1,12 +1,17 @@
-"""The device key: made here, usable only with the PIN *and* the server's key share (R-CRED-MOBILE, R-SEC-PIN).
+"""The Mobile ID's key: made here, usable only with the PIN *and* the server's key share (R-CRED-MOBILE, R-SEC-PIN).
 
 docs/security.md has the design. The PIN is stretched once with argon2id and a random salt of this app;
 from that come two independent values (HKDF-SHA256 with different labels):
 
-* the PIN proof, sent to the server, which answers with its key share only for the right proof (3 tries,
-  then doubling waits);
+* the PIN proof, sent to the server, which answers with its key share only for the right proof (3 wrong ones
+  in 24 hours, then doubling waits);
 * together with the key share, the AES-256-GCM key under which the private key is stored, bound to its
   Mobile ID as associated data, so a key file cannot be swapped between IDs unnoticed.
+
+A second key pair, the device key, is made with each ID and kept beside the sealed key, not behind the PIN
+(an unlock needs it before the PIN can be checked):
+it signs every request for the share (the Mobile ID's key opens only after it), so that only this app, not
+anyone who knows the Mobile ID's id, can have a PIN proof counted by the server.
 
 Nothing on the device tells a right PIN from a wrong one: without the share, every PIN decrypts to a
 failed tag, and the share is only released online. A copy of the app's files is therefore not enough to
@@ -176,6 +181,12 @@ def unseal(sealed: SealedKey, secret: PinSecret, share: bytes, mobile_id: str) -
         return load_private_key_der(plain)
     except (InvalidTag, ValueError) as exc:
         raise StorageError("key file cannot be decrypted with the key share") from exc
+
+
+def public_key_der(private_key: ec.EllipticCurvePrivateKey) -> bytes:
+    """The public half as DER SubjectPublicKeyInfo: how the device key is registered with the server."""
+    return private_key.public_key().public_bytes(serialization.Encoding.DER,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def make_csr(private_key: ec.EllipticCurvePrivateKey) -> str:

@@ -5,7 +5,8 @@ Files (each versioned JSON, mode 0600, in a 0700 directory)::
     config.json  {"version": 1, "state": "actief"|"geblokkeerd", "failed_pin_attempts": 0,
                   "pin_verifier": "$argon2id$..."}          (the verifier only until the first ID)
     id.json      {"version": 1, "mobile_id", "server", "holder", "certificate", "chain", "refused"?}
-    key.json     {"version": 1, "mobile_id", "kind": "keyshare", ...}   (see keycrypt.SealedKey)
+    key.json     {"version": 1, "mobile_id", "kind": "keyshare", ..., "device_key"}
+                 (the ID's key sealed: keycrypt.SealedKey; the device key that signs every unlock, PKCS#8 DER)
 
 The PIN is never stored. Between ``setup`` and the first ID the app keeps an argon2id verifier of the
 chosen PIN, so that a typing error at the first scan is caught; it is removed as soon as an ID is
@@ -22,15 +23,18 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from zorgid.protocol.errors import MobileIdExpired, MobileIdRevoked, PinProofWrong
+from zorgid.protocol.errors import MessageMalformed, MobileIdExpired, MobileIdRevoked, PinProofWrong
+from zorgid.protocol.messages import b64decode, b64encode
 
 from . import keycrypt
+from .answers import UnlockAnswer
 from .errors import (
     MAX_PIN_ATTEMPTS,
     AlreadySetUp,
@@ -46,8 +50,19 @@ from .storage import ensure_home, read_json, shred, write_json
 
 # The server's answers that end an ID for good: a restored ID that got one is kept without a key.
 FINAL_REFUSALS = {error.code: error for error in (MobileIdRevoked, MobileIdExpired)}
-# Asks the server for the share: (Mobile ID, PIN proof) -> (share, one-time unlock token).
-Release = Callable[[str, bytes], tuple[bytes, str]]
+# Asks the server for the share: (Mobile ID, PIN proof, device key that signs the request) -> its answer.
+Release = Callable[[str, bytes, ec.EllipticCurvePrivateKey], UnlockAnswer]
+_MAX_DEVICE_KEY_BYTES = 512
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    """One use of the ID: its key, the server's one-time token for this use, and what the server told."""
+
+    identity: MobileIdentity
+    key: ec.EllipticCurvePrivateKey
+    token: str
+    answer: UnlockAnswer
 
 try:
     import fcntl
@@ -235,14 +250,16 @@ class Keystore:
         return identity
 
     def install_id(self, identity: MobileIdentity, private_key: ec.EllipticCurvePrivateKey,
-                   secret: keycrypt.PinSecret, share: bytes) -> None:
-        """Store a new ID, replacing the old one: its key sealed under the PIN secret and the server's share.
+                   secret: keycrypt.PinSecret, share: bytes, device_key: ec.EllipticCurvePrivateKey) -> None:
+        """Store a new ID, replacing the old one: its key sealed under the PIN secret and the server's share, and
+        beside it the device key registered with the server for this ID.
 
-        The key first, the ID next, the set-up PIN verifier last: an interrupted install leaves the old ID,
+        The keys first, the ID next, the set-up PIN verifier last: an interrupted install leaves the old ID,
         or the new one with a verifier that the next start removes (``_config``)."""
         self._config()
         sealed = keycrypt.seal(private_key, secret, share, identity.mobile_id)
-        write_json(self.key_path, {"mobile_id": identity.mobile_id, **sealed.as_dict()})
+        write_json(self.key_path, {"mobile_id": identity.mobile_id, **sealed.as_dict(),
+                                   "device_key": b64encode(keycrypt.private_key_der(device_key))})
         write_json(self.id_path, identity.as_dict())
         self._forget_verifier()
 
@@ -260,11 +277,12 @@ class Keystore:
         with self._exclusive():
             self._config()
 
-    def unlock_key(self, pin: str, release: Release) -> tuple[MobileIdentity, ec.EllipticCurvePrivateKey, str]:
-        """The ID's key for one use, and the server's one-time unlock token for that use.
+    def unlock_key(self, pin: str, release: Release) -> Unlocked:
+        """The ID's key for one use, the server's one-time unlock token for that use, and its answer.
 
-        ``release`` sends the PIN proof to the ID's server; a wrong PIN is counted here as well as there.
-        The server's waits (ZID-PIN-WAIT) and refusals pass through: the PIN was not checked."""
+        ``release`` sends the PIN proof, signed with the device key, to the ID's server; a wrong PIN is counted
+        here as well as there. The server's waits (ZID-PIN-WAIT) and refusals pass through: the PIN was not
+        checked."""
         check_pin_format(pin)
         identity = self.usable_id()
         with self._exclusive():
@@ -273,13 +291,26 @@ class Keystore:
             if data is None or data.get("mobile_id") != identity.mobile_id:
                 raise StorageError(f"{self.key_path} is missing or belongs to another ID")
             sealed = keycrypt.SealedKey.from_dict(data)
+            device_key = _device_key(data)
             secret = keycrypt.PinSecret.of(pin, sealed.salt)
             try:
-                share, token = release(identity.mobile_id, secret.proof)
+                answer = release(identity.mobile_id, secret.proof, device_key)
             except PinProofWrong as wrong:
                 self._count_wrong_pin(config, wrong.detail)
             self._reset_failures(config)
-            return identity, keycrypt.unseal(sealed, secret, share, identity.mobile_id), token
+            return Unlocked(identity, keycrypt.unseal(sealed, secret, answer.share, identity.mobile_id),
+                            answer.token, answer)
+
+
+def _device_key(data: dict) -> ec.EllipticCurvePrivateKey:
+    """The device key stored beside the sealed key; an ID installed by an older app has none."""
+    if "device_key" not in data:
+        raise StorageError("key file has no device key (an ID of an older app: restore a backup of it, or "
+                           "activate it again)")
+    try:
+        return keycrypt.load_private_key_der(b64decode(data["device_key"], limit=_MAX_DEVICE_KEY_BYTES))
+    except (MessageMalformed, ValueError) as exc:
+        raise StorageError("key file has a damaged device key") from exc
 
 
 def _without_version(data: dict) -> dict:

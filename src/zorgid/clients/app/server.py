@@ -1,16 +1,23 @@
 """The app's whole conversation with the zorgid server: five HTTP calls, nothing else.
 
-Activation, unlock, approval and the new PIN after a restore carry ``v: 2``: the key needs the server's
-share for every use (docs/security.md). The answers are checked in :mod:`.answers`.
+Activation, unlock, approval and the new PIN after a restore carry ``v: 3``: the key needs the server's
+share for every use, and every unlock is signed with the app's device key (docs/security.md). The answers
+are checked in :mod:`.answers`; the server's own error texts are made safe for the terminal here.
 
 The bounded JSON conversation itself is zorgid.clients.http, shared with the other client programs.
 """
 
 from __future__ import annotations
 
+import time
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from zorgid.protocol.errors import RemoteError
 from zorgid.protocol.messages import (
     ACTIVATIONS_PATH,
     KEYSHARE_VERSION,
+    DeviceUnlock,
     b64encode,
     key_share_pin_path,
     key_share_unlock_path,
@@ -19,32 +26,49 @@ from zorgid.protocol.messages import (
 )
 
 from ..http import JsonServerClient
-from .answers import parse_share, parse_unlock
+from . import keycrypt
+from .answers import UnlockAnswer, parse_share, parse_unlock
 from .errors import ServerAnswerInvalid, ServerUnreachable
+from .identity import printable
+
+MAX_ERROR_TEXT = 1000
 
 
 class ServerClient(JsonServerClient):
     """A client for one zorgid server, named by its origin (``https://portal.example``)."""
 
-    user_agent = "zorgid-app/2"
+    user_agent = "zorgid-app/3"
     unreachable_error = ServerUnreachable
     answer_error = ServerAnswerInvalid
 
-    def activate(self, code: str, csr_pem: str, pin_proof: bytes) -> dict:
-        """POST the activation code, CSR and PIN proof; the server answers 201 with the certificate, the
-        holder and the key share (once)."""
-        body = {"v": KEYSHARE_VERSION, "code": code, "csr": csr_pem, "pin_proof": b64encode(pin_proof)}
+    def _call(self, *args, **kwargs) -> dict:
+        try:
+            return super()._call(*args, **kwargs)
+        except RemoteError as error:  # a code this app does not know: its texts come from the server as they are
+            error.remote_text = {name: printable(text, MAX_ERROR_TEXT) for name, text in error.remote_text.items()}
+            raise
+
+    def activate(self, code: str, csr_pem: str, pin_proof: bytes, device_key: bytes) -> dict:
+        """POST the activation code, CSR, PIN proof and the device key's public key (DER); the server answers
+        201 with the certificate, the holder and the key share (once)."""
+        body = {"v": KEYSHARE_VERSION, "code": code, "csr": csr_pem, "pin_proof": b64encode(pin_proof),
+                "device_key": b64encode(device_key)}
         return self._call("POST", ACTIVATIONS_PATH, body, expect=201)
 
-    def unlock(self, mobile_id: str, pin_proof: bytes) -> tuple[bytes, str]:
-        """The key share and a one-time unlock token, for the right PIN proof only (the server counts)."""
-        body = {"v": KEYSHARE_VERSION, "pin_proof": b64encode(pin_proof)}
+    def unlock(self, mobile_id: str, pin_proof: bytes, device_key: ec.EllipticCurvePrivateKey) -> UnlockAnswer:
+        """The key share and a one-time unlock token, for the right PIN proof only (the server counts), signed
+        with the device key at this moment in milliseconds (the server takes each moment once)."""
+        message = DeviceUnlock(mobile_id, pin_proof, time.time_ns() // 1_000_000)
+        body = {"v": KEYSHARE_VERSION, "pin_proof": b64encode(pin_proof), "signed_at_ms": message.signed_at_ms,
+                "signature": b64encode(keycrypt.sign(device_key, message.canonical_bytes()))}
         return parse_unlock(self._call("POST", key_share_unlock_path(mobile_id), body, expect=200))
 
-    def register_pin(self, mobile_id: str, pin_proof_b64: str, signed_at: int, signature_b64: str) -> bytes:
-        """After a restore: the proof of the new PIN, signed with the key; the answer is the key share."""
+    def register_pin(self, mobile_id: str, pin_proof_b64: str, signed_at: int, signature_b64: str,
+                     device_key_b64: str) -> bytes:
+        """After a restore: the proof of the new PIN and the new device key, signed with the Mobile ID's key; the
+        answer is the key share."""
         body = {"v": KEYSHARE_VERSION, "pin_proof": pin_proof_b64, "signed_at": signed_at,
-                "signature": signature_b64}
+                "signature": signature_b64, "device_key": device_key_b64}
         return parse_share(self._call("POST", key_share_pin_path(mobile_id), body, expect=200))
 
     def login_flow(self, flow_id: str) -> dict:

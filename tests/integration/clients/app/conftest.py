@@ -100,7 +100,7 @@ def installed(store, server):
     ask = Questions(confirm=lambda question: True, ask_pin=lambda: PIN)
     identity = activate(store, parse_payload(server.activation()), ask, server.factory)
     with server.factory(identity.server) as client:
-        _, key, _ = store.unlock_key(PIN, client.unlock)
+        key = store.unlock_key(PIN, client.unlock).key
     return store, identity, key
 
 

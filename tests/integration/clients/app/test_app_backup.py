@@ -23,6 +23,7 @@ from zorgid.clients.app.keystore import Keystore
 from zorgid.clients.app.server import ServerClient
 from zorgid.identities.models import MobileId, Person
 from zorgid.identities.services import revoke_mobile_id
+from zorgid.protocol.errors import ZorgidError
 
 PASSWORD = "paard batterij nietje correct"
 NEW_PIN = "654321"
@@ -88,15 +89,18 @@ def test_round_trip_into_a_new_home_with_a_new_pin(installed, backup_file, app, 
     shown = app(new_home, "id")
     assert shown.exit_code == 0 and "ID: Jan de Vries" in shown.stdout and identity.mobile_id in shown.stdout
 
-    restored_identity, restored_key, _ = unlock(Keystore(new_home), server, NEW_PIN)
+    restored = unlock(Keystore(new_home), server, NEW_PIN)
+    restored_identity, restored_key = restored.identity, restored.key
     assert restored_identity == identity
     assert spki(restored_key) == spki(key)
     signature = restored_key.sign(b"nonce", ec.ECDSA(hashes.SHA256()))
     key.public_key().verify(signature, b"nonce", ec.ECDSA(hashes.SHA256()))  # the same key signs
     with pytest.raises(PinWrong):
         unlock(Keystore(new_home), server, pin)  # the old PIN is not carried over
-    with pytest.raises(PinWrong):
-        unlock(store, server, pin)  # and the old phone no longer opens the ID
+    with pytest.raises(ZorgidError) as caught:
+        unlock(store, server, pin)  # and the old phone no longer opens the ID: its device key is not the one
+    assert caught.value.code == "ZID-DEVICE-SIGNATURE"
+    assert "device_key" not in backup_file.read_text(errors="ignore")  # a device key is not carried over
     assert stat.S_IMODE(new_home.stat().st_mode) == 0o700
     assert not [p for p in tmp_path.iterdir() if ".restore-" in p.name]
 

@@ -1,6 +1,7 @@
 """The zorgid-app command line: setup, scan (activation and login) and id, against the real server."""
 
 import datetime as dt
+import hashlib
 import json
 
 import segno
@@ -8,7 +9,9 @@ import segno
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.clients.app.keystore import Keystore
-from zorgid.protocol.payloads import LoginPayload
+from zorgid.identities.models import ActivationCode, MobileId, Person
+from zorgid.identities.services import issue_activation_code
+from zorgid.protocol.payloads import LoginPayload, parse_payload
 
 
 def test_setup_refuses_a_bad_pin(run, home):
@@ -107,8 +110,41 @@ def test_login_with_a_wrong_pin_is_counted_here_and_at_the_server(run, server, h
     assert result.exit_code == 1 and "ZID-APP-PIN-WRONG" in result.stderr and "nog 4" in result.stderr
     assert server.state(login) == "pending"
     assert AuditEvent.objects.filter(event="keyshare.pin_wrong").count() == 1
-    assert "Ingelogd" in run("scan", login, "--pin", "123456", "--accept").stdout
+    result = run("scan", login, "--pin", "123456", "--accept")
+    assert "Ingelogd" in result.stdout
+    assert ("Let op: sinds de activatie is er 1 keer een verkeerde pincode voor uw ZORG-ID ingevoerd. Was u dat "
+            "niet? Neem contact op met uw beheerder.") in result.stdout
     assert json.loads((home / "config.json").read_text())["failed_pin_attempts"] == 0
+    again = run("scan", server.login(), "--pin", "123456", "--accept")
+    assert "Ingelogd" in again.stdout and "Let op" not in again.stdout  # told once
+
+
+def test_a_login_tells_of_a_new_activation_code_for_the_holder(run, server, home):
+    run("setup", "--pin", "123456")
+    run("scan", server.activation(), "--pin", "123456")
+    assert "Let op" not in run("scan", server.login(), "--pin", "123456", "--accept").stdout
+    mobile_id = MobileId.objects.get(id=json.loads((home / "id.json").read_text())["mobile_id"])
+    clock.move(dt.timedelta(minutes=1))
+    issued = issue_activation_code(mobile_id.person, actor="someone")
+    result = run("scan", server.login(), "--pin", "123456", "--accept")
+    assert result.exit_code == 0 and "Ingelogd" in result.stdout
+    when = issued.expires_at.astimezone() - dt.timedelta(days=10)
+    assert (f"Let op: er is op {when:%d-%m-%Y} om {when:%H:%M} een nieuwe activatie-QR-code voor uw ZORG-ID "
+            "uitgegeven. Was u dat niet? Neem contact op met uw beheerder.") in result.stdout
+
+
+def test_names_from_the_server_are_shown_without_invisible_or_reordering_characters(run, server, home):
+    run("setup", "--pin", "123456")
+    activation = server.activation()
+    code = parse_payload(activation).code
+    person = ActivationCode.objects.get(code_hash=hashlib.sha256(code.encode()).hexdigest()).person
+    Person.objects.filter(id=person.id).update(first_names="Jan\u202e\u200b\u2066", last_name="de\u2060 Vries\ufeff")
+    result = run("scan", activation, "--pin", "123456")
+    assert result.exit_code == 0 and "ID geïnstalleerd: Jan de Vries\n" in result.stdout
+    shown = run("id")
+    assert "ID: Jan de Vries\n" in shown.stdout
+    for text in (result.stdout, shown.stdout):
+        assert not any(ch in text for ch in "\u202e\u200b\u2066\u2060\ufeff")
 
 
 def test_login_for_another_server_is_refused(run, server):

@@ -91,8 +91,9 @@ def test_the_installed_key_opens_with_the_servers_share_and_signs(installed, pin
     assert "pin_verifier" not in json.loads((home / "config.json").read_text())
     assert stat.S_IMODE((home / "key.json").stat().st_mode) == 0o600
     with server.factory(identity.server) as client:
-        loaded_identity, loaded_key, token = store.unlock_key(pin, client.unlock)
-    assert loaded_identity == identity and len(token) >= 16
+        unlocked = store.unlock_key(pin, client.unlock)
+    loaded_identity, loaded_key, token = unlocked.identity, unlocked.key, unlocked.token
+    assert loaded_identity == identity and len(token) >= 16 and unlocked.answer.token == token
     assert loaded_key.private_numbers() == key.private_numbers()
     signature = keycrypt.sign(loaded_key, b"data")
     key.public_key().verify(signature, b"data", ec.ECDSA(hashes.SHA256()))
