@@ -53,6 +53,8 @@ class Attachment:
 def enqueue(to: Sequence[str], subject: str, body: str, *, reply_to: Sequence[str] = (),
             attachments: Iterable[Attachment] = ()) -> OutgoingMail:
     """Queue one mail in the caller's transaction; the worker sends it once that transaction has committed."""
+    if not to or not all(isinstance(address, str) and "@" in address for address in to):
+        raise ValueError("a mail needs at least one address")
     now = clock.now()
     return OutgoingMail.objects.create(
         to=list(to), reply_to=list(reply_to), subject=" ".join(subject.split())[:255], body=body,

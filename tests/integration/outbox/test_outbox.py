@@ -74,6 +74,12 @@ def test_a_rolled_back_change_leaves_no_mail():
     assert OutgoingMail.objects.count() == 0
 
 
+def test_a_mail_without_an_address_is_refused_when_queued():
+    with pytest.raises(ValueError):
+        services.enqueue([], "ZORG-ID: test", "Tekst.")
+    assert OutgoingMail.objects.count() == 0
+
+
 def test_a_mail_claimed_by_one_worker_is_not_sent_by_another(down):
     down.controller.start()
     mail = services.enqueue(["tb@linde.example"], "ZORG-ID: test", "Tekst.")
