@@ -37,8 +37,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 class Http:
     """One client with its cookies: a browser (forms with the CSRF token) or an app and Desktop App (JSON)."""
 
+    opened: list[httpx.Client] = []
+
     def __init__(self, base: str) -> None:
         self.http = httpx.Client(base_url=base, timeout=30)
+        self.opened.append(self.http)
 
     def get(self, path: str) -> httpx.Response:
         return self.http.get(path)
@@ -91,9 +94,16 @@ def administrators(organisation: Organisation) -> set[str]:
         organisation=organisation, role=Role.ADMINISTRATOR).select_related("person")}
 
 
+@pytest.fixture(autouse=True)
+def _closed_connections():
+    """Each client's keep-alive connection holds a server thread, and that thread a database connection."""
+    yield
+    while Http.opened:
+        Http.opened.pop().close()
+
+
 @pytest.fixture
-def linde(issuer, settings):
-    settings.ZORGID_LOGIN_WAIT_SECONDS = 1
+def linde(issuer):
     return add_organisation(name="Huisartsenpraktijk De Linde", ura="90000001", kvk="12345678", actor="operator")
 
 
