@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from zorgid import qrcodes
 from zorgid.audit.models import AuditEvent
 from zorgid.identities.models import Role, RoleAssignment
-from zorgid.organisations import employees
+from zorgid.organisations import admin_requests, employees
 from zorgid.organisations.errors import EmployeeDeleteUnconfirmed, EmployeeListPageUnknown
 from zorgid.web import client_ip, server_origin
 
@@ -52,6 +52,8 @@ def home(request: HttpRequest, ura: str) -> HttpResponse:
         "organisation": organisation,
         "managers": managers.select_related("person").order_by("role", "person__last_name"),
         "is_admin": person.roles.filter(organisation=organisation, role=Role.ADMINISTRATOR).exists(),
+        "may_decide": admin_requests.may_decide(person, organisation),
+        "open_requests": admin_requests.open_requests(organisation).count(),
     })
 
 

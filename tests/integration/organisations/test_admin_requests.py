@@ -166,3 +166,13 @@ def test_bad_decisions_are_named(client, organisation, validated, request_id, da
     response = jan_browser.post(path, data)
     assert response.status_code == status and error_code(response) == code
     assert AdministratorRequest.objects.get().state == "open"
+
+
+def test_the_organisation_page_shows_open_requests_to_those_who_decide(client, organisation, validated):
+    jan_browser, piet_card, _ = validated
+    ask(client, piet_card)
+    beheerder, _ = person_with_role(client, Role.BEHEERDER, organisation, "Beppie")
+    link = f'href="/organisatie/{organisation.ura}/administratorverzoeken" data-testid="admin-requests"'
+    page = jan_browser.get(f"/organisatie/{organisation.ura}").content.decode()
+    assert link in page and "administrator te worden (1)" in page
+    assert link not in beheerder.get(f"/organisatie/{organisation.ura}").content.decode()
