@@ -17,6 +17,7 @@ Choices:
 - The file's first line is a ``start`` line: made at row 1 on a new installation, or ``upgrade`` (written by
   migration 0004 for rows made before the anchor existed). A ``start`` line at a later row means the anchor was
   deleted or replaced and began again: verification reports it.
+- About 180 bytes per event; verification reads the file line by line, comparing in batches with the database.
 - No fsync per line: after a crash or power loss, the newest rows may be missing from the anchor; the next
   event's line covers them again (each head covers all rows before it through the chain). Until then
   verification reports that the anchor is behind.
@@ -139,19 +140,6 @@ def _parsed(number: int, text: str) -> Line | str:
     return Line(number, kind, int(seq), head_hash)
 
 
-def _read(target: Path) -> tuple[list[Line], list[str]]:
-    lines: list[Line] = []
-    problems: list[str] = []
-    with open(target, encoding="utf-8", errors="replace") as handle:
-        for number, text in enumerate(handle, start=1):
-            found = _parsed(number, text.rstrip("\n"))
-            if isinstance(found, Line):
-                lines.append(found)
-            else:
-                problems.append(found)
-    return lines, problems
-
-
 def ranges(numbers: Iterable[int]) -> list[str]:
     ordered = sorted(set(numbers))
     runs: list[list[int]] = []
@@ -167,6 +155,87 @@ def span(first: int, last: int) -> str:
     return f"rij {first}" if first == last else f"rij {first} t/m {last}"
 
 
+class _Scan:
+    """One pass over the anchor, line by line (it grows by a line per event: never held whole in memory)."""
+
+    def __init__(self, hashes_of: Callable[[list[int]], dict[int, str]], head_seq: int, limit: int) -> None:
+        self.hashes_of, self.head_seq, self.limit = hashes_of, head_seq, limit
+        self.number, self.pending, self.batch = 0, b"", []
+        self.first: Line | None = None
+        self.oldest = self.newest = 0
+        self.bad: list[str] = []
+        self.restarts: list[int] = []
+        self.differing: list[int] = []
+        self.absent: list[int] = []
+
+    def feed(self, handle) -> None:
+        """Read what was appended since the last call; a line still being written waits for the next call."""
+        while True:
+            text = handle.readline()
+            if not text:
+                return
+            if not text.endswith(b"\n"):
+                self.pending += text
+                return
+            self._line((self.pending + text)[:-1].decode("utf-8", "replace"))
+            self.pending = b""
+
+    def finish(self) -> None:
+        if self.pending:
+            self._line(self.pending.decode("utf-8", "replace"))
+            self.pending = b""
+        self._compare()
+
+    def _line(self, text: str) -> None:
+        self.number += 1
+        found = _parsed(self.number, text)
+        if isinstance(found, str):
+            if len(self.bad) < self.limit:
+                self.bad.append(found)
+            return
+        if found.number == 1:
+            self.first = found
+        elif found.kind != HEAD:
+            self.restarts.append(found.number)
+        self.oldest = min(self.oldest, found.seq) if self.oldest else found.seq
+        self.newest = max(self.newest, found.seq)
+        self.batch.append(found)
+        if len(self.batch) >= LOOKUP_CHUNK:
+            self._compare()
+
+    def _compare(self) -> None:
+        stored = self.hashes_of([found.seq for found in self.batch]) if self.batch else {}
+        for found in self.batch:
+            if found.seq not in stored:
+                if found.seq <= self.head_seq and len(self.absent) < 100 * self.limit:
+                    self.absent.append(found.seq)  # (beyond the head: the newest rows deleted, reported once)
+            elif stored[found.seq] != found.hash and len(self.differing) < 100 * self.limit:
+                self.differing.append(found.seq)
+        self.batch = []
+
+    def problems(self) -> list[str]:
+        head_seq = self.head_seq
+        problems = list(self.bad)
+        if self.first is not None and self.first.kind == START and self.oldest != 1:
+            # (commits racing: row 1's line may come after row 2's, so the oldest line counts, not the first)
+            problems.append(f"anker begint pas bij rij {self.oldest}: het vorige anker is verwijderd of vervangen")
+        elif self.first is not None and self.first.kind == HEAD:
+            problems.append("anker: het begin ontbreekt (regels verwijderd of het bestand vervangen)")
+        problems += [f"anker, regel {number}: begint opnieuw (het anker is vervangen)"
+                     for number in self.restarts[:self.limit]]
+        problems += [f"{rows} wijkt af van het anker (gewijzigd, of de keten is herberekend)"
+                     for rows in ranges(self.differing)]
+        if self.newest > head_seq:
+            problems.append(f"nieuwste rijen verwijderd: het anker kent rij {self.newest}, het auditlog eindigt bij "
+                            f"rij {head_seq}")
+        problems += [f"{rows} staat in het anker maar ontbreekt in het auditlog (verwijderd)"
+                     for rows in ranges(self.absent)]
+        if self.newest < head_seq:
+            problems.append(f"anker loopt achter: {span(self.newest + 1, head_seq)} staan niet in het anker (het "
+                            "anker is teruggezet, of het schrijven mislukte: zie de log van de server)")
+        return problems
+
+
 def check(head_seq: int, hashes_of: Callable[[list[int]], dict[int, str]], *, wait_seconds: float = 2.0,
           limit: int = 20) -> list[str]:
     """What is wrong between the anchor and the chain whose newest row is ``head_seq`` (0: no rows).
@@ -175,47 +244,24 @@ def check(head_seq: int, hashes_of: Callable[[list[int]], dict[int, str]], *, wa
     before are given ``wait_seconds`` to reach the anchor.
     """
     target = path()
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            lines, problems = _read(target)
-        except FileNotFoundError:
-            if head_seq == 0:
-                return []
-            return [f"anker ontbreekt: {target} (verwijderd of verplaatst); zonder anker is niet te zien of de "
-                    "nieuwste rijen zijn verwijderd"]
-        except OSError as exc:
-            return [f"anker niet te lezen: {target} ({exc.strerror or exc})"]
-        newest = max((found.seq for found in lines), default=0)
-        if newest >= head_seq or time.monotonic() >= deadline:
-            break
-        time.sleep(0.2)
-    first = lines[0] if lines and lines[0].number == 1 else None  # else line 1 is reported as unreadable
-    oldest = min((found.seq for found in lines), default=0)  # commits racing: row 1's line may come after row 2's
-    if first is not None and first.kind == START and oldest != 1:
-        problems.append(f"anker begint pas bij rij {oldest}: het vorige anker is verwijderd of vervangen")
-    elif first is not None and first.kind == HEAD:
-        problems.append("anker: het begin ontbreekt (regels verwijderd of het bestand vervangen)")
-    problems += [f"anker, regel {found.number}: begint opnieuw (het anker is vervangen)"
-                 for found in lines[1:] if found.kind != HEAD]
-    differing, absent = [], []
-    for start in range(0, len(lines), LOOKUP_CHUNK):
-        chunk = lines[start:start + LOOKUP_CHUNK]
-        stored = hashes_of([found.seq for found in chunk])
-        for found in chunk:
-            if found.seq not in stored:
-                absent.append(found.seq)
-            elif stored[found.seq] != found.hash:
-                differing.append(found.seq)
-    problems += [f"{rows} wijkt af van het anker (gewijzigd, of de keten is herberekend)"
-                 for rows in ranges(differing)]
-    if newest > head_seq:
-        problems.append(f"nieuwste rijen verwijderd: het anker kent rij {newest}, het auditlog eindigt bij rij "
-                        f"{head_seq}")
-    problems += [f"{rows} staat in het anker maar ontbreekt in het auditlog (verwijderd)"
-                 for rows in ranges(seq for seq in absent if seq <= head_seq)]
-    if newest < head_seq:
-        rows = span(newest + 1, head_seq)
-        problems.append(f"anker loopt achter: {rows} staan niet in het anker (het anker is teruggezet, of het "
-                        "schrijven mislukte: zie de log van de server)")
-    return problems[:limit]
+    try:
+        handle = open(target, "rb")  # closed below, after the wait for heads just committed
+    except FileNotFoundError:
+        if head_seq == 0:
+            return []
+        return [f"anker ontbreekt: {target} (verwijderd of verplaatst); zonder anker is niet te zien of de nieuwste "
+                "rijen zijn verwijderd"]
+    except OSError as exc:
+        return [f"anker niet te lezen: {target} ({exc.strerror or exc})"]
+    scan = _Scan(hashes_of, head_seq, limit)
+    try:
+        with handle:
+            scan.feed(handle)
+            deadline = time.monotonic() + wait_seconds
+            while scan.newest < head_seq and time.monotonic() < deadline:
+                time.sleep(0.2)
+                scan.feed(handle)
+    except OSError as exc:
+        return [f"anker niet te lezen: {target} ({exc.strerror or exc})"]
+    scan.finish()
+    return scan.problems()[:limit]

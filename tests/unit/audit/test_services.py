@@ -156,6 +156,13 @@ def test_a_rolled_back_anchor_is_found(tmp_path):
     assert "anker loopt achter: rij 4 t/m 5 staan niet in het anker" in problems()
 
 
+def test_an_anchor_without_its_first_lines_is_found():
+    events(3)
+    lines = anchor.path().read_text().splitlines(keepends=True)
+    anchor.path().write_text("".join(lines[1:]))
+    assert "anker: het begin ontbreekt" in problems()
+
+
 def test_an_unreadable_anchor_is_found():
     events(1)
     anchor.path().unlink()
