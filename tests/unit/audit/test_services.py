@@ -221,3 +221,35 @@ def test_concurrent_appends_keep_one_unbroken_chain_and_anchor():
     assert result.count == 80
     assert list(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, 81))
     assert len(anchor.path().read_text().splitlines()) == 80
+
+
+APPENDER = """
+import os, sys
+import django
+django.setup()
+from zorgid.audit.services import record
+for i in range(25):
+    record("test.process", actor="process:" + sys.argv[1], details={"i": i})
+"""
+
+
+def test_several_processes_append_to_one_chain_and_one_anchor(settings, tmp_path):
+    """As gunicorn's workers do: each process its own connection, all writing the same anchor file."""
+    import os
+    import subprocess
+    import sys
+
+    db = connection.settings_dict
+    url = (f"sqlite:///{db['NAME']}" if connection.vendor == "sqlite" else
+           f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}")
+    env = {**os.environ, "DATABASE_URL": url, "ZORGID_HOME": str(tmp_path), "DJANGO_SETTINGS_MODULE": "zorgid.settings",
+           "ZORGID_SECRET_KEY": settings.SECRET_KEY, "ZORGID_AUDIT_ANCHOR": str(settings.ZORGID_AUDIT_ANCHOR)}
+    processes = [subprocess.Popen([sys.executable, "-c", APPENDER, str(n)], env=env, stderr=subprocess.PIPE)
+                 for n in range(4)]
+    for process in processes:
+        assert process.wait(timeout=120) == 0, process.stderr.read().decode()[-2000:]
+    result = verify()
+    assert result.ok, result.problems
+    assert result.count == 100
+    lines = anchor.path().read_text().splitlines()
+    assert len(lines) == 100 and sorted(int(line.split()[1]) for line in lines) == list(range(1, 101))
