@@ -113,3 +113,18 @@ def test_a_copied_app_home_cannot_log_in_once_the_online_tries_are_spent(app_cli
     logged_in = app_client.run("scan", payload, "--accept").stdout
     assert "Ingelogd" in logged_in
     assert "sinds de activatie is er 3 keer een verkeerde pincode voor uw ZORG-ID ingevoerd" in logged_in  # he sees
+
+
+def test_knowing_the_mobile_id_is_not_enough_to_spend_the_holders_tries(app_client, activation, live_server):
+    """docs/security.md: only an unlock signed by the app's device key counts; a stranger's tries are refused."""
+    from tests.integration.red_team.test_unlock_lockout import anonymous_unlock
+
+    app_client.run("setup", "--pin", app_client.pin)
+    app_client.run("scan", activation)
+    mobile_id = json.loads((app_client.home / "id.json").read_text())["mobile_id"]
+    refused = [anonymous_unlock(live_server.url, mobile_id) for _ in range(4)]
+    assert {answer.json()["error"]["code"] for answer in refused} == {"ZID-DEVICE-SIGNATURE"}
+    flow_id, payload = login_payload(live_server)
+    result = app_client.run("scan", payload, "--accept")
+    assert "Ingelogd" in result.stdout and "Let op" not in result.stdout
+    assert LoginFlow.objects.get(id=flow_id).state == "approved"
