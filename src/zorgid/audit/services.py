@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from zorgid import clock
 
 from . import anchor
-from .chain import GENESIS, at_iso, digest, payload, public_digest, row_payload
+from .chain import GENESIS, at_iso, digest, key, payload, public_digest, row_payload
 from .models import AuditEvent
 
 __all__ = ["GENESIS", "Verification", "record", "verify"]
@@ -75,7 +75,8 @@ def verify(limit_problems: int = 20, *, check_anchor: bool = True) -> Verificati
     """
     problems: list[str] = []
     recomputed: list[int] = []
-    expected_seq, prev_hash, count = 1, GENESIS, 0
+    expected_seq, prev_hash, count, keyed = 1, GENESIS, 0, 0
+    chain_key = key()
     for row in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
         count += 1
         if row.seq != expected_seq:
@@ -83,16 +84,20 @@ def verify(limit_problems: int = 20, *, check_anchor: bool = True) -> Verificati
         elif row.prev_hash != prev_hash:
             problems.append(f"rij {row.seq}: verwijst niet naar de vorige rij")
         text = row_payload(row)
-        if digest(row.prev_hash, row.seq, text) != row.hash:
-            if public_digest(row.prev_hash, row.seq, text) == row.hash:
-                recomputed.append(row.seq)  # reported as one range below: an attacker recomputes all after
-            else:
-                problems.append(f"rij {row.seq}: inhoud gewijzigd")
+        if digest(row.prev_hash, row.seq, text, chain_key) == row.hash:
+            keyed += 1
+        elif public_digest(row.prev_hash, row.seq, text) == row.hash:
+            recomputed.append(row.seq)  # reported as one range below: an attacker recomputes all after
+        else:
+            problems.append(f"rij {row.seq}: inhoud gewijzigd")
         expected_seq, prev_hash = row.seq + 1, row.hash
         if len(problems) >= limit_problems:
             break
     problems += [f"{rows}: hash opnieuw berekend zonder de sleutel (de keten is na een wijziging herberekend)"
                  for rows in anchor.ranges(recomputed)]
+    if count and not keyed:
+        problems.insert(0, "geen enkele rij past bij de sleutel van deze installatie: gebruikt deze opdracht dezelfde "
+                           "ZORGID_SECRET_KEY (of ZORGID_HOME) als de server?")
     if check_anchor and len(problems) < limit_problems:
         head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
         problems += anchor.check(head, _hashes_of, limit=limit_problems - len(problems))

@@ -107,6 +107,14 @@ def test_a_chain_recomputed_with_another_key_is_found():
     assert "rij 3 t/m 5 wijkt af van het anker" in found
 
 
+def test_verifying_with_another_secret_key_says_so(settings):
+    events(2)
+    settings.SECRET_KEY = "another installation's secret key, 50 characters long"
+    found = problems()
+    assert found.startswith("geen enkele rij past bij de sleutel van deze installatie")
+    assert "anker, regel 1: de handtekening klopt niet" in found
+
+
 def test_a_deleted_middle_row_is_found():
     events()
     _sql("DELETE FROM audit_auditevent WHERE seq = 2")
