@@ -83,6 +83,18 @@ def test_an_older_key_file_is_refused_with_a_clear_error(installed, home):
     assert "activate it again" in caught.value.detail
 
 
+def test_a_key_file_without_a_device_key_is_refused_before_anything_is_sent(installed, home, server, pin):
+    """An ID installed by an app before the device key: the server would refuse its unlock anyway."""
+    data = json.loads((home / "key.json").read_text())
+    assert data["device_key"] and data["device_key"] not in (home / "id.json").read_text()
+    del data["device_key"]
+    (home / "key.json").write_text(json.dumps(data))
+    sent = len(server.requests)
+    with pytest.raises(StorageError) as caught:
+        unlock(installed[0], server, pin)
+    assert "restore a backup" in caught.value.detail and len(server.requests) == sent
+
+
 def test_the_installed_key_opens_with_the_servers_share_and_signs(installed, pin, home, server):
     store, identity, key = installed
     assert store.load_id() == identity
