@@ -108,3 +108,8 @@ def test_the_upload_page_is_limited_per_address(client, limits):
     limits(application_upload=(1, 3600))
     assert client.post("/aanvragen/document", {}).status_code != 429
     assert client.post("/aanvragen/document", {}).status_code == 429
+
+
+def test_the_public_error_list_names_the_new_codes(client):
+    page = client.get("/foutmeldingen").content.decode()
+    assert "ZID-RATE-LIMIT" in page and "ZID-INPUT-CONTROL-CHARACTER" in page

@@ -212,24 +212,24 @@ def _release_connection() -> None:
         connection.close()
 
 
-_waiting = collections.Counter()  # requests of this process now waiting, without a connection
+_waiting = [0]  # requests of this process now waiting, without a connection
 _waiting_lock = threading.Lock()
 
 
 def waits_now() -> int:
-    """How many requests of this process are waiting for a flow right now (for the bench and tests)."""
-    return _waiting["now"]
+    """How many requests of this process are waiting for a flow right now (for tests)."""
+    return _waiting[0]
 
 
 @contextlib.contextmanager
 def _counted() -> Iterator[None]:
     with _waiting_lock:
-        _waiting["now"] += 1
+        _waiting[0] += 1
     try:
         yield
     finally:
         with _waiting_lock:
-            _waiting["now"] -= 1
+            _waiting[0] -= 1
 
 
 class Waiter:

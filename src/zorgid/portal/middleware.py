@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from zorgid.control_characters import ControlCharacter, check, check_all
+from zorgid.ratelimit.errors import RateLimited
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
@@ -104,7 +107,6 @@ class RequestLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from zorgid.ratelimit.errors import RateLimited
         from zorgid.ratelimit.services import limit
         from zorgid.web import client_ip
 
@@ -121,7 +123,6 @@ class RequestLimitMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from zorgid.ratelimit.errors import RateLimited
         from zorgid.ratelimit.services import limit
         from zorgid.web import client_ip
 
@@ -150,8 +151,6 @@ class ControlCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from zorgid.control_characters import ControlCharacter, check, check_all
-
         try:
             check(request.path, "the address")
             check_all((text for key, values in request.GET.lists() for text in (key, *values)), "the query")
