@@ -29,13 +29,28 @@ from zorgid.flows.waiting import waits_now
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FLOW = re.compile(r'data-status-url="/inloggen/status/([0-9a-f]{32})"')
+OPEN: list[httpx.Client] = []
+
+
+def open_client(base: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=60)
+    OPEN.append(client)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _close_clients():
+    """Closed clients end the live server's threads, and their database sessions, before the next test."""
+    yield
+    while OPEN:
+        OPEN.pop().close()
 
 
 class Visitor:
     """An anonymous browser with a login flow of its own, as the start page gives every visitor."""
 
     def __init__(self, base: str) -> None:
-        self.http = httpx.Client(base_url=base, timeout=60)
+        self.http = open_client(base)
         self.flow = FLOW.search(self.http.get("/").text).group(1)
 
     def status(self, wait: bool = True) -> httpx.Response:
@@ -108,7 +123,7 @@ def test_waiting_requests_hold_no_database_connections(live_server, short_waits)
 def test_a_client_that_keeps_asking_gets_429_with_retry_after(live_server, settings):
     settings.ZORGID_RATE_LIMIT_FACTOR = 1
     settings.ZORGID_RATE_LIMITS = {**settings.ZORGID_RATE_LIMITS, "client-read": (5, 60)}
-    http = httpx.Client(base_url=live_server.url, timeout=30)
+    http = open_client(live_server.url)
     assert [http.get("/foutmeldingen").status_code for _ in range(5)] == [200] * 5
     page = http.get("/foutmeldingen")
     assert page.status_code == 429 and "ZID-RATE-LIMIT" in page.text and 1 <= int(page.headers["Retry-After"]) <= 60
@@ -120,7 +135,7 @@ def test_a_client_that_keeps_asking_gets_429_with_retry_after(live_server, setti
 def test_a_client_that_keeps_unlocking_is_refused_per_address(live_server, settings):
     settings.ZORGID_RATE_LIMIT_FACTOR = 1
     settings.ZORGID_RATE_LIMITS = {**settings.ZORGID_RATE_LIMITS, "key-share-unlock": (3, 60)}
-    http = httpx.Client(base_url=live_server.url, timeout=30)
+    http = open_client(live_server.url)
     answers = [http.post(f"/api/v1/key-shares/{index:032x}/unlock", json={"v": 2, "pin_proof": ""})
                for index in range(4)]  # a different (unknown) ID each time: the per-ID tries do not stop it
     assert 429 not in [answer.status_code for answer in answers[:3]]
@@ -143,7 +158,7 @@ NUL_ADDRESSES = [
 
 
 def test_nul_bytes_in_addresses_are_refused_not_a_server_error(live_server):
-    http = httpx.Client(base_url=live_server.url, timeout=30)
+    http = open_client(live_server.url)
     seen = {}
     for method, address in NUL_ADDRESSES:
         body = b'{"v": 2, "pin_proof": ""}' if method == "POST" else b"<a/>" if method == "PUT" else None
