@@ -85,3 +85,12 @@ def test_zorgid_serve_has_gunicorn_write_no_request_lines(monkeypatch, capsys):
     logger.access(response, types.SimpleNamespace(headers=[]), environ, dt.timedelta(milliseconds=5))
     assert lines == [] and secret not in capsys.readouterr().out
     assert server.cfg.accesslog is None
+
+
+def test_each_answer_says_its_time_in_the_server_as_the_log_line_does(caplog):
+    caplog.set_level(logging.INFO, logger="zorgid.access")
+    response = Client().get("/foutmeldingen")
+    timing = response["Server-Timing"]
+    assert timing.startswith("app;dur=") and float(timing.removeprefix("app;dur=")) >= 0
+    lines = [r.getMessage() for r in caplog.records if r.name == "zorgid.access"]
+    assert len(lines) == 1 and " GET /foutmeldingen 200 " in lines[0]

@@ -9,6 +9,8 @@ from zorgid.protocol.errors import ZorgidError, registered_errors
 ERROR_MODULES = (
     "zorgid.protocol.errors",
     "zorgid.errors",
+    "zorgid.control_characters",
+    "zorgid.ratelimit.errors",
     "zorgid.pki.errors",
     "zorgid.pki.uzi.errors",
     "zorgid.identities.errors",
