@@ -24,6 +24,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import wait_until
+from tests.integration.test_control_characters import ADDRESSES as NUL_ADDRESSES
 from zorgid.flows.waiting import waits_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -142,19 +143,6 @@ def test_a_client_that_keeps_unlocking_is_refused_per_address(live_server, setti
     assert answers[3].status_code == 429 and answers[3].json()["error"]["code"] == "ZID-RATE-LIMIT"
 
 
-NUL_ADDRESSES = [
-    ("GET", "/api/v1/login-flows/%00"),
-    ("GET", "/api/v1/card-flows/%00"),
-    ("POST", "/api/v1/key-shares/%00/unlock"),
-    ("PUT", "/api/v1/applications/%00/document"),
-    ("GET", "/aanvragen/%00/status/x"),
-    ("GET", "/organisatie/%00"),
-    ("GET", "/organisatie/90000001/medewerkers/%00"),
-    ("GET", "/organisatie/90000001/audit?soort=%00"),
-    ("GET", "/organisatie/90000001/audit?persoon=%00"),
-    ("GET", "/beheer/aanvragen/%00"),
-    ("GET", "/beheer/audit?soort=a%00"),
-]
 
 
 def test_nul_bytes_in_addresses_are_refused_not_a_server_error(live_server):

@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from tests.conftest import Device, activate_code
+from tests.integration.red_team.http_clients import App, Browser
 from zorgid.identities.models import ActivationCode, Person, Role
 from zorgid.identities.services import add_operator, grant_role, issue_activation_code
 from zorgid.organisations.services import add_organisation
@@ -30,34 +31,6 @@ from zorgid.protocol.payloads import parse_payload
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WID = {"document_type": "paspoort", "number_last4": "X12B", "expiry_date": "2031-01-01", "confirmed": "on"}
-
-
-class App:
-    """The app's side of the API over real HTTP, in the shape tests.conftest.Device expects of its client."""
-
-    def __init__(self, base: str) -> None:
-        self.http = httpx.Client(base_url=base, timeout=30)
-
-    def get(self, path: str) -> httpx.Response:
-        return self.http.get(path)
-
-    def post(self, path: str, body: dict, content_type: str = "application/json") -> httpx.Response:
-        return self.http.post(path, json=body)
-
-
-class Browser:
-    """A browser: its cookies, and forms sent with the CSRF token every portal page sets."""
-
-    def __init__(self, base: str) -> None:
-        self.http = httpx.Client(base_url=base, timeout=30)
-
-    def get(self, path: str) -> httpx.Response:
-        return self.http.get(path)
-
-    def post(self, path: str, data: dict | None = None) -> httpx.Response:
-        if "csrftoken" not in self.http.cookies:
-            self.get("/")
-        return self.http.post(path, data=data or {}, headers={"X-CSRFToken": self.http.cookies["csrftoken"]})
 
 
 def activated(base: str, code: str) -> Device:

@@ -25,24 +25,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.conftest import Device, activate_code
+from tests.integration.red_team.http_clients import App
 from zorgid import clock
 from zorgid.identities.services import add_operator
 from zorgid.protocol.messages import KEYSHARE_VERSION, b64encode, canonical_json, key_share_unlock_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class App:
-    """The app's side of the API over real HTTP, in the shape tests.conftest.Device expects of its client."""
-
-    def __init__(self, base: str) -> None:
-        self.http = httpx.Client(base_url=base, timeout=30)
-
-    def get(self, path: str) -> httpx.Response:
-        return self.http.get(path)
-
-    def post(self, path: str, body: dict, content_type: str = "application/json") -> httpx.Response:
-        return self.http.post(path, json=body)
 
 
 @pytest.fixture
