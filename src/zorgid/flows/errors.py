@@ -48,6 +48,17 @@ class LoginClockSkew(ZorgidError):
     solution_en = "Set your phone's time to automatic and try again."
 
 
+class CardClockSkew(ZorgidError):
+    code = "ZID-CARD-CLOCK"
+    status = 400
+    cause_nl = "De tijd op uw computer wijkt te veel af van de tijd van de server."
+    cause_en = "The time on your computer differs too much from the server's time."
+    solution_nl = ("Zet de tijd van uw computer op automatisch, druk in het ZORG-ID Portaal op Verversen en probeer "
+                   "het opnieuw.")
+    solution_en = ("Set your computer's time to automatic, press Refresh (Verversen) in the ZORG-ID Portal and try "
+                   "again.")
+
+
 class CardFlowUnknown(ZorgidError):
     code = "ZID-CARD-UNKNOWN"
     status = 404

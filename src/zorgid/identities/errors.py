@@ -114,3 +114,13 @@ class DeviceKeyMissing(ZorgidError):
                    "QR-code en activeer het ID opnieuw.")
     solution_en = ("Restore a backup of your ID into the updated app, or ask your administrator for a new QR code "
                    "and activate the ID again.")
+
+
+class PinChangeClockSkew(ZorgidError):
+    code = "ZID-PIN-CHANGE-CLOCK"
+    status = 400
+    cause_nl = ("De tijd op uw telefoon wijkt te veel af van de tijd van de server. De nieuwe pincode is niet "
+                "vastgelegd.")
+    cause_en = "The time on your phone differs too much from the server's time. The new PIN was not registered."
+    solution_nl = "Zet de tijd van uw telefoon op automatisch en zet de back-up opnieuw terug."
+    solution_en = "Set your phone's time to automatic and restore the backup again."
