@@ -263,7 +263,8 @@ import django
 django.setup()
 from zorgid import clock
 from zorgid.identities.models import Person, Role
-from zorgid.identities.services import grant_role, issue_activation_code
+from zorgid.identities.services import issue_activation_code
+from zorgid.organisations.roles import grant_role
 from zorgid.organisations.models import Organisation
 organisation = Organisation.objects.get(ura=sys.argv[1])
 person = Person.objects.create(first_names="Bea", last_name="Beheerder", birth_date=dt.date(1980, 1, 1),
@@ -279,7 +280,7 @@ django.setup()
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from zorgid import clock
-from zorgid.organisations import employees
+from zorgid.administration import employees
 from zorgid.organisations.models import Organisation
 organisation = Organisation.objects.get(ura=sys.argv[1])
 for kind, query in json.loads(sys.argv[2]).items():
@@ -408,7 +409,7 @@ def run_import(zorgid: str, env: dict, home: Path, ura: str, rows: int) -> dict:
     path = home / "import.csv"
     import_csv(path, rows)
     mounted = subprocess.run([zorgid, "employees", "--help"], env=env, capture_output=True, timeout=60).returncode == 0
-    command = [zorgid] if mounted else [sys.executable, "-c", "import sys; from zorgid.organisations.cli import "
+    command = [zorgid] if mounted else [sys.executable, "-c", "import sys; from zorgid.employees_cli import "
                                         "employees_app; employees_app(sys.argv[1:], prog_name='zorgid employees')"]
     started = time.perf_counter()
     subprocess.run([zorgid, "--help"], env=env, capture_output=True, timeout=60)

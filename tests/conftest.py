@@ -127,7 +127,7 @@ def activate_code(client, code: str, key: ec.EllipticCurvePrivateKey | None = No
 
 @pytest.fixture
 def operator(db):
-    from zorgid.identities.services import add_operator
+    from zorgid.organisations.roles import add_operator
 
     return add_operator("Jan Willem", "de Vries", clock.parse_date("12-03-1975"), actor="test")
 

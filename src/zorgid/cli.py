@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from zorgid.clients.terminal import DutchCommand, DutchGroup
 from zorgid.devtools.cli import dev_app
-from zorgid.organisations.cli import employees_app
+from zorgid.employees_cli import employees_app
 from zorgid.pki.uzi.cli import uzi_app
+from zorgid.terminal import DutchCommand, DutchGroup, actor, err, fail, out, setup_django
 
 app = typer.Typer(cls=DutchGroup, help="zorgid: server van ZORG-ID. Elke opdracht heeft --help.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -32,29 +30,8 @@ for _command in uzi_app.registered_commands:  # pki.uzi is a shared library: it 
 app.add_typer(uzi_app, name="uzi", cls=DutchGroup)
 app.add_typer(dev_app, name="dev")
 app.add_typer(employees_app, name="employees")
-out = Console()
-err = Console(stderr=True)
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zorgid.settings")
-    import django
-
-    django.setup()
-
-
-def _fail(error) -> None:
-    err.print(f"[bold red]Fout {error.code}[/]: {error.cause('nl')}\nOplossing: {error.solution('nl')}")
-    if getattr(error, "detail", ""):
-        err.print(f"Detail: {error.detail}")
-    raise typer.Exit(1)
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
+# the server's terminal (zorgid.terminal): Dutch help, the one error report, the audit actor
+_django, _fail, _actor = setup_django, fail, actor
 
 
 @app.command(cls=DutchCommand)
@@ -114,7 +91,8 @@ def operator_add(
     from django.conf import settings
 
     from zorgid import clock, qrcodes
-    from zorgid.identities.services import add_operator, parse_birth_date
+    from zorgid.identities.services import parse_birth_date
+    from zorgid.organisations.roles import add_operator
     from zorgid.protocol.errors import ZorgidError
 
     try:

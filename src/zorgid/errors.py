@@ -3,6 +3,15 @@
 from zorgid.protocol.errors import ZorgidError
 
 
+class NotFound(ZorgidError):
+    code = "ZID-NOT-FOUND"
+    status = 404
+    cause_nl = "Deze pagina of dit adres bestaat niet."
+    cause_en = "This page or address does not exist."
+    solution_nl = "Controleer het adres, of begin opnieuw op de startpagina van het ZORG-ID Portaal."
+    solution_en = "Check the address, or start again on the ZORG-ID Portal's start page."
+
+
 class DatabaseNotReady(ZorgidError):
     code = "ZID-DATABASE"
     status = 503

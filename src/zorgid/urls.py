@@ -5,7 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("api/", include("zorgid.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("zorgid.applications.urls")),
+    path("", include("zorgid.portal.application_urls")),
     path("", include("zorgid.portal.urls")),
 ]
 

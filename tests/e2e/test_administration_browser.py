@@ -14,7 +14,7 @@ from PIL import Image
 from tests.e2e.conftest import AppClient
 from zorgid import clock
 from zorgid.identities.models import Person, Role
-from zorgid.identities.services import add_operator, grant_role
+from zorgid.organisations.roles import add_operator, grant_role
 from zorgid.organisations.services import add_organisation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

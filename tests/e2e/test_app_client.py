@@ -16,7 +16,7 @@ from zorgid.audit.models import AuditEvent
 from zorgid.clients.app import keycrypt
 from zorgid.clients.app.errors import StorageError
 from zorgid.flows.models import LoginFlow
-from zorgid.identities.services import add_operator
+from zorgid.organisations.roles import add_operator
 from zorgid.protocol.payloads import LoginPayload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

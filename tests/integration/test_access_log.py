@@ -20,7 +20,7 @@ from tests.integration.applications.helpers import apply
 from zorgid import clock, serve
 from zorgid.applications.models import Application, ApplicationState
 from zorgid.applications.services import token_hash
-from zorgid.identities.services import add_operator
+from zorgid.organisations.roles import add_operator
 
 pytestmark = pytest.mark.django_db
 

@@ -23,15 +23,15 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
-from tests.integration.organisations.test_administration import WID, person_with_role
+from tests.integration.administration.test_administration import WID, person_with_role
 from tests.integration.test_card_purposes import activate, log_in
 from zorgid import clock
 from zorgid.applications.models import Application, ApplicationState
 from zorgid.flows.cards import start_card_flow
 from zorgid.flows.services import start_login
 from zorgid.identities.models import Person, Role
-from zorgid.identities.services import add_operator, grant_role
 from zorgid.organisations.models import AdministratorRequest
+from zorgid.organisations.roles import add_operator, grant_role
 from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db

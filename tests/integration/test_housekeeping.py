@@ -20,7 +20,7 @@ from zorgid.flows.models import CardFlow, LoginFlow
 from zorgid.flows.services import start_login
 from zorgid.housekeeping import purge
 from zorgid.identities.models import ActivationCode
-from zorgid.identities.services import add_operator
+from zorgid.organisations.roles import add_operator
 from zorgid.outbox import services as outbox
 from zorgid.outbox.models import OutgoingMail
 from zorgid.ratelimit import services as ratelimit

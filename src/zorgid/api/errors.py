@@ -11,18 +11,10 @@ from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
+from zorgid.errors import NotFound
 from zorgid.protocol.errors import MessageMalformed, ZorgidError
 
 log = logging.getLogger("zorgid.api")
-
-
-class NotFound(ZorgidError):
-    code = "ZID-NOT-FOUND"
-    status = 404
-    cause_nl = "Deze pagina of dit adres bestaat niet."
-    cause_en = "This page or address does not exist."
-    solution_nl = "Controleer het adres, of begin opnieuw op de startpagina van het ZORG-ID Portaal."
-    solution_en = "Check the address, or start again on the ZORG-ID Portal's start page."
 
 
 class MethodNotAllowed(ZorgidError):

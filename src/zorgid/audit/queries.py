@@ -3,41 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Concat
-
-from zorgid.identities.models import MobileId, RoleAssignment
+from django.db.models import Q, QuerySet
 
 from .models import AuditEvent
 
 MAX_EXPORT_ROWS = 100_000
 
 
-def members_as_subjects(organisation) -> QuerySet:
-    """``person:<id>`` of everyone with a role in the organisation (a subquery, not a list)."""
-    return (RoleAssignment.objects.filter(organisation=organisation)
-            .annotate(subject=Concat(Value("person:"), "person_id")).values("subject"))
-
-
-def members_mobile_ids(organisation) -> QuerySet:
-    """``mobile_id:<id>`` of the Mobile IDs of everyone with a role in the organisation (a subquery)."""
-    return (MobileId.objects.filter(person__roles__organisation=organisation)
-            .annotate(subject=Concat(Value("mobile_id:"), "id")).values("subject"))
-
-
-def events(organisation=None, *, person_id: str = "", event: str = "", start: dt.date | None = None,
-           end: dt.date | None = None) -> QuerySet:
-    """Newest first. For an organisation: the events recorded for it (``organisation`` = its URA), and the events
-    of no organisation about its people: those whose subject is one of them or one of their Mobile IDs (a login
-    flow's approval or refusal: whose actor is). Never an event recorded for another organisation, nor what one
-    of its people did elsewhere (an operator's work, say)."""
+def events(ura: str | None = None, *, members: Sequence[QuerySet] = (), person_id: str = "", event: str = "",
+           start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:
+    """Newest first. For an organisation (its ``ura``): the events recorded for it, and the events of no
+    organisation about its people: those whose subject is one of ``members`` (subqueries of audit subjects, its
+    people and their Mobile IDs; a login flow's approval or refusal: whose actor is). Never an event recorded for
+    another organisation, nor what one of its people did elsewhere (an operator's work, say)."""
     found = AuditEvent.objects.all()
-    if organisation is not None:
-        people = Q(subject__in=members_as_subjects(organisation)) | Q(subject__in=members_mobile_ids(organisation))
-        logins = Q(event__startswith="login.") & (Q(actor__in=members_as_subjects(organisation))
-                                                   | Q(actor__in=members_mobile_ids(organisation)))
-        found = found.filter(Q(organisation=organisation.ura) | (Q(organisation="") & (people | logins)))
+    if ura is not None:
+        people, logins = Q(pk__in=[]), Q(pk__in=[])
+        for subjects in members:
+            people |= Q(subject__in=subjects)
+            logins |= Q(actor__in=subjects)
+        found = found.filter(Q(organisation=ura) | (Q(organisation="") & (people | (Q(event__startswith="login.")
+                                                                                      & logins))))
     if person_id:
         found = found.filter(Q(subject=f"person:{person_id}") | Q(actor=f"person:{person_id}"))
     if event:

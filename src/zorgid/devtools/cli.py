@@ -18,8 +18,8 @@ from typing import Annotated
 
 import typer
 
-from zorgid.clients.terminal import DutchCommand, DutchGroup
 from zorgid.protocol.errors import InternalError, ZorgidError
+from zorgid.terminal import DutchCommand, DutchGroup
 
 from .softhsm import DEFAULT_MODULE, UziPas, make_uzi_pas
 from .test_uzi_ca import ensure_test_uzi_ca

@@ -40,8 +40,6 @@ from .models import (
     MobileId,
     MobileIdStatus,
     Person,
-    Role,
-    RoleAssignment,
     UziRegistration,
     new_public_id,
 )
@@ -109,21 +107,6 @@ def issue_activation_code(person: Person, *, actor: str, ip: str = "",
         record("activation_code.issued", actor=actor, subject=f"person:{person.id}", ip=ip,  # his IDs stay active
                details={"expires_at": expires.isoformat(), "existing_mobile_ids": sorted(existing)})
     return IssuedActivation(person, code, expires)
-
-
-def add_operator(first_names: str, last_name: str, birth_date: dt.date, *, actor: str) -> IssuedActivation:
-    """R-ROLE-OPR: a person with the operator role and an activation code, in one transaction."""
-    first_names = clean_name(first_names, "first names")
-    last_name = clean_name(last_name, "last name")
-    check_birth_date(birth_date)
-    with transaction.atomic():
-        now = clock.now()
-        person = Person.objects.create(
-            first_names=first_names, last_name=last_name, birth_date=birth_date, created_at=now
-        )
-        RoleAssignment.objects.create(person=person, role=Role.OPERATOR, granted_at=now)
-        record("operator.added", actor=actor, subject=f"person:{person.id}", details={"role": Role.OPERATOR})
-        return issue_activation_code(person, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -235,23 +218,3 @@ def link_uzi_attributes(mobile_id: MobileId, attributes: dict, *, actor: str, ip
            details={"uzi_number": registration.uzi_number, "ura": registration.ura, "role": registration.role,
                     "new": created})
     return registration
-
-
-def grant_role(person: Person, role: str, organisation, *, actor: str, ip: str = "") -> RoleAssignment:
-    """The role, once; a role in an organisation puts the person on its employee list in the same transaction."""
-    from zorgid.organisations import memberships  # organisations builds on identities; this one call goes back
-
-    with transaction.atomic():
-        assignment, created = RoleAssignment.objects.get_or_create(
-            person=person, role=role, organisation=organisation, defaults={"granted_at": clock.now()}
-        )
-        if organisation is not None:
-            memberships.joined(person, organisation)
-        if created:
-            record("role.granted", actor=actor, subject=f"person:{person.id}", ip=ip,
-                   details={"role": role, "ura": organisation.ura if organisation else ""})
-    return assignment
-
-
-def roles_of(person: Person) -> list[RoleAssignment]:
-    return list(person.roles.select_related("organisation").order_by("role", "organisation__name"))

@@ -59,7 +59,7 @@ class AdministratorRequestState(models.TextChoices):
 class AdministratorRequest(models.Model):
     """A card holder asks to become portal administrator of an organisation that was validated already.
 
-    Made with a zorgverlenerspas (Z) of the organisation's URA and a registered ID (organisations.admin_requests);
+    Made with a zorgverlenerspas (Z) of the organisation's URA and a registered ID (validation.admin_requests);
     an administrator of the organisation or the operator approves or declines it, once.
     """
 

@@ -1,4 +1,4 @@
-"""Requests to become portal administrator (docs/security.md): thin views over zorgid.organisations.admin_requests.
+"""Requests to become portal administrator (docs/security.md): thin views over zorgid.validation.admin_requests.
 
 The card holder asks from the validation page (after the card step, when validating is refused); the
 organisation's administrators and the operator see the open requests and approve or decline each one. A
@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from zorgid.identities.models import Role
-from zorgid.organisations import admin_requests
 from zorgid.organisations.errors import AdministratorRequestDecisionMissing
+from zorgid.validation import admin_requests
 from zorgid.web import client_ip
 
 from . import session

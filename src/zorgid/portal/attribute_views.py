@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from zorgid.flows.cards import answered_flow, complete
-from zorgid.flows.errors import CardOfOtherPerson
+from zorgid.attributes.services import link_card
 from zorgid.flows.models import CardFlowPurpose
-from zorgid.identities.services import link_uzi_attributes
 from zorgid.web import client_ip
 
 from . import card_views, session
@@ -29,14 +26,8 @@ def start(request: HttpRequest) -> HttpResponse:
 def link(request: HttpRequest, flow_id: str) -> HttpResponse:
     """The card was read and is the holder's own (checked on answer): link its attributes to this ID."""
     mobile_id = require_mobile_id(request)
-    flow = answered_flow(flow_id, browser_secret=session.known_browser_secret(request),
-                         purpose=CardFlowPurpose.ATTRIBUTES)
-    if flow.person_id != mobile_id.person_id:
-        raise CardOfOtherPerson("the session was started by another person")
-    with transaction.atomic():
-        complete(flow)
-        registration = link_uzi_attributes(mobile_id, flow.attributes, actor=f"person:{mobile_id.person_id}",
-                                           ip=client_ip(request))
+    registration = link_card(flow_id, browser_secret=session.known_browser_secret(request), mobile_id=mobile_id,
+                             ip=client_ip(request))
     request.session["zorgid_attributes_linked"] = registration.pk
     return redirect("portal-attributes-done")
 

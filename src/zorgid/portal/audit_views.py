@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from zorgid import clock
-from zorgid.audit import queries
+from zorgid.administration import audit_log as queries
 from zorgid.audit.services import record
 from zorgid.web import client_ip
 

@@ -15,7 +15,7 @@ ERROR_MODULES = (
     "zorgid.pki.uzi.errors",
     "zorgid.identities.errors",
     "zorgid.organisations.errors",
-    "zorgid.organisations.importing",
+    "zorgid.administration.importing",
     "zorgid.applications.errors",
     "zorgid.orgdoc.errors",
     "zorgid.orgdoc.key_errors",

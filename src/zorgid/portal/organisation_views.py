@@ -1,5 +1,5 @@
 """The organisation's own administration (R-ROLE-ADM, R-ROLE-BEH, R-FLOW-BEHREG, R-FLOW-PIN): thin views over
-zorgid.organisations.employees; every page checks the role in this organisation (R-SEC-AUTHZ)."""
+zorgid.administration.employees; every page checks the role in this organisation (R-SEC-AUTHZ)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zorgid import qrcodes
+from zorgid.administration import employees
 from zorgid.audit.models import AuditEvent
 from zorgid.identities.models import Role, RoleAssignment
-from zorgid.organisations import admin_requests, employees
 from zorgid.organisations.errors import EmployeeDeleteUnconfirmed, EmployeeListPageUnknown
+from zorgid.validation import admin_requests
 from zorgid.web import client_ip, server_origin
 
 from .access import require_org_role

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from zorgid import clock, qrcodes
 from zorgid.flows.models import CardFlowPurpose
 from zorgid.flows.waiting import FLOW_ID
-from zorgid.identities.registration import registration_flow, self_register
 from zorgid.organisations.services import registered_organisation
+from zorgid.registration.services import registration_flow, self_register
 from zorgid.web import client_ip, server_origin
 
 from . import card_views, sealed_cookies, session

@@ -2,7 +2,7 @@
 
 Valideren → voorwaarden → UZI-pas → organisatiegegevens (naam en URA zoals ingevoerd door de operator) →
 Volgende → verwerking → validatie geslaagd, met de Mobile ID's die administrator zijn geworden. Een organisatie
-wordt één keer gevalideerd (zorgid.organisations.validation): kan deze pas dat niet, dan toont de pagina waarom
+wordt één keer gevalideerd (zorgid.validation.services): kan deze pas dat niet, dan toont de pagina waarom
 (code, oorzaak, oplossing) en kan de pashouder vragen om administrator te worden (admin_request_views).
 """
 
@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zorgid.flows.models import CardFlowPurpose
-from zorgid.organisations.validation import refusal, validate_organisation, validation_flow
+from zorgid.validation.services import refusal, validate_organisation, validation_flow
 from zorgid.web import client_ip
 
 from . import card_views, session

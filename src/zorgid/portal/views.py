@@ -15,7 +15,7 @@ from zorgid.audit import services as audit_log
 from zorgid.flows import services as flows
 from zorgid.flows.waiting import wait_slot
 from zorgid.identities.models import Role
-from zorgid.identities.services import roles_of
+from zorgid.organisations.roles import roles_of
 from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import LoginPayload
 from zorgid.web import client_ip, server_origin
@@ -104,7 +104,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    from zorgid.api.errors import NotFound
+    from zorgid.errors import NotFound
 
     if request.path.startswith("/api/"):
         return JsonResponse(NotFound().as_dict(), status=404)

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from tests.integration.organisations.test_administration import person_with_role, register
+from tests.integration.administration.test_administration import person_with_role, register
 from zorgid.audit.models import AuditEvent
 from zorgid.audit.services import verify
 from zorgid.identities.models import Person, Role
@@ -60,7 +60,7 @@ def test_csv_export_is_audited_and_keeps_the_chain(setting):
 def test_the_operator_sees_everything(setting, client):
     from tests.integration.test_card_purposes import activate, log_in
     from zorgid import clock
-    from zorgid.identities.services import add_operator
+    from zorgid.organisations.roles import add_operator
 
     operator = add_operator("Olga", "Operator", clock.parse_date("01-01-1975"), actor="t")
     browser = log_in(client, activate(client, operator.payload("http://testserver").to_uri()))
@@ -82,7 +82,7 @@ def test_a_person_in_two_organisations_shows_in_each_only_what_belongs_there(set
     from tests.integration.test_card_purposes import activate, log_in
     from zorgid import clock
     from zorgid.audit.services import record
-    from zorgid.identities.services import add_operator, grant_role
+    from zorgid.organisations.roles import add_operator, grant_role
 
     linde, oost, linde_admin, oost_admin, _ = setting
     otto = Person.objects.get(first_names="Otto")

@@ -10,11 +10,12 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from zorgid import clock
+from zorgid.administration import employees, importing
 from zorgid.identities.models import Person, Role, RoleAssignment
-from zorgid.identities.services import grant_role
-from zorgid.organisations import employees, importing, memberships
+from zorgid.organisations import memberships
 from zorgid.organisations.models import Membership
 from zorgid.organisations.names import searchable
+from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db

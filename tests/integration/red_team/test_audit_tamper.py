@@ -24,7 +24,7 @@ from django.db import connection
 
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
-from zorgid.identities.services import add_operator
+from zorgid.organisations.roles import add_operator
 from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from tests.conftest import Device, activate_code
 from tests.integration.red_team.http_clients import App
 from zorgid import clock
-from zorgid.identities.services import add_operator
+from zorgid.organisations.roles import add_operator
 from zorgid.protocol.messages import KEYSHARE_VERSION, b64encode, canonical_json, key_share_unlock_path
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -20,7 +20,7 @@ from zorgid.clients.app.keystore import Keystore
 from zorgid.clients.app.server import ServerClient
 from zorgid.flows.models import LoginFlow
 from zorgid.flows.services import start_login
-from zorgid.identities.services import add_operator
+from zorgid.organisations.roles import add_operator
 from zorgid.protocol.payloads import ActivationPayload, LoginPayload, parse_payload
 
 PIN = "123456"

@@ -15,7 +15,7 @@ from tests.integration.test_login_api import approve, fetch, start_flow, status
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.identities.models import ActivationCode, MobileId, Person, Role, WidCheck
-from zorgid.identities.services import add_operator, grant_role
+from zorgid.organisations.roles import add_operator, grant_role
 from zorgid.organisations.services import add_organisation
 from zorgid.protocol.payloads import parse_payload
 

@@ -13,10 +13,10 @@ from django.db import transaction
 from zorgid.audit.services import record
 from zorgid.flows.cards import answered_flow, complete
 from zorgid.flows.models import CardFlow, CardFlowPurpose
+from zorgid.identities.models import Person
+from zorgid.identities.services import IssuedActivation, check_birth_date, issue_activation_code
+from zorgid.organisations.roles import Role, grant_role
 from zorgid.organisations.services import registered_organisation
-
-from .models import Person, Role
-from .services import IssuedActivation, check_birth_date, grant_role, issue_activation_code
 
 
 def registration_flow(flow_id: str, *, browser_secret: str) -> CardFlow:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import operator_views, views
+from . import application_operator_views as operator_views
+from . import application_views as views
 
 urlpatterns = [
     path("aanvragen/nieuw", views.apply, name="applications-apply"),

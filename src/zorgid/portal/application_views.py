@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_safe
 
 from zorgid import qrcodes
+from zorgid.applications import documents, onboarding, services
 from zorgid.identities.models import ActivationCode
 from zorgid.identities.services import activation_by_code
 from zorgid.protocol.errors import ZorgidError
@@ -17,8 +18,7 @@ from zorgid.protocol.payloads import ActivationPayload
 from zorgid.ratelimit.errors import RateLimited
 from zorgid.web import client_ip, server_origin
 
-from . import documents, onboarding, services
-from .forms import ApplicationForm, FollowupForm, UploadForm
+from .application_forms import ApplicationForm, FollowupForm, UploadForm
 
 MAX_UPLOAD_BYTES = 512 * 1024
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from tests.integration.applications.helpers import FORM
-from tests.integration.organisations.validating import (
+from tests.integration.validation.validating import (
     N_CARD,
     card_read,
     error_code,
@@ -22,7 +22,7 @@ from zorgid.applications.models import Application, ApplicationState, Product
 from zorgid.audit.models import AuditEvent
 from zorgid.flows.models import CardFlow
 from zorgid.identities.models import MobileId, Person, Role, RoleAssignment
-from zorgid.identities.services import grant_role
+from zorgid.organisations.roles import grant_role
 
 pytestmark = pytest.mark.django_db
 

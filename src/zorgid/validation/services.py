@@ -10,7 +10,7 @@ holder has a registered Mobile ID:
   becomes its administrator.
 
 After that, validation is refused with a code; a card holder asks to become administrator instead
-(organisations.admin_requests) and an administrator of the organisation or the operator decides.
+(validation.admin_requests) and an administrator of the organisation or the operator decides.
 """
 
 from __future__ import annotations
@@ -28,18 +28,17 @@ from zorgid.flows.cards import answered_flow, complete
 from zorgid.flows.errors import CardHolderHasNoId
 from zorgid.flows.models import CardFlow, CardFlowPurpose
 from zorgid.identities.models import MobileId, Person, Role, RoleAssignment
-from zorgid.identities.services import grant_role
-from zorgid.protocol.errors import ZorgidError
-
-from .errors import (
+from zorgid.organisations.errors import (
     OrganisationAlreadyValidated,
     OrganisationHasAdministrators,
     ValidationAdministratorNotKnown,
     ValidationNeedsZorgverlenerspas,
     ValidationNotByTheAdministrator,
 )
-from .models import Organisation
-from .services import registered_organisation
+from zorgid.organisations.models import Organisation
+from zorgid.organisations.roles import grant_role
+from zorgid.organisations.services import registered_organisation
+from zorgid.protocol.errors import ZorgidError
 
 ZORGVERLENERSPAS = "Z"
 ENDED_APPLICATIONS = (ApplicationState.DECLINED, ApplicationState.WITHDRAWN)

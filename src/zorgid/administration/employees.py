@@ -35,14 +35,11 @@ from zorgid.identities.services import (
     IssuedActivation,
     check_birth_date,
     clean_name,
-    grant_role,
     issue_activation_code,
     revoke_mobile_id,
 )
-from zorgid.protocol.errors import ZorgidError
-
-from . import memberships
-from .errors import (
+from zorgid.organisations import memberships
+from zorgid.organisations.errors import (
     AdministratorOnly,
     EmployeeListPageUnknown,
     EmployeeUnknown,
@@ -51,8 +48,10 @@ from .errors import (
     OperatorOnly,
     WidDocumentExpired,
 )
-from .models import Membership, Organisation
-from .names import searchable
+from zorgid.organisations.models import Membership, Organisation
+from zorgid.organisations.names import searchable
+from zorgid.organisations.roles import grant_role
+from zorgid.protocol.errors import ZorgidError
 
 PAGE_SIZE = 25
 MAX_PAGE_NUMBER = 1_000_000  # the page number a link carries; far beyond any organisation's list

@@ -8,12 +8,12 @@ import pytest
 from typer.testing import CliRunner
 
 from zorgid import clock
+from zorgid.administration import importing
 from zorgid.audit.models import AuditEvent
 from zorgid.cli import app
+from zorgid.employees_cli import employees_app
 from zorgid.identities.models import ActivationCode, Person, Role, RoleAssignment, WidCheck
-from zorgid.identities.services import grant_role
-from zorgid.organisations import importing
-from zorgid.organisations.cli import employees_app
+from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db

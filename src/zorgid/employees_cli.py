@@ -1,7 +1,7 @@
 """``zorgid employees …``: the command line for an organisation's employees (typer sub-app).
 
-Mounted in ``zorgid.cli`` with ``app.add_typer(employees_app, name="employees")``. Django and the helpers of
-``zorgid.cli`` are imported inside the commands, so importing this module sets nothing up (and is no cycle).
+Mounted in ``zorgid.cli`` with ``app.add_typer(employees_app, name="employees")``. Django and the use cases are
+imported inside the commands, so importing this module sets nothing up.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from zorgid.clients.terminal import DutchCommand, DutchGroup
+from zorgid.terminal import DutchCommand, DutchGroup, actor, err, fail, out, setup_django
 
 employees_app = typer.Typer(cls=DutchGroup, help="Medewerkers van een organisatie.", no_args_is_help=True)
 
@@ -40,13 +40,11 @@ def employees_import(
                                  help="Alleen controleren en melden wat er zou gebeuren; er wordt niets opgeslagen."),
 ) -> None:
     """Import employees awaiting their WID check (help text above, in Dutch)."""
-    from zorgid.cli import _actor, _django, _fail, err, out
-
-    _django()
+    setup_django()
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from zorgid.organisations import importing
+    from zorgid.administration import importing
     from zorgid.protocol.errors import ZorgidError
 
     columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -55,9 +53,9 @@ def employees_import(
             organisation = importing.organisation_by_ura(ura)
             source = importing.read_file(file)
         except ZorgidError as error:
-            _fail(error)
+            fail(error)
         except OSError as exc:
-            _fail(importing.ImportFileInvalid(f"{file}: {exc.strerror or exc}"))
+            fail(importing.ImportFileInvalid(f"{file}: {exc.strerror or exc}"))
         with Progress(*columns, console=err, transient=False) as bar:
             tasks: dict[str, int] = {}
 
@@ -66,7 +64,7 @@ def employees_import(
                     tasks[stage] = bar.add_task(stage.capitalize(), total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            report = importing.import_employees(organisation, source.rows, actor=_actor(), dry_run=dry_run,
+            report = importing.import_employees(organisation, source.rows, actor=actor(), dry_run=dry_run,
                                                 source=source, progress=progress)
     except KeyboardInterrupt:  # the import's one transaction was rolled back
         err.print("[bold red]Onderbroken[/]: er is niets geïmporteerd.")
@@ -77,7 +75,7 @@ def employees_import(
         err.print(f"[bold red]{len(report.refused)} van {report.rows} regels geweigerd[/] in {escape(file.name)}:")
         for note in report.refused:
             err.print(f"  regel {note.line}: {escape(note.reason)}", highlight=False)
-        _fail(importing.ImportRowsRefused(f"{len(report.refused)} van {report.rows} regels"))
+        fail(importing.ImportRowsRefused(f"{len(report.refused)} van {report.rows} regels"))
     for note in report.already[:SHOWN_ALREADY]:
         out.print(f"  regel {note.line}: {escape(note.reason)}", highlight=False)
     if len(report.already) > SHOWN_ALREADY:

@@ -6,12 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from zorgid.portal.access import require_operator
+from zorgid.applications import onboarding, services
+from zorgid.applications.models import OPEN_STATES, Application, ApplicationState
 from zorgid.web import client_ip
 
-from . import onboarding, services
-from .forms import DecisionForm
-from .models import OPEN_STATES, Application, ApplicationState
+from .access import require_operator
+from .application_forms import DecisionForm
 
 PAGE_SIZE = 50
 ACTIONS = {

@@ -1,6 +1,6 @@
 """Asking to become portal administrator of an organisation, and deciding on it (docs/security.md).
 
-Once an organisation is validated (organisations.validation), a card holder no longer becomes its administrator
+Once an organisation is validated (validation.services), a card holder no longer becomes its administrator
 by reading his card: with a zorgverlenerspas (Z) of its URA and a registered Mobile ID he asks for it, and an
 administrator of that organisation or the operator approves or declines, once. A beheerder cannot decide.
 Every step is an audit event in the same transaction.
@@ -17,17 +17,17 @@ from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.flows.cards import complete
 from zorgid.identities.models import Person, Role
-from zorgid.identities.services import grant_role
-
-from .errors import (
+from zorgid.organisations.errors import (
     AdministratorRequestDecided,
     AdministratorRequestNotYours,
     AdministratorRequestOpen,
     AdministratorRequestUnknown,
     AlreadyAdministrator,
 )
-from .models import AdministratorRequest, AdministratorRequestState, Organisation
-from .validation import card_holders, validation_flow
+from zorgid.organisations.models import AdministratorRequest, AdministratorRequestState, Organisation
+from zorgid.organisations.roles import grant_role
+
+from .services import card_holders, validation_flow
 
 OPEN = AdministratorRequestState.OPEN
 MAX_ID = 2**63  # a larger number in the address is no request (and no overflow in the database)

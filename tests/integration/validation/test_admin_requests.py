@@ -8,9 +8,10 @@ beheerder cannot. Every step is an audit event.
 import pytest
 from django.test import Client
 
-from tests.integration.organisations.test_administration import person_with_role
-from tests.integration.organisations.test_validation_once import administrators
-from tests.integration.organisations.validating import (
+from tests.integration.administration.test_administration import person_with_role
+from tests.integration.test_card_purposes import log_in
+from tests.integration.validation.test_validation_once import administrators
+from tests.integration.validation.validating import (
     N_CARD,
     card_read,
     error_code,
@@ -18,14 +19,13 @@ from tests.integration.organisations.validating import (
     self_registered,
     validate,
 )
-from tests.integration.test_card_purposes import log_in
 from zorgid.audit.models import AuditEvent
 from zorgid.flows.models import CardFlow
 from zorgid.identities.models import MobileId, Role
-from zorgid.organisations import admin_requests
 from zorgid.organisations.errors import AdministratorRequestNotYours
 from zorgid.organisations.models import AdministratorRequest
 from zorgid.organisations.services import add_organisation
+from zorgid.validation import admin_requests
 
 pytestmark = pytest.mark.django_db
 

@@ -38,11 +38,10 @@ from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.identities.models import Person, Role, RoleAssignment
 from zorgid.identities.services import MAX_AGE_YEARS, MIN_AGE_YEARS, check_birth_date, clean_name
+from zorgid.organisations import memberships
+from zorgid.organisations.models import Organisation
+from zorgid.organisations.services import EIGHT_DIGITS
 from zorgid.protocol.errors import ZorgidError
-
-from . import memberships
-from .models import Organisation
-from .services import EIGHT_DIGITS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000

@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from zorgid.applications.models import Product
 from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.services import clean_name
-from zorgid.portal.forms import BirthDateForm
 
-from .models import Product
+from .forms import BirthDateForm
 
 EIGHT_DIGITS = {"invalid": _("Vul precies 8 cijfers in.")}
 PHONE = r"^\+?[0-9][0-9 -]{8,16}$"

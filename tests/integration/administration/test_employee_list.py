@@ -11,13 +11,13 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from tests.integration.organisations.test_administration import person_with_role
+from tests.integration.administration.test_administration import person_with_role
 from zorgid import clock
+from zorgid.administration import employees
+from zorgid.administration.employees import PAGE_SIZE
 from zorgid.identities.models import MobileId, Person, Role, UziRegistration
-from zorgid.identities.services import grant_role
-from zorgid.organisations import employees
-from zorgid.organisations.employees import PAGE_SIZE
 from zorgid.organisations.errors import EmployeeListPageUnknown
+from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db
