@@ -38,9 +38,9 @@ from cryptography.x509.oid import NameOID
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from zorgid.protocol.bodies import ActivationRequest, KeyShareUnlockRequest, LoginApprovalRequest
 from zorgid.protocol.messages import (
     ACTIVATIONS_PATH,
-    KEYSHARE_VERSION,
     DeviceUnlock,
     LoginApproval,
     b64encode,
@@ -307,15 +307,14 @@ class Device:
         self.last_signed_at_ms = signed_at_ms
         message = DeviceUnlock(self.mobile_id, self.pin_proof, signed_at_ms)
         signature = self.device_key.sign(message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))
-        return {"v": KEYSHARE_VERSION, "pin_proof": b64encode(self.pin_proof), "signed_at_ms": signed_at_ms,
-                "signature": b64encode(signature)}
+        return KeyShareUnlockRequest(pin_proof=self.pin_proof, signed_at_ms=signed_at_ms, signature=signature).to_json()
 
     def approval(self, flow: dict, unlock_token: str) -> dict:
         signed_at = int(time.time())
         message = LoginApproval(flow["flow"], flow["nonce"], flow["origin"], self.mobile_id, signed_at)
         signature = self.key.sign(message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))
-        return {"v": KEYSHARE_VERSION, "mobile_id": self.mobile_id, "signed_at": signed_at,
-                "signature": b64encode(signature), "unlock_token": unlock_token}
+        return LoginApprovalRequest(unlock_token=unlock_token, mobile_id=self.mobile_id, signed_at=signed_at,
+                                    signature=b64encode(signature)).to_json()
 
 
 def activate_device(client: httpx.Client, code: str) -> Device:
@@ -325,8 +324,8 @@ def activate_device(client: httpx.Client, code: str) -> Device:
     device_key = ec.generate_private_key(ec.SECP256R1())
     public = device_key.public_key().public_bytes(serialization.Encoding.DER,
                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
-    response = client.post(ACTIVATIONS_PATH, json={"v": KEYSHARE_VERSION, "code": code, "csr": make_csr(key),
-                                                   "pin_proof": b64encode(proof), "device_key": b64encode(public)})
+    body = ActivationRequest(code=code, csr=make_csr(key), pin_proof=proof, device_key=public)
+    response = client.post(ACTIVATIONS_PATH, json=body.to_json())
     if response.status_code != 201:
         raise RuntimeError(f"activation failed: HTTP {response.status_code} {response.text[:300]}")
     return Device(key, response.json()["mobile_id"], proof, device_key)

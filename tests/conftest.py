@@ -13,15 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from zorgid import clock
-from zorgid.protocol.messages import (
-    ACTIVATIONS_PATH,
-    KEYSHARE_VERSION,
-    DeviceUnlock,
-    LoginApproval,
-    b64decode,
-    b64encode,
-    key_share_unlock_path,
-)
+from zorgid.protocol.bodies import ActivationRequest, ActivationResponse, KeyShareUnlockRequest, LoginApprovalRequest
+from zorgid.protocol.messages import ACTIVATIONS_PATH, DeviceUnlock, LoginApproval, b64encode, key_share_unlock_path
 
 
 @pytest.fixture(autouse=True)
@@ -90,8 +83,7 @@ class Device:
             self.signed_at_ms = signed_at_ms
         message = DeviceUnlock(self.mobile_id, proof, signed_at_ms)
         signature = (device_key or self.device_key).sign(message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))
-        return {"v": KEYSHARE_VERSION, "pin_proof": b64encode(proof), "signed_at_ms": signed_at_ms,
-                "signature": b64encode(signature)}
+        return KeyShareUnlockRequest(pin_proof=proof, signed_at_ms=signed_at_ms, signature=signature).to_json()
 
     def unlock(self, proof: bytes | None = None, **kwargs):
         return self.client.post(key_share_unlock_path(self.mobile_id), self.unlock_body(proof, **kwargs),
@@ -104,8 +96,8 @@ class Device:
         if unlock_token is None:  # a refused unlock (revoked, blocked): the approval must be refused as well
             answer = self.unlock()
             unlock_token = answer.json()["unlock_token"] if answer.status_code == 200 else "unlock-refused-0000000"
-        return {"v": KEYSHARE_VERSION, "mobile_id": self.mobile_id, "signed_at": signed_at,
-                "signature": b64encode(signature), "unlock_token": unlock_token}
+        return LoginApprovalRequest(unlock_token=unlock_token, mobile_id=self.mobile_id, signed_at=signed_at,
+                                    signature=b64encode(signature)).to_json()
 
 
 def public_der(key: ec.EllipticCurvePrivateKey) -> bytes:
@@ -113,16 +105,15 @@ def public_der(key: ec.EllipticCurvePrivateKey) -> bytes:
 
 
 def activate_code(client, code: str, key: ec.EllipticCurvePrivateKey | None = None) -> Device:
-    """Activate as the app does (v3: CSR, PIN proof and device key); the answer carries the key share."""
+    """Activate as the app does (CSR, PIN proof and device key); the answer carries the key share."""
     key, csr = make_csr(key)
     proof, device_key = secrets.token_bytes(32), ec.generate_private_key(ec.SECP256R1())
-    body = {"v": KEYSHARE_VERSION, "code": code, "csr": csr, "pin_proof": b64encode(proof),
-            "device_key": b64encode(public_der(device_key))}
-    response = client.post(ACTIVATIONS_PATH, body, content_type="application/json")
+    body = ActivationRequest(code=code, csr=csr, pin_proof=proof, device_key=public_der(device_key))
+    response = client.post(ACTIVATIONS_PATH, body.to_json(), content_type="application/json")
     assert response.status_code == 201, response.content
-    body = response.json()
-    return Device(key, body["mobile_id"], x509.load_pem_x509_certificate(body["certificate"].encode()), client,
-                  proof, b64decode(body["key_share"]), device_key)
+    answer = ActivationResponse.from_json(response.json())
+    return Device(key, answer.mobile_id, x509.load_pem_x509_certificate(answer.certificate.encode()), client,
+                  proof, answer.key_share, device_key)
 
 
 @pytest.fixture

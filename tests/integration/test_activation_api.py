@@ -12,12 +12,12 @@ from tests.conftest import make_csr, public_der
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.identities.models import ActivationCode, KeyShare, MobileId
-from zorgid.protocol.messages import ACTIVATIONS_PATH, KEYSHARE_VERSION, b64encode
+from zorgid.protocol.messages import ACTIVATIONS_PATH, APP_VERSION, b64encode
 
 pytestmark = pytest.mark.django_db
 DEVICE_KEY = ec.generate_private_key(ec.SECP256R1())
 # what the app sends besides code and CSR: the PIN proof and its device key's public key
-APP = {"v": KEYSHARE_VERSION, "pin_proof": b64encode(bytes(range(32))), "device_key": b64encode(public_der(DEVICE_KEY))}
+APP = {"v": APP_VERSION, "pin_proof": b64encode(bytes(range(32))), "device_key": b64encode(public_der(DEVICE_KEY))}
 
 
 def post(client, body):
@@ -55,14 +55,14 @@ def test_an_older_app_without_a_pin_proof_or_device_key_is_refused_and_the_code_
     response = post(client, {"v": 1, "code": operator.code, "csr": make_csr()[1]})
     assert_error(response, 400, "ZID-REQUEST-MALFORMED")
     assert "bij" in response.json()["error"]["solution"]["nl"]  # "Werk de ZORG-ID app bij"
-    without_proof = {"v": KEYSHARE_VERSION, "code": operator.code, "csr": make_csr()[1],
+    without_proof = {"v": APP_VERSION, "code": operator.code, "csr": make_csr()[1],
                      "device_key": APP["device_key"]}
     assert_error(post(client, without_proof), 400, "ZID-REQUEST-MALFORMED")
     version_2 = {"v": 2, "code": operator.code, "csr": make_csr()[1], "pin_proof": APP["pin_proof"]}
     response = post(client, version_2)
     assert_error(response, 400, "ZID-REQUEST-MALFORMED")
     assert "bij" in response.json()["error"]["solution"]["nl"]
-    assert_error(post(client, {**version_2, "v": KEYSHARE_VERSION}), 400, "ZID-REQUEST-MALFORMED")
+    assert_error(post(client, {**version_2, "v": APP_VERSION}), 400, "ZID-REQUEST-MALFORMED")
     assert MobileId.objects.count() == 0
     assert post(client, {**APP, "code": operator.code, "csr": make_csr()[1]}).status_code == 201
 
@@ -146,8 +146,8 @@ def test_a_csr_with_a_broken_signature_is_refused(client, operator):
 
 @pytest.mark.parametrize("body", [
     {},
-    {"v": KEYSHARE_VERSION},
-    {"v": KEYSHARE_VERSION, "code": "x" * 32, "csr": "x"},
+    {"v": APP_VERSION},
+    {"v": APP_VERSION, "code": "x" * 32, "csr": "x"},
     {**APP, "pin_proof": "AAAA", "code": "x" * 32, "csr": "x"},
     {**APP, "code": "x" * 65, "csr": "x"},
     {**APP, "code": ["x"], "csr": "x"},

@@ -15,7 +15,8 @@ from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.identities.models import KeyShare, MobileId
 from zorgid.identities.services import issue_activation_code, revoke_mobile_id
-from zorgid.protocol.messages import KEYSHARE_VERSION, PinChange, b64decode, b64encode
+from zorgid.protocol.bodies import KeySharePinRequest
+from zorgid.protocol.messages import PinChange, b64decode, b64encode
 
 pytestmark = pytest.mark.django_db
 
@@ -151,10 +152,10 @@ def test_a_new_pin_after_a_restore_needs_the_keys_signature_and_brings_a_new_dev
     device, proof, share = holder
     new_proof, new_device = secrets.token_bytes(32), ec.generate_private_key(ec.SECP256R1())
     signed_at = int(clock.now().timestamp())
-    message = PinChange(device.mobile_id, b64encode(new_proof), signed_at, b64encode(public_der(new_device)))
+    message = PinChange(device.mobile_id, new_proof, signed_at, public_der(new_device))
     forged = ec.generate_private_key(ec.SECP256R1()).sign(message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))
-    body = {"v": KEYSHARE_VERSION, "pin_proof": b64encode(new_proof), "signed_at": signed_at,
-            "device_key": message.device_key_b64}
+    body = KeySharePinRequest(pin_proof=new_proof, signed_at=signed_at, signature=b"-",
+                              device_key=message.device_key).to_json()
     path = f"/api/v1/key-shares/{device.mobile_id}/pin"
     refused = client.post(path, {**body, "signature": b64encode(forged)}, content_type="application/json")
     assert refused.status_code == 403 and error_code(refused) == "ZID-SIGNATURE-INVALID"
@@ -215,3 +216,44 @@ def test_an_id_of_an_older_app_without_a_share_is_told_to_activate_again(client,
     flow_id = start_flow(Client())
     refused = approve(client, flow_id, device.approval(fetch(client, flow_id).json()))
     assert refused.status_code == 403 and error_code(refused) == "ZID-UNLOCK-TOKEN"
+
+
+def test_a_new_pin_signed_too_far_from_the_server_clock_is_refused_as_a_pin_change(client, holder):
+    """The PIN change has its own clock error (not the login's): the app tells to restore the backup again."""
+    device, proof, _ = holder
+    new_proof, new_device = secrets.token_bytes(32), ec.generate_private_key(ec.SECP256R1())
+    signed_at = int(clock.now().timestamp()) - 301
+    message = PinChange(device.mobile_id, new_proof, signed_at, public_der(new_device))
+    body = KeySharePinRequest(pin_proof=new_proof, signed_at=signed_at, device_key=message.device_key,
+                              signature=device.key.sign(message.canonical_bytes(), ec.ECDSA(hashes.SHA256())))
+    response = client.post(f"/api/v1/key-shares/{device.mobile_id}/pin", body.to_json(),
+                           content_type="application/json")
+    assert response.status_code == 400 and error_code(response) == "ZID-PIN-CHANGE-CLOCK"
+    assert "back-up" in response.json()["error"]["solution"]["nl"]
+    assert device.unlock(proof).status_code == 200  # the old PIN and device key still hold
+    assert not AuditEvent.objects.filter(event="keyshare.pin_replaced").exists()
+
+
+def test_the_pin_change_service_checks_signature_and_clock_without_http(holder):
+    """keyshare.change_pin holds the rules the view used to hold: signed by the Mobile ID's key, within the skew."""
+    from zorgid.identities import keyshare
+    from zorgid.identities.errors import PinChangeClockSkew
+    from zorgid.identities.services import usable_mobile_id
+    from zorgid.pki.errors import SignatureInvalid
+
+    device, _, share = holder
+    mobile_id, certificate = usable_mobile_id(device.mobile_id)
+    new_proof, new_device = secrets.token_bytes(32), public_der(ec.generate_private_key(ec.SECP256R1()))
+    now = int(clock.now().timestamp())
+
+    def signed(at: int, key=device.key) -> bytes:
+        return key.sign(PinChange(device.mobile_id, new_proof, at, new_device).canonical_bytes(),
+                        ec.ECDSA(hashes.SHA256()))
+
+    with pytest.raises(PinChangeClockSkew):
+        keyshare.change_pin(mobile_id, certificate, new_proof, new_device, signed_at=now + 301, signature=signed(now))
+    with pytest.raises(SignatureInvalid):
+        keyshare.change_pin(mobile_id, certificate, new_proof, new_device, signed_at=now,
+                            signature=signed(now, ec.generate_private_key(ec.SECP256R1())))
+    assert keyshare.change_pin(mobile_id, certificate, new_proof, new_device, signed_at=now,
+                               signature=signed(now)) == share

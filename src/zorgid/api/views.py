@@ -14,106 +14,83 @@ from zorgid.flows import services as flows
 from zorgid.identities import keyshare
 from zorgid.identities import services as identities
 from zorgid.pki.ca import get_ca
-from zorgid.pki.signatures import verify_signature
-from zorgid.protocol.errors import MessageMalformed
-from zorgid.protocol.messages import (
-    CLOCK_SKEW_SECONDS,
-    KEYSHARE_VERSION,
-    MAX_DEVICE_KEY_BYTES,
-    MESSAGE_VERSION,
-    PIN_PROOF_BYTES,
-    PinChange,
-    b64decode,
-    b64encode,
-)
+from zorgid.protocol import bodies as b
 from zorgid.web import client_ip, server_origin
 
-from . import serializers as s
 from .parsers import BoundedXmlParser
+from .serializers import serializer
 
-ERRORS = {code: OpenApiResponse(s.ErrorResponse, description="error, see /foutmeldingen")
-          for code in (400, 403, 404, 405, 409, 410, 413, 415)}
-
-
-def _pin_proof(data: dict) -> bytes:
-    proof = b64decode(data.get("pin_proof") or "", limit=PIN_PROOF_BYTES)
-    if len(proof) != PIN_PROOF_BYTES:
-        raise MessageMalformed(f"pin_proof must be {PIN_PROOF_BYTES} bytes")
-    return proof
+# Every answer the API gives besides its success (docs/architecture.md): refusals of the request or the service,
+# 413 and 415 of the parser, 429 of the request limits and of the key share's waits.
+ERROR_STATUSES = (400, 403, 404, 405, 409, 410, 413, 415, 429)
+ERRORS = {status: OpenApiResponse(serializer(b.ErrorResponse), description="error, see /foutmeldingen")
+          for status in ERROR_STATUSES}
 
 
-def _device_key(data: dict) -> bytes:
-    return b64decode(data.get("device_key") or "", limit=MAX_DEVICE_KEY_BYTES)
+def _answer(body: b.Body, status: int = 200) -> Response:
+    return Response(body.to_json(), status=status)
 
 
-def _valid(serializer_class, request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def _requester(flow) -> b.Requester:
+    return b.Requester(name=flow.requester_name, origin=flow.origin)
 
 
 class ActivationView(APIView):
-    @extend_schema(request=s.ActivationRequest, responses={201: s.ActivationResponse, **ERRORS},
+    @extend_schema(request=serializer(b.ActivationRequest), responses={201: serializer(b.ActivationResponse), **ERRORS},
                    summary="Activate a Mobile ID with a one-time code and a CSR")
     def post(self, request: Request) -> Response:
-        data = _valid(s.ActivationRequest, request)
-        activated = identities.activate(data["code"], data["csr"], pin_proof=_pin_proof(data),
-                                        device_key=_device_key(data), ip=client_ip(request))
+        body = b.ActivationRequest.from_json(request.data)
+        activated = identities.activate(body.code, body.csr, pin_proof=body.pin_proof, device_key=body.device_key,
+                                        ip=client_ip(request))
         mobile_id, person = activated.mobile_id, activated.mobile_id.person
-        return Response({
-            "v": KEYSHARE_VERSION,
-            "key_share": b64encode(activated.key_share),
-            "mobile_id": mobile_id.id,
-            "certificate": mobile_id.certificate_pem,
-            "chain": get_ca().chain_pem(),
-            "holder": {"first_names": person.first_names, "last_name": person.last_name,
-                       "birth_date": clock.format_date(person.birth_date)},
-            "server": server_origin(request),
-        }, status=201)
+        return _answer(b.ActivationResponse(
+            key_share=activated.key_share, mobile_id=mobile_id.id, certificate=mobile_id.certificate_pem,
+            chain=tuple(get_ca().chain_pem()),
+            holder=b.Holder(first_names=person.first_names, last_name=person.last_name,
+                            birth_date=clock.format_date(person.birth_date)),
+            server=server_origin(request),
+        ), status=201)
 
 
 class LoginFlowView(APIView):
-    @extend_schema(responses={200: s.LoginFlowResponse, **ERRORS}, summary="What the app shows before Accepteren")
+    @extend_schema(responses={200: serializer(b.LoginFlowResponse), **ERRORS},
+                   summary="What the app shows before Accepteren")
     def get(self, request: Request, flow_id: str) -> Response:
         flow = flows.flow_for_app(flow_id)
-        return Response({
-            "v": MESSAGE_VERSION, "flow": flow.id, "nonce": flow.nonce, "origin": flow.origin,
-            "requester": {"name": flow.requester_name, "origin": flow.origin},
-            "expires_at": flow.expires_at.isoformat(), "state": flow.state,
-        })
+        return _answer(b.LoginFlowResponse(flow=flow.id, nonce=flow.nonce, origin=flow.origin,
+                                           requester=_requester(flow), expires_at=flow.expires_at, state=flow.state))
 
 
 class LoginApprovalView(APIView):
-    @extend_schema(request=s.LoginApprovalRequest, responses={200: s.LoginApprovalResponse, **ERRORS},
+    @extend_schema(request=serializer(b.LoginApprovalRequest),
+                   responses={200: serializer(b.StateResponse), **ERRORS},
                    summary="The app's signed Accepteren of a login flow")
     def post(self, request: Request, flow_id: str) -> Response:
-        data = _valid(s.LoginApprovalRequest, request)
-        flow = flows.approve(flow_id, mobile_id=data["mobile_id"], signed_at=data["signed_at"],
-                             signature_b64=data["signature"], ip=client_ip(request),
-                             unlock_token=data["unlock_token"])
-        return Response({"state": flow.state})
+        body = b.LoginApprovalRequest.from_json(request.data)
+        flow = flows.approve(flow_id, mobile_id=body.mobile_id, signed_at=body.signed_at,
+                             signature_b64=body.signature, ip=client_ip(request), unlock_token=body.unlock_token)
+        return _answer(b.StateResponse(state=flow.state))
 
 
 class CardFlowView(APIView):
-    @extend_schema(responses={200: s.CardFlowResponse, **ERRORS}, summary="What the Desktop App shows and signs")
+    @extend_schema(responses={200: serializer(b.CardFlowResponse), **ERRORS},
+                   summary="What the Desktop App shows and signs")
     def get(self, request: Request, flow_id: str) -> Response:
         flow = cards.card_flow_for_desktop(flow_id)
-        return Response({
-            "v": MESSAGE_VERSION, "flow": flow.id, "challenge": flow.challenge, "purpose": flow.purpose,
-            "purpose_text": flow.get_purpose_display(), "origin": flow.origin,
-            "requester": {"name": flow.requester_name, "origin": flow.origin},
-            "expires_at": flow.expires_at.isoformat(), "state": flow.state,
-        })
+        return _answer(b.CardFlowResponse(
+            flow=flow.id, challenge=flow.challenge, purpose=flow.purpose, purpose_text=str(flow.get_purpose_display()),
+            origin=flow.origin, requester=_requester(flow), expires_at=flow.expires_at, state=flow.state,
+        ))
 
 
 class CardAnswerView(APIView):
-    @extend_schema(request=s.CardAnswerRequest, responses={200: s.CardAnswerResponse, **ERRORS},
+    @extend_schema(request=serializer(b.CardAnswerRequest), responses={200: serializer(b.StateResponse), **ERRORS},
                    summary="The Desktop App's signed answer with the UZI-pas's authentication certificate")
     def post(self, request: Request, flow_id: str) -> Response:
-        data = _valid(s.CardAnswerRequest, request)
-        flow = cards.answer(flow_id, certificate_pem=data["certificate"], chain_pems=data["chain"],
-                            signed_at=data["signed_at"], signature_b64=data["signature"], ip=client_ip(request))
-        return Response({"state": flow.state})
+        body = b.CardAnswerRequest.from_json(request.data)
+        flow = cards.answer(flow_id, certificate_pem=body.certificate, chain_pems=list(body.chain),
+                            signed_at=body.signed_at, signature_b64=body.signature, ip=client_ip(request))
+        return _answer(b.StateResponse(state=flow.state))
 
 
 class ApplicationDocumentView(APIView):
@@ -122,7 +99,7 @@ class ApplicationDocumentView(APIView):
     parser_classes = [BoundedXmlParser]
 
     @extend_schema(request={"application/xml": {"type": "string", "format": "binary"}},
-                   responses={200: s.ApplicationDocumentResponse, **ERRORS},
+                   responses={200: serializer(b.ApplicationDocumentResponse), **ERRORS},
                    summary="Send the signed organisation XML document of an application")
     def put(self, request: Request, reference: str) -> Response:
         data = request.data if isinstance(request.data, bytes) else b""
@@ -130,45 +107,39 @@ class ApplicationDocumentView(APIView):
                                                           actor=f"api:{client_ip(request)}")
         if refusal is not None:
             raise refusal
-        return Response({"reference": application.reference, "state": application.state})
+        return _answer(b.ApplicationDocumentResponse(reference=application.reference, state=application.state))
 
 
 class KeyShareUnlockView(APIView):
     """The server's part in every use of the key: the share for the right PIN proof signed by the device key;
     3 wrong proofs in 24 hours, then waits."""
 
-    @extend_schema(request=s.KeyShareUnlockRequest,
-                   responses={200: s.KeyShareUnlockResponse, **ERRORS, 429: ERRORS[409]},
+    @extend_schema(request=serializer(b.KeyShareUnlockRequest),
+                   responses={200: serializer(b.KeyShareUnlockResponse), **ERRORS},
                    summary="Release the key share for the right PIN proof (docs/security.md)")
     def post(self, request: Request, mobile_id: str) -> Response:
-        data = _valid(s.KeyShareUnlockRequest, request)
+        body = b.KeyShareUnlockRequest.from_json(request.data)
         holder, _ = identities.usable_mobile_id(mobile_id)
-        unlocked = keyshare.unlock(holder, _pin_proof(data), signed_at_ms=data["signed_at_ms"],
-                                   signature=b64decode(data["signature"]), ip=client_ip(request))
-        return Response({
-            "key_share": b64encode(unlocked.share), "unlock_token": unlocked.token,
-            "wrong_tries_since_last_use": unlocked.wrong_tries_since_last_use,
-            "last_use_at": unlocked.last_use_at.isoformat() if unlocked.last_use_at else None,
-            "new_activation_codes": [{"issued_at": code.issued_at.isoformat(), "used": code.used}
-                                     for code in unlocked.new_activation_codes],
-        })
+        unlocked = keyshare.unlock(holder, body.pin_proof, signed_at_ms=body.signed_at_ms, signature=body.signature,
+                                   ip=client_ip(request))
+        return _answer(b.KeyShareUnlockResponse(
+            key_share=unlocked.share, unlock_token=unlocked.token,
+            wrong_tries_since_last_use=unlocked.wrong_tries_since_last_use, last_use_at=unlocked.last_use_at,
+            new_activation_codes=tuple(b.NewActivationCode(issued_at=code.issued_at, used=code.used)
+                                       for code in unlocked.new_activation_codes),
+        ))
 
 
 class KeySharePinView(APIView):
     """After a restore from backup: a new PIN proof and device key, signed with the Mobile ID's key."""
 
-    @extend_schema(request=s.KeySharePinRequest, responses={200: s.KeySharePinResponse, **ERRORS},
+    @extend_schema(request=serializer(b.KeySharePinRequest),
+                   responses={200: serializer(b.KeySharePinResponse), **ERRORS},
                    summary="Register the proof of a new PIN and a new device key, signed with the key (after a "
                            "restore)")
     def post(self, request: Request, mobile_id: str) -> Response:
-        data = _valid(s.KeySharePinRequest, request)
+        body = b.KeySharePinRequest.from_json(request.data)
         holder, certificate = identities.usable_mobile_id(mobile_id)
-        if abs(clock.now().timestamp() - data["signed_at"]) > CLOCK_SKEW_SECONDS:
-            from zorgid.flows.errors import LoginClockSkew
-
-            raise LoginClockSkew()
-        device = keyshare.device_key(_device_key(data), mobile_id_key=certificate.public_key())
-        message = PinChange(holder.id, data["pin_proof"], data["signed_at"], data["device_key"])
-        verify_signature(certificate, b64decode(data["signature"]), message.canonical_bytes())
-        share = keyshare.replace_proof(holder, _pin_proof(data), device, ip=client_ip(request))
-        return Response({"key_share": b64encode(share)})
+        share = keyshare.change_pin(holder, certificate, body.pin_proof, body.device_key, signed_at=body.signed_at,
+                                    signature=body.signature, ip=client_ip(request))
+        return _answer(b.KeySharePinResponse(key_share=share))

@@ -20,6 +20,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -30,12 +31,14 @@ from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
+from zorgid.pki.signatures import verify_signature
+from zorgid.protocol.clock_skew import check_signed_at
 from zorgid.protocol.errors import MessageMalformed
 from zorgid.protocol.messages import (
-    CLOCK_SKEW_SECONDS,
     KEY_SHARE_BYTES,
     MAX_DEVICE_KEY_BYTES,
     DeviceUnlock,
+    PinChange,
     b64decode,
     b64encode,
 )
@@ -46,6 +49,7 @@ from .errors import (
     DeviceSignatureInvalid,
     KeyShareMissing,
     KeyShareWait,
+    PinChangeClockSkew,
     PinProofWrong,
     UnlockTokenInvalid,
 )
@@ -170,9 +174,7 @@ def _check_device(found: KeyShare, message: DeviceUnlock, signature: bytes, now:
         public_key.verify(signature, message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))  # type: ignore[call-arg]
     except (InvalidSignature, ValueError) as exc:
         raise DeviceSignatureInvalid("signature does not verify with the device key") from exc
-    skew_ms = int(now.timestamp() * 1000) - message.signed_at_ms
-    if abs(skew_ms) > CLOCK_SKEW_SECONDS * 1000:
-        raise DeviceClockSkew(f"signed_at_ms differs {skew_ms} ms from the server")
+    check_signed_at(message.signed_at_ms / 1000, now, DeviceClockSkew)
     if message.signed_at_ms <= found.device_signed_at_ms:
         raise DeviceSignatureInvalid("signed_at_ms is not later than the last unlock's (sent before?)")
 
@@ -222,6 +224,16 @@ def consume_token(mobile_id: MobileId, token: str) -> None:
         token_hash="", token_expires_at=None)
     if not used:
         raise UnlockTokenInvalid()
+
+
+def change_pin(mobile_id: MobileId, certificate: x509.Certificate, proof: bytes, device_der: bytes, *,
+               signed_at: int, signature: bytes, ip: str = "") -> bytes:
+    """After a restore from backup: the new PIN proof and device key, taken only when signed with the Mobile ID's
+    key (``certificate``) within the clock skew; returns the share (replace_proof)."""
+    check_signed_at(signed_at, clock.now(), PinChangeClockSkew)
+    device = device_key(device_der, mobile_id_key=certificate.public_key())
+    verify_signature(certificate, signature, PinChange(mobile_id.id, proof, signed_at, device_der).canonical_bytes())
+    return replace_proof(mobile_id, proof, device, ip=ip)
 
 
 def replace_proof(mobile_id: MobileId, proof: bytes, device: str, *, ip: str = "") -> bytes:

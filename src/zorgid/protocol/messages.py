@@ -1,11 +1,12 @@
-"""Messages the app signs, their canonical bytes, and the API paths both sides use.
+"""Messages the clients sign, their canonical bytes, and the API paths both sides use.
 
 A signature is over the canonical bytes only, never over JSON as sent: the canonical form is JSON with
 sorted keys, no whitespace and ASCII escapes, and it names its own type and version, so that a signature
 for one purpose can never be replayed for another (R-FLOW-LOGIN).
 
-Messages carry ``v``; a later version (the server taking part in every use of the key, as a keyshare
-server does) adds fields and a new ``v`` without changing the QR payloads.
+Messages carry ``v``, the version of the protocol of the request that carries them (APP_VERSION for the app's,
+CARD_VERSION for the Desktop App's): a later version adds fields and a new ``v`` without changing the QR
+payloads. The JSON requests and answers themselves are in zorgid.protocol.bodies.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from dataclasses import dataclass
 from .errors import MessageMalformed
 from .payloads import TOKEN, normalise_origin
 
-MESSAGE_VERSION = 1
-# The app's requests and answers (docs/security.md): 2 added the server's key share, 3 the device key that
-# signs every unlock. Older versions are refused (ZID-REQUEST-MALFORMED, "werk de app bij").
-KEYSHARE_VERSION = 3
+# Each client program speaks its own version of the protocol (docs/architecture.md, "The protocol"); its
+# requests and answers (zorgid.protocol.bodies) and the messages it signs carry the same number.
+# The app: 2 added the server's key share, 3 the device key that signs every unlock (docs/security.md). Older
+# versions are refused (ZID-REQUEST-MALFORMED, "werk de app bij").
+APP_VERSION = 3
+CARD_VERSION = 1  # the Desktop App's card sessions
 PIN_PROOF_BYTES = 32
 KEY_SHARE_BYTES = 32  # the server's share of the app's key-encryption key
 API_PREFIX = "/api/v1"
@@ -30,6 +33,8 @@ MAX_SIGNATURE_BYTES = 160
 MAX_CSR_CHARS = 4096
 CLOCK_SKEW_SECONDS = 300
 MAX_DEVICE_KEY_BYTES = 128  # DER SubjectPublicKeyInfo of a P-256 key: 91 bytes
+MAX_SIGNED_AT = 2**40  # seconds since 1970: signed_at is below it
+MAX_SIGNED_AT_MS = 2**50  # milliseconds since 1970: signed_at_ms is below it
 
 
 def login_flow_path(flow_id: str) -> str:
@@ -38,10 +43,6 @@ def login_flow_path(flow_id: str) -> str:
 
 def login_approval_path(flow_id: str) -> str:
     return f"{login_flow_path(flow_id)}/approval"
-
-
-def login_refusal_path(flow_id: str) -> str:
-    return f"{login_flow_path(flow_id)}/refusal"
 
 
 def key_share_unlock_path(mobile_id: str) -> str:
@@ -77,33 +78,34 @@ def b64decode(text: str, *, limit: int = MAX_SIGNATURE_BYTES) -> bytes:
         raise MessageMalformed("base64 field is not valid") from exc
 
 
-def _check_signed_message(message, token_fields: tuple[str, ...]) -> None:
-    """What every signed message demands: tokens of the right form, a sane time, a known version."""
+def _check_signed_message(message, token_fields: tuple[str, ...], version: int) -> None:
+    """What every signed message demands: tokens of the right form, a sane time, its protocol's version."""
     for name in token_fields:
         value = getattr(message, name)
         if not isinstance(value, str) or not TOKEN.match(value):
             raise MessageMalformed(f"{name} has an invalid form")
     signed_at = message.signed_at
-    if not isinstance(signed_at, int) or isinstance(signed_at, bool) or not 0 < signed_at < 2**40:
+    if not isinstance(signed_at, int) or isinstance(signed_at, bool) or not 0 < signed_at < MAX_SIGNED_AT:
         raise MessageMalformed("signed_at must be a positive integer (seconds since 1970)")
-    if message.version != MESSAGE_VERSION:
+    if message.version != version:
         raise MessageMalformed(f"message version {message.version} is not supported")
     object.__setattr__(message, "origin", normalise_origin(message.origin))
 
 
 @dataclass(frozen=True)
 class LoginApproval:
-    """The holder's "Accepteren" of a login flow: what the app signs with its device key."""
+    """The holder's "Accepteren" of a login flow: what the app signs with its Mobile ID key, in the version of
+    the request that carries it (APP_VERSION)."""
 
     flow_id: str
     nonce: str
     origin: str
     mobile_id: str
     signed_at: int
-    version: int = MESSAGE_VERSION
+    version: int = APP_VERSION
 
     def __post_init__(self) -> None:
-        _check_signed_message(self, ("flow_id", "nonce", "mobile_id"))
+        _check_signed_message(self, ("flow_id", "nonce", "mobile_id"), APP_VERSION)
 
     def canonical_bytes(self) -> bytes:
         return canonical_json({
@@ -136,12 +138,12 @@ class CardResponse:
     origin: str
     purpose: str
     signed_at: int
-    version: int = MESSAGE_VERSION
+    version: int = CARD_VERSION
 
     def __post_init__(self) -> None:
         if self.purpose not in CARD_PURPOSES:
             raise MessageMalformed("purpose is not known")
-        _check_signed_message(self, ("flow_id", "challenge"))
+        _check_signed_message(self, ("flow_id", "challenge"), CARD_VERSION)
 
     def canonical_bytes(self) -> bytes:
         return canonical_json({
@@ -155,23 +157,36 @@ class CardResponse:
         })
 
 
+def _check_id_and_proof(message) -> None:
+    if not isinstance(message.mobile_id, str) or not TOKEN.match(message.mobile_id):
+        raise MessageMalformed("mobile_id has an invalid form")
+    if not isinstance(message.pin_proof, bytes) or len(message.pin_proof) != PIN_PROOF_BYTES:
+        raise MessageMalformed(f"pin_proof must be {PIN_PROOF_BYTES} bytes")
+
+
 @dataclass(frozen=True)
 class PinChange:
-    """After a restore from backup: the app proves it holds the key and registers the proof of its new PIN and
-    the public key of its new device key (base64url, DER SubjectPublicKeyInfo)."""
+    """After a restore from backup: the app proves it holds the Mobile ID's key and registers the proof of its new
+    PIN and the public key of its new device key (DER SubjectPublicKeyInfo), signed with the Mobile ID's key
+    within CLOCK_SKEW_SECONDS of the server's clock."""
 
     mobile_id: str
-    pin_proof_b64: str
+    pin_proof: bytes
     signed_at: int
-    device_key_b64: str
+    device_key: bytes
+
+    def __post_init__(self) -> None:
+        _check_id_and_proof(self)
+        if not isinstance(self.signed_at, int) or isinstance(self.signed_at, bool) or not (
+                0 < self.signed_at < MAX_SIGNED_AT):
+            raise MessageMalformed("signed_at must be a positive integer (seconds since 1970)")
+        if not isinstance(self.device_key, bytes) or not 0 < len(self.device_key) <= MAX_DEVICE_KEY_BYTES:
+            raise MessageMalformed(f"device_key must be 1 to {MAX_DEVICE_KEY_BYTES} bytes")
 
     def canonical_bytes(self) -> bytes:
-        return canonical_json({"type": "zorgid.keyshare.pin", "v": KEYSHARE_VERSION, "mobile_id": self.mobile_id,
-                               "pin_proof": self.pin_proof_b64, "signed_at": self.signed_at,
-                               "device_key": self.device_key_b64})
-
-
-MAX_SIGNED_AT_MS = 2**50
+        return canonical_json({"type": "zorgid.keyshare.pin", "v": APP_VERSION, "mobile_id": self.mobile_id,
+                               "pin_proof": b64encode(self.pin_proof), "signed_at": self.signed_at,
+                               "device_key": b64encode(self.device_key)})
 
 
 @dataclass(frozen=True)
@@ -189,14 +204,11 @@ class DeviceUnlock:
     signed_at_ms: int
 
     def __post_init__(self) -> None:
-        if not isinstance(self.mobile_id, str) or not TOKEN.match(self.mobile_id):
-            raise MessageMalformed("mobile_id has an invalid form")
-        if not isinstance(self.pin_proof, bytes) or len(self.pin_proof) != PIN_PROOF_BYTES:
-            raise MessageMalformed(f"pin_proof must be {PIN_PROOF_BYTES} bytes")
+        _check_id_and_proof(self)
         signed = self.signed_at_ms
         if not isinstance(signed, int) or isinstance(signed, bool) or not 0 < signed < MAX_SIGNED_AT_MS:
             raise MessageMalformed("signed_at_ms must be a positive integer (milliseconds since 1970)")
 
     def canonical_bytes(self) -> bytes:
-        return canonical_json({"type": "zorgid.keyshare.unlock", "v": KEYSHARE_VERSION, "mobile_id": self.mobile_id,
+        return canonical_json({"type": "zorgid.keyshare.unlock", "v": APP_VERSION, "mobile_id": self.mobile_id,
                                "pin_proof": b64encode(self.pin_proof), "signed_at_ms": self.signed_at_ms})

@@ -28,7 +28,7 @@ from tests.conftest import Device, activate_code
 from tests.integration.red_team.http_clients import App
 from zorgid import clock
 from zorgid.organisations.roles import add_operator
-from zorgid.protocol.messages import KEYSHARE_VERSION, b64encode, canonical_json, key_share_unlock_path
+from zorgid.protocol.messages import APP_VERSION, b64encode, canonical_json, key_share_unlock_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,9 +48,9 @@ def anonymous_unlock(base: str, mobile_id: str) -> httpx.Response:
     """What someone who only knows the Mobile ID's id can send: a random proof, signed with a key of his own."""
     own_key, proof = ec.generate_private_key(ec.SECP256R1()), secrets.token_bytes(32)
     signed_at_ms = int(clock.now().timestamp() * 1000)
-    message = canonical_json({"type": "zorgid.keyshare.unlock", "v": KEYSHARE_VERSION, "mobile_id": mobile_id,
+    message = canonical_json({"type": "zorgid.keyshare.unlock", "v": APP_VERSION, "mobile_id": mobile_id,
                               "pin_proof": b64encode(proof), "signed_at_ms": signed_at_ms})
-    body = {"v": KEYSHARE_VERSION, "pin_proof": b64encode(proof), "signed_at_ms": signed_at_ms,
+    body = {"v": APP_VERSION, "pin_proof": b64encode(proof), "signed_at_ms": signed_at_ms,
             "signature": b64encode(own_key.sign(message, ec.ECDSA(hashes.SHA256())))}
     return httpx.post(base + key_share_unlock_path(mobile_id), json=body, timeout=30)
 

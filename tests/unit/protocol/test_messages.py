@@ -3,7 +3,7 @@ import json
 import pytest
 
 from zorgid.protocol.errors import MessageMalformed
-from zorgid.protocol.messages import LoginApproval, b64decode, b64encode
+from zorgid.protocol.messages import APP_VERSION, LoginApproval, b64decode, b64encode
 
 FLOW = "0123456789abcdef0123456789abcdef"
 NONCE = "fedcba9876543210fedcba9876543210"
@@ -11,12 +11,14 @@ MOBILE = "aaaabbbbccccddddeeeeffff00001111"
 
 
 def test_canonical_bytes_are_sorted_compact_json_with_type_and_version():
+    """The approval is signed in the version of the request that carries it (the app's, 3), not in version 1."""
     message = LoginApproval(FLOW, NONCE, "https://portaal.example/", MOBILE, 1_800_000_000)
     data = message.canonical_bytes()
     assert data == (
         b'{"flow":"' + FLOW.encode() + b'","mobile_id":"' + MOBILE.encode() + b'","nonce":"' + NONCE.encode()
-        + b'","origin":"https://portaal.example","signed_at":1800000000,"type":"zorgid.login.approval","v":1}'
+        + b'","origin":"https://portaal.example","signed_at":1800000000,"type":"zorgid.login.approval","v":3}'
     )
+    assert APP_VERSION == 3
     assert json.loads(data)["type"] == "zorgid.login.approval"
 
 
@@ -39,6 +41,7 @@ def test_canonical_bytes_differ_for_every_field():
     {"signed_at": -1},
     {"signed_at": True},
     {"signed_at": "1"},
+    {"version": 1},
     {"version": 2},
 ])
 def test_invalid_fields_are_refused(kwargs):
@@ -73,13 +76,13 @@ def test_card_response_binds_flow_challenge_origin_and_purpose():
 
 
 def test_a_device_unlock_binds_the_id_the_proof_and_the_moment():
-    from zorgid.protocol.messages import KEYSHARE_VERSION, DeviceUnlock
+    from zorgid.protocol.messages import APP_VERSION, DeviceUnlock
 
     proof = bytes(range(32))
     base = DeviceUnlock(MOBILE, proof, 1_800_000_000_000)
     assert base.canonical_bytes() == (
         b'{"mobile_id":"' + MOBILE.encode() + b'","pin_proof":"' + b64encode(proof).encode()
-        + b'","signed_at_ms":1800000000000,"type":"zorgid.keyshare.unlock","v":' + str(KEYSHARE_VERSION).encode()
+        + b'","signed_at_ms":1800000000000,"type":"zorgid.keyshare.unlock","v":' + str(APP_VERSION).encode()
         + b"}"
     )
     variants = [DeviceUnlock(NONCE, proof, 1_800_000_000_000), DeviceUnlock(MOBILE, bytes(32), 1_800_000_000_000),
@@ -101,6 +104,19 @@ def test_an_invalid_device_unlock_is_refused(mobile_id, proof, signed_at_ms):
 def test_a_pin_change_binds_the_new_device_key():
     from zorgid.protocol.messages import PinChange
 
-    one, other = PinChange(MOBILE, "AAAA", 5, "device-one"), PinChange(MOBILE, "AAAA", 5, "device-two")
+    one, other = PinChange(MOBILE, bytes(32), 5, b"device-one"), PinChange(MOBILE, bytes(32), 5, b"device-two")
     assert one.canonical_bytes() != other.canonical_bytes()
-    assert b'"device_key":"device-one"' in one.canonical_bytes()
+    assert b'"device_key":"' + b64encode(b"device-one").encode() + b'"' in one.canonical_bytes()
+    assert b'"v":3' in one.canonical_bytes()
+
+
+@pytest.mark.parametrize("mobile_id, proof, signed_at, device_key", [
+    ("bad id", bytes(32), 5, b"k"), (MOBILE, bytes(31), 5, b"k"), (MOBILE, bytes(32), 0, b"k"),
+    (MOBILE, bytes(32), True, b"k"), (MOBILE, bytes(32), 5, b""), (MOBILE, bytes(32), 5, bytes(129)),
+    (MOBILE, "AAAA", 5, b"k"),
+])
+def test_an_invalid_pin_change_is_refused(mobile_id, proof, signed_at, device_key):
+    from zorgid.protocol.messages import PinChange
+
+    with pytest.raises(MessageMalformed):
+        PinChange(mobile_id, proof, signed_at, device_key)

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from zorgid.protocol.messages import LoginApproval, b64encode
+from zorgid.protocol.messages import LoginApproval
 from zorgid.protocol.payloads import ActivationPayload, LoginPayload
 
 from . import keycrypt, notices
@@ -87,9 +87,7 @@ def login(store: Keystore, payload: LoginPayload, ask: Questions,
             flow_id=flow.flow_id, nonce=flow.nonce, origin=flow.origin,
             mobile_id=unlocked.identity.mobile_id, signed_at=int(clock()),
         )
-        signature = b64encode(keycrypt.sign(unlocked.key, approval.canonical_bytes()))
-        server.approve_login(flow.flow_id, unlocked.identity.mobile_id, approval.signed_at, signature,
-                             unlocked.token)
+        server.approve_login(approval, keycrypt.sign(unlocked.key, approval.canonical_bytes()), unlocked.token)
     return flow
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from zorgid.protocol.errors import ZorgidError
-from zorgid.protocol.messages import PinChange, b64encode
+from zorgid.protocol.messages import PinChange
 
 from . import backup_format, keycrypt
 from .actions import Declined, ServerFactory, tell_since_last_use
@@ -136,12 +136,9 @@ def _register_pin(identity: MobileIdentity, key: ec.EllipticCurvePrivateKey, sec
                   device_key: ec.EllipticCurvePrivateKey, server_factory: ServerFactory) -> bytes:
     """The new PIN's proof and the new device key, signed with the restored key, to the ID's server; its answer
     is the key share."""
-    message = PinChange(identity.mobile_id, b64encode(secret.proof), int(time.time()),
-                        b64encode(keycrypt.public_key_der(device_key)))
-    signature = b64encode(keycrypt.sign(key, message.canonical_bytes()))
+    message = PinChange(identity.mobile_id, secret.proof, int(time.time()), keycrypt.public_key_der(device_key))
     with server_factory(identity.server) as server:
-        return server.register_pin(identity.mobile_id, message.pin_proof_b64, message.signed_at, signature,
-                                   message.device_key_b64)
+        return server.register_pin(message, keycrypt.sign(key, message.canonical_bytes()))
 
 
 def restore_target(store: Keystore) -> bool:

@@ -1,8 +1,9 @@
 """The app's whole conversation with the zorgid server: five HTTP calls, nothing else.
 
-Activation, unlock, approval and the new PIN after a restore carry ``v: 3``: the key needs the server's
-share for every use, and every unlock is signed with the app's device key (docs/security.md). The answers
-are checked in :mod:`.answers`; the server's own error texts are made safe for the terminal here.
+Every request and the answers the app acts on carry APP_VERSION (3): the key needs the server's share for every
+use, and every unlock is signed with the app's device key (docs/security.md). The requests are built from, and
+the answers read with, the protocol's bodies (zorgid.protocol.bodies; read in :mod:`.answers`); the server's
+own error texts are made safe for the terminal here.
 
 The bounded JSON conversation itself is zorgid.clients.http, shared with the other client programs.
 """
@@ -13,11 +14,18 @@ import time
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from zorgid.protocol.bodies import (
+    ActivationRequest,
+    KeySharePinRequest,
+    KeyShareUnlockRequest,
+    LoginApprovalRequest,
+)
 from zorgid.protocol.errors import RemoteError
 from zorgid.protocol.messages import (
     ACTIVATIONS_PATH,
-    KEYSHARE_VERSION,
     DeviceUnlock,
+    LoginApproval,
+    PinChange,
     b64encode,
     key_share_pin_path,
     key_share_unlock_path,
@@ -51,35 +59,30 @@ class ServerClient(JsonServerClient):
     def activate(self, code: str, csr_pem: str, pin_proof: bytes, device_key: bytes) -> dict:
         """POST the activation code, CSR, PIN proof and the device key's public key (DER); the server answers
         201 with the certificate, the holder and the key share (once)."""
-        body = {"v": KEYSHARE_VERSION, "code": code, "csr": csr_pem, "pin_proof": b64encode(pin_proof),
-                "device_key": b64encode(device_key)}
-        return self._call("POST", ACTIVATIONS_PATH, body, expect=201)
+        body = ActivationRequest(code=code, csr=csr_pem, pin_proof=pin_proof, device_key=device_key)
+        return self._call("POST", ACTIVATIONS_PATH, body.to_json(), expect=201)
 
     def unlock(self, mobile_id: str, pin_proof: bytes, device_key: ec.EllipticCurvePrivateKey) -> UnlockAnswer:
         """The key share and a one-time unlock token, for the right PIN proof only (the server counts), signed
         with the device key at this moment in milliseconds (the server takes each moment once)."""
         message = DeviceUnlock(mobile_id, pin_proof, time.time_ns() // 1_000_000)
-        body = {"v": KEYSHARE_VERSION, "pin_proof": b64encode(pin_proof), "signed_at_ms": message.signed_at_ms,
-                "signature": b64encode(keycrypt.sign(device_key, message.canonical_bytes()))}
-        return parse_unlock(self._call("POST", key_share_unlock_path(mobile_id), body, expect=200))
+        body = KeyShareUnlockRequest(pin_proof=pin_proof, signed_at_ms=message.signed_at_ms,
+                                     signature=keycrypt.sign(device_key, message.canonical_bytes()))
+        return parse_unlock(self._call("POST", key_share_unlock_path(mobile_id), body.to_json(), expect=200))
 
-    def register_pin(self, mobile_id: str, pin_proof_b64: str, signed_at: int, signature_b64: str,
-                     device_key_b64: str) -> bytes:
-        """After a restore: the proof of the new PIN and the new device key, signed with the Mobile ID's key; the
-        answer is the key share."""
-        body = {"v": KEYSHARE_VERSION, "pin_proof": pin_proof_b64, "signed_at": signed_at,
-                "signature": signature_b64, "device_key": device_key_b64}
-        return parse_share(self._call("POST", key_share_pin_path(mobile_id), body, expect=200))
+    def register_pin(self, message: PinChange, signature: bytes) -> bytes:
+        """After a restore: the proof of the new PIN and the new device key, with the Mobile ID key's signature
+        over ``message``; the answer is the key share."""
+        body = KeySharePinRequest(pin_proof=message.pin_proof, signed_at=message.signed_at, signature=signature,
+                                  device_key=message.device_key)
+        return parse_share(self._call("POST", key_share_pin_path(message.mobile_id), body.to_json(), expect=200))
 
     def login_flow(self, flow_id: str) -> dict:
         """GET the login flow: who asks, the nonce to sign, and the origin to sign for."""
         return self._call("GET", login_flow_path(flow_id), None, expect=200)
 
-    def approve_login(self, flow_id: str, mobile_id: str, signed_at: int, signature_b64: str,
-                      unlock_token: str) -> dict:
+    def approve_login(self, message: LoginApproval, signature: bytes, unlock_token: str) -> dict:
         """POST the signed approval ("Accepteren") of a login flow, with the token of this use's unlock."""
-        body = {
-            "v": KEYSHARE_VERSION, "mobile_id": mobile_id, "signed_at": signed_at, "signature": signature_b64,
-            "unlock_token": unlock_token,
-        }
-        return self._call("POST", login_approval_path(flow_id), body, expect=200)
+        body = LoginApprovalRequest(unlock_token=unlock_token, mobile_id=message.mobile_id,
+                                    signed_at=message.signed_at, signature=b64encode(signature))
+        return self._call("POST", login_approval_path(message.flow_id), body.to_json(), expect=200)

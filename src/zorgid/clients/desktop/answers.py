@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zorgid.protocol.bodies import CardFlowResponse, StateResponse
 from zorgid.protocol.errors import PayloadMalformed
-from zorgid.protocol.messages import CARD_PURPOSES, MESSAGE_VERSION
-from zorgid.protocol.payloads import TOKEN, CardPayload, normalise_origin
+from zorgid.protocol.payloads import CardPayload, normalise_origin
 
 from ..terminal import printable as terminal_printable
 from .errors import FlowNotPending, ServerAnswerInvalid
@@ -45,29 +45,21 @@ class CardFlow:
 
 
 def read_card_flow(answer: dict, payload: CardPayload) -> CardFlow:
-    """Check the server's answer to ``GET card_flow_path(flow)`` against the address the browser gave."""
-    if answer.get("v") != MESSAGE_VERSION:
-        raise ServerAnswerInvalid(f"card flow version {answer.get('v')!r}")
-    if answer.get("flow") != payload.flow:
+    """Check the server's answer to ``GET card_flow_path(flow)`` against the address the browser gave; its shape
+    (fields, bounds, the purposes, the version) is the protocol's CardFlowResponse."""
+    flow = CardFlowResponse.from_json(answer, ServerAnswerInvalid)
+    if flow.flow != payload.flow:
         raise ServerAnswerInvalid("card flow answer is for another flow")
-    if answer.get("state") != "pending":
-        raise FlowNotPending(f"state {printable(str(answer.get('state')), 40)!r}")
-    challenge, purpose = answer.get("challenge"), answer.get("purpose")
-    if not isinstance(challenge, str) or not TOKEN.match(challenge):
-        raise ServerAnswerInvalid("challenge missing or malformed")
-    if purpose not in CARD_PURPOSES:
-        raise ServerAnswerInvalid(f"unknown purpose {printable(str(purpose), 40)!r}")
-    if _origin(answer.get("origin"), "origin") != payload.server:
+    if flow.state != "pending":
+        raise FlowNotPending(f"state {printable(flow.state, 40)!r}")
+    if _origin(flow.origin, "origin") != payload.server:
         raise ServerAnswerInvalid("the flow's origin is not the server the browser named")
-    requester = answer.get("requester")
-    if not isinstance(requester, dict):
-        raise ServerAnswerInvalid("requester missing")
     return CardFlow(
-        flow_id=payload.flow, challenge=challenge, purpose=purpose,
-        purpose_text=_text(answer.get("purpose_text"), "purpose_text"), origin=payload.server,
-        requester_name=_text(requester.get("name"), "requester name"),
-        requester_origin=_origin(requester.get("origin"), "requester origin"),
-        expires_at=printable(str(answer.get("expires_at", "")), 40),
+        flow_id=payload.flow, challenge=flow.challenge, purpose=flow.purpose,
+        purpose_text=_text(flow.purpose_text, "purpose_text"), origin=payload.server,
+        requester_name=_text(flow.requester.name, "requester name"),
+        requester_origin=_origin(flow.requester.origin, "requester origin"),
+        expires_at=printable(answer["expires_at"], 40),
     )
 
 
@@ -86,7 +78,4 @@ def _origin(value: object, what: str) -> str:
 
 def read_response_answer(answer: dict) -> str:
     """The state the server reports after accepting the card's response."""
-    state = answer.get("state")
-    if not isinstance(state, str) or not state:
-        raise ServerAnswerInvalid("response answer has no state")
-    return printable(state, 40)
+    return printable(StateResponse.from_json(answer, ServerAnswerInvalid).state, 40)

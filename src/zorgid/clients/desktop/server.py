@@ -5,7 +5,8 @@ The bounded JSON conversation itself is zorgid.clients.http, shared with the oth
 
 from __future__ import annotations
 
-from zorgid.protocol.messages import MESSAGE_VERSION, card_flow_path, card_response_path
+from zorgid.protocol.bodies import CardAnswerRequest
+from zorgid.protocol.messages import card_flow_path, card_response_path
 
 from ..http import JsonServerClient
 from .errors import ServerAnswerInvalid, ServerUnreachable
@@ -24,8 +25,5 @@ class DesktopServerClient(JsonServerClient):
 
     def send_card_response(self, flow_id: str, certificate_pem: str, signed_at: int, signature_b64: str) -> dict:
         """POST the card's signature over the CardResponse with its authentication certificate."""
-        body = {
-            "v": MESSAGE_VERSION, "certificate": certificate_pem, "chain": [], "signed_at": signed_at,
-            "signature": signature_b64,
-        }
-        return self._call("POST", card_response_path(flow_id), body, expect=200)
+        body = CardAnswerRequest(certificate=certificate_pem, signed_at=signed_at, signature=signature_b64)
+        return self._call("POST", card_response_path(flow_id), body.to_json(), expect=200)

@@ -9,6 +9,7 @@ the matching error here (a ZID-XML-… refusal of the server is shown as if the 
 from __future__ import annotations
 
 from zorgid.orgdoc import is_reference
+from zorgid.protocol.bodies import ApplicationDocumentResponse
 
 from ..http import JsonServerClient
 from .errors import ServerAnswerInvalid, ServerUnreachable
@@ -34,6 +35,5 @@ class ValidatietoolServerClient(JsonServerClient):
         """PUT the signed document; the server's answer: the reference and the application's new state."""
         answer = self._call("PUT", document_path(reference), None, expect=200, content=bytes(xml_bytes),
                             content_type=XML_CONTENT_TYPE)
-        if not isinstance(answer.get("reference"), str) or not isinstance(answer.get("state"), str):
-            raise ServerAnswerInvalid("the answer lacks reference or state")
+        ApplicationDocumentResponse.from_json(answer, ServerAnswerInvalid)
         return answer

@@ -53,7 +53,7 @@ def test_unknown_server_error_keeps_its_code_and_text():
 
 
 FLOW_ANSWER = {
-    "v": 1, "flow": FLOW, "nonce": "nonce-0123456789abcdef", "origin": "https://portal.example",
+    "v": 3, "flow": FLOW, "nonce": "nonce-0123456789abcdef", "origin": "https://portal.example",
     "requester": {"name": "ZORG-ID portaal", "origin": "https://portal.example"},
     "expires_at": "2030-01-01T00:00:00Z", "state": "pending",
 }
