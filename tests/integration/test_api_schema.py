@@ -17,9 +17,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -33,9 +35,12 @@ from zorgid.api.serializers import serializer
 from zorgid.protocol import bodies
 from zorgid.protocol.bodies import KeySharePinRequest
 from zorgid.protocol.messages import (
+    ACTIVATIONS_PATH,
     PinChange,
     card_flow_path,
+    card_response_path,
     key_share_pin_path,
+    key_share_unlock_path,
     login_approval_path,
     login_flow_path,
 )
@@ -43,22 +48,26 @@ from zorgid.protocol.messages import (
 pytestmark = pytest.mark.django_db(transaction=True)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
-EXAMPLES = 40  # per operation: with 8 operations about 320 requests
+EXAMPLES = 60  # per operation and kind (fitting the schema, or not): with 8 operations about 960 requests
 
 
-def run_schemathesis(url: str, examples: int) -> list[int]:
+def run_schemathesis(url: str, examples: int, mode: GenerationMode = GenerationMode.POSITIVE,
+                     checks: tuple = ()) -> list[int]:
     """Generated requests to every operation of the schema at ``url``; each answer checked; the statuses seen."""
     schema = schemathesis.openapi.from_url(f"{url}/api/schema/")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 8
     statuses = []
     for operation in operations:
-        @given(case=operation.as_strategy())
+        if mode == GenerationMode.NEGATIVE and operation.method.upper() != "POST":
+            continue  # only a JSON body can be made not to fit: the addresses' parameters are any text
+
+        @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def check(case):
             response = case.call(timeout=30)
             statuses.append(response.status_code)
-            case.validate_response(response, checks=CHECKS)
+            case.validate_response(response, checks=[*CHECKS, *checks])
             if response.status_code >= 400:
                 assert response.json()["error"]["code"].startswith("ZID-")
 
@@ -69,6 +78,20 @@ def run_schemathesis(url: str, examples: int) -> list[int]:
 def test_every_answer_conforms_to_the_schema(live_server):
     statuses = run_schemathesis(live_server.url, EXAMPLES)
     assert {400, 404} <= set(statuses)
+
+
+def test_a_request_that_does_not_fit_the_schema_is_refused(live_server):
+    """The server reads requests with the same bodies the schema is made from: what the schema excludes (a field
+    missing, too long, of another type) is refused with 4xx, and that answer conforms too."""
+    statuses = run_schemathesis(live_server.url, EXAMPLES, GenerationMode.NEGATIVE, (refused,))
+    assert 400 in statuses
+
+
+def refused(ctx, response, case):
+    """schemathesis' negative_data_rejection, with 413 for a body over the parser's limit (zorgid.api.parsers)."""
+    if response.status_code == 413:
+        return True
+    return negative_data_rejection(ctx, response, case)
 
 
 def test_the_answers_of_the_request_limits_conform_too(live_server, settings):
@@ -144,6 +167,23 @@ def _parts(body: type[bodies.Body]) -> list[type[bodies.Body]]:
     """The bodies nested in ``body``, at any depth."""
     nested = [spec.body for _, spec in body.wire_fields() if spec.body is not None]
     return [part for inner in nested for part in (inner, *_parts(inner))]
+
+
+def test_the_protocols_paths_are_the_apis_addresses(client):
+    """The clients' paths (zorgid.protocol.messages) reach the views they are for, and every JSON operation of the
+    schema is one of them (the Validatietool's XML upload has its own path in zorgid.clients.validatietool)."""
+    from django.urls import resolve
+
+    token = "t" * 32
+    paths = {ACTIVATIONS_PATH: "api-activations", login_flow_path(token): "api-login-flow",
+             login_approval_path(token): "api-login-approval", key_share_unlock_path(token): "api-key-share-unlock",
+             key_share_pin_path(token): "api-key-share-pin", card_flow_path(token): "api-card-flow",
+             card_response_path(token): "api-card-response"}
+    assert {path: resolve(path).url_name for path in paths} == paths
+    published = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    templates = {path.replace(token, "{flow_id}").replace("key-shares/{flow_id}", "key-shares/{mobile_id}")
+                 for path in paths}
+    assert set(published) - templates == {"/api/v1/applications/{reference}/document"}
 
 
 def test_schema_documents_the_error_shape(client):

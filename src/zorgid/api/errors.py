@@ -1,6 +1,6 @@
 """Every API error answers in one shape: ``{"error": {"code", "status", "cause", "solution", "detail"?}}``.
 
-Library errors are translated here, where they enter (STYLE.md habit 3).
+Library errors are translated here, where they enter (docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Thin API views: parse, call a service, answer (STYLE.md habit 2). Errors: api/errors.py."""
+"""Thin API views: read the request's body (zorgid.protocol.bodies), call a service, answer with a body
+(docs/architecture.md). Errors: api/errors.py."""
 
 from __future__ import annotations
 

@@ -190,7 +190,7 @@ def public_key_der(private_key: ec.EllipticCurvePrivateKey) -> bytes:
 
 
 def make_csr(private_key: ec.EllipticCurvePrivateKey) -> str:
-    """A CSR is the proof of possession the server asks for at activation (DESIGN.md)."""
+    """A CSR is the proof of possession the server asks for at activation (docs/security.md)."""
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CSR_COMMON_NAME)])
     csr = x509.CertificateSigningRequestBuilder().subject_name(subject).sign(private_key, hashes.SHA256())
     return csr.public_bytes(serialization.Encoding.PEM).decode("ascii")

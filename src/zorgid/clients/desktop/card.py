@@ -5,7 +5,7 @@ cards), and a module is loaded once per process, so a test runs this in a subpro
 ``SOFTHSM2_CONF``. Certificates are public objects on a card: finding it needs no security code. The
 private key is found by the authentication certificate's CKA_ID, as PKCS#15 cards pair them.
 
-PKCS#11 errors are translated here, where they enter (STYLE.md habit 3): a wrong code, a blocked card
+PKCS#11 errors are translated here, where they enter (docs/architecture.md): a wrong code, a blocked card
 and a card that will not sign each get their own code. SoftHSM2 has no retry counter and never blocks a
 token by itself; a real card reports CKR_PIN_LOCKED, and announces the last attempt through the
 token flags, which are read again after every wrong code.
