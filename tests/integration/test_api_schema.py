@@ -186,6 +186,15 @@ def test_the_protocols_paths_are_the_apis_addresses(client):
     assert set(published) - templates == {"/api/v1/applications/{reference}/document"}
 
 
+def test_the_card_purposes_of_the_protocol_are_the_card_flows():
+    """A card flow answer names its purpose from the flows' list; the protocol's list (which the Desktop App signs
+    and the schema's enum says) is the same, so no answer can fall outside the schema."""
+    from zorgid.flows.models import CardFlowPurpose
+    from zorgid.protocol.messages import CARD_PURPOSES
+
+    assert set(CARD_PURPOSES) == set(CardFlowPurpose.values)
+
+
 def test_schema_documents_the_error_shape(client):
     text = client.get("/api/schema/").content.decode()
     assert "ErrorResponse" in text and "/api/v1/activations" in text and "/api/v1/login-flows/{flow_id}" in text
