@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "zorgid.organisations",
     "zorgid.applications",
     "zorgid.flows",
+    "zorgid.registration",  # the use cases register their card purposes with the flows (flows.purposes)
+    "zorgid.validation",
+    "zorgid.attributes",
     "zorgid.portal",
     "zorgid.api",
 ]

@@ -153,5 +153,16 @@ def test_malformed_answers_are_refused(client, issuer, organisation):
             "signature": "AAAA"}
     assert code(post(body)) == "ZID-UZI-UNREADABLE"
     assert code(post({**body, "chain": ["x"] * 6})) == "ZID-REQUEST-MALFORMED"
-    assert code(post({**body, "signed_at": 5})) == "ZID-LOGIN-CLOCK"
+    assert code(post({**body, "signed_at": 5})) == "ZID-CARD-CLOCK"  # the card answer's own code, not the login's
     assert CardFlow.objects.get(id=flow_id).state == "pending"
+
+
+def test_an_answered_session_is_said_at_once_also_without_a_wait_slot(client, issuer, organisation, settings):
+    """The card page goes on when the card was read; "ask again later" is only for a session still pending."""
+    settings.ZORGID_WAITS_PER_CLIENT = 0
+    browser = Client()
+    flow_id = start(browser)
+    pending = browser.get(f"/uzi-pas/{flow_id}/status?wait=1").json()
+    assert pending == {"state": "pending", "retry_after": settings.ZORGID_WAIT_RETRY_SECONDS}
+    assert issuer.card().answer(client, flow_id).status_code == 200
+    assert browser.get(f"/uzi-pas/{flow_id}/status?wait=1").json() == {"state": "answered"}

@@ -12,8 +12,8 @@ from tests.integration.test_login_api import approve, fetch, start_flow, status
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.flows.models import CardFlow, CardFlowPurpose
-from zorgid.identities.models import ActivationCode, Person, Role, UziRegistration
-from zorgid.organisations.models import Organisation
+from zorgid.identities.models import ActivationCode, Person, UziRegistration
+from zorgid.organisations.models import Organisation, Role
 from zorgid.protocol.payloads import parse_payload
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +183,24 @@ def test_attributes_of_someone_elses_card_are_refused(client, issuer, organisati
 
 def test_attributes_need_a_login(client, issuer):
     assert Client().post("/attributen").status_code == 403
+
+
+def test_the_pages_keep_their_state_on_the_flow_row_not_in_the_session(client, issuer, organisation):
+    """The birth date chosen and the validation's outcome are kept on the card session's row, bound to the
+    browser; the Django session holds none of it."""
+    browser = Client()
+    payload = register(browser, client, issuer.card())
+    activate(client, payload)
+    validator = Client()
+    flow_id = start(validator, "/valideren")
+    issuer.card().answer(client, flow_id)
+    validator.post(f"/valideren/{flow_id}/pas-gelezen")
+    assert validator.post(f"/valideren/{flow_id}/organisatie")["Location"] == f"/valideren/{flow_id}/geslaagd"
+    assert "Huisartsenpraktijk De Linde" in validator.get(f"/valideren/{flow_id}/geslaagd").content.decode()
+    assert Client().get(f"/valideren/{flow_id}/geslaagd")["Location"] == "/"  # another browser sees nothing
+    for kept in (dict(browser.session.items()), dict(validator.session.items())):
+        assert not [key for key in kept if key.startswith(("zorgid_selfreg_", "zorgid_orgval_"))]
+        assert "1980-02-14" not in str(kept.values())
+    registration = CardFlow.objects.get(purpose=CardFlowPurpose.SELF_REGISTRATION)
+    assert registration.page_state == {"birth_date": "1980-02-14"}
+    assert CardFlow.objects.get(id=flow_id).page_state["validated"]["ura"] == "90000001"

@@ -103,3 +103,12 @@ def test_a_status_request_beyond_the_wait_slots_answers_at_once(client, settings
     answer = browser.get(f"/inloggen/status/{flow_id}?wait=1").json()
     assert answer == {"state": "pending", "retry_after": settings.ZORGID_WAIT_RETRY_SECONDS}
     assert time.monotonic() - started < 20  # it did not wait its 30 s
+
+
+def test_only_a_pending_flow_is_told_to_ask_again(client, settings):
+    """Without a free slot a page waits and asks again; a flow whose time has passed says "expired" at once."""
+    settings.ZORGID_WAITS_PER_CLIENT = 0
+    browser = Client()
+    flow_id = start_flow(browser)
+    clock.move(dt.timedelta(seconds=settings.ZORGID_LOGIN_FLOW_SECONDS + 1))
+    assert browser.get(f"/inloggen/status/{flow_id}?wait=1").json() == {"state": "expired"}

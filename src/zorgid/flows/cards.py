@@ -3,16 +3,17 @@
 start_card_flow → (Desktop App) card_flow_for_desktop, answer → (browser) card_status → the purpose's own
 confirmation calls ``complete`` in its transaction. A response whose signature over this flow's challenge
 does not verify changes nothing (the Desktop App gets the error); a verified card that the purpose does not
-allow ends the flow as refused, so the waiting page can say why (see card_flow.mermaid).
+allow (its check, registered by its use case in flows.purposes) ends the flow as refused, so the waiting page
+can say why (see card_flow.mermaid).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import transaction
 
@@ -24,21 +25,23 @@ from zorgid.pki.uzi.attributes import UziAttributes
 from zorgid.pki.uzi.loading import load_certificate, load_certificates
 from zorgid.pki.uzi.validation import validate_uzi_certificate
 from zorgid.pki.uzi_installation import crl_source, trust_store
-from zorgid.protocol.errors import MessageMalformed, ZorgidError
-from zorgid.protocol.messages import CLOCK_SKEW_SECONDS, CardResponse, b64decode
+from zorgid.protocol.clock_skew import check_signed_at
+from zorgid.protocol.errors import MessageMalformed, ZorgidError, registered_errors
+from zorgid.protocol.messages import CardResponse, b64decode
 
+from . import purposes
 from .errors import (
+    CardClockSkew,
     CardFlowExpired,
-    CardFlowNotYours,
     CardFlowUnknown,
     CardFlowUsed,
     CardSignatureInvalid,
     CardTypeNotAllowed,
     CardWrongPurpose,
-    LoginClockSkew,
 )
 from .models import CardFlow, CardFlowPurpose, CardFlowState
-from .waiting import FLOW_ID, binding_hash, listening, notify
+from .status import BrowserAnswer, browser_answer, browser_flow
+from .waiting import notify
 
 NAMED_CARD_TYPES = ("Z", "N")  # cards in a person's name; M and S cannot speak for a person
 MAX_CHAIN = 5
@@ -49,29 +52,13 @@ def start_card_flow(*, browser_secret: str, origin: str, purpose: str, requester
     """A new card session, valid 5 minutes, bound to the browser that asked."""
     if purpose not in CardFlowPurpose.values:
         raise CardWrongPurpose(f"purpose {purpose!r}")
-    now = clock.now()
-    return CardFlow.objects.create(
-        purpose=purpose, browser_binding=binding_hash(browser_secret), origin=origin,
-        requester_name=requester_name, person=person, issued_at=now,
-        expires_at=now + dt.timedelta(seconds=settings.ZORGID_CARD_FLOW_SECONDS),
-    )
-
-
-def _get(flow_id: str) -> CardFlow:
-    flow = CardFlow.objects.filter(id=flow_id).first() if isinstance(flow_id, str) and len(flow_id) <= 64 else None
-    if flow is None:
-        raise CardFlowUnknown()
-    return flow
+    return CardFlow.begin(browser_secret=browser_secret, purpose=purpose, origin=origin,
+                          requester_name=requester_name, person=person)
 
 
 def card_flow_for_desktop(flow_id: str) -> CardFlow:
     """The session the Desktop App was started for, if it can still be answered."""
-    flow = _get(flow_id)
-    if flow.state != CardFlowState.PENDING:
-        raise CardFlowUsed()
-    if flow.is_expired(clock.now()):
-        raise CardFlowExpired()
-    return flow
+    return CardFlow.find(flow_id).check_answerable(clock.now())
 
 
 def answer(flow_id: str, *, certificate_pem: str, chain_pems: list[str], signed_at: int, signature_b64: str,
@@ -94,8 +81,7 @@ def answer(flow_id: str, *, certificate_pem: str, chain_pems: list[str], signed_
 
 def _verified_signer(flow: CardFlow, certificate_pem: str, signed_at: int, signature_b64: str) -> x509.Certificate:
     message = CardResponse(flow.id, flow.challenge, flow.origin, flow.purpose, signed_at)
-    if abs(clock.now().timestamp() - signed_at) > CLOCK_SKEW_SECONDS:
-        raise LoginClockSkew(f"signed_at differs {int(clock.now().timestamp()) - signed_at} s from the server")
+    check_signed_at(signed_at, clock.now(), CardClockSkew)
     if not isinstance(certificate_pem, str):
         raise MessageMalformed("certificate must be PEM text")
     certificate = load_certificate(certificate_pem.encode("utf-8", "replace"))
@@ -115,23 +101,16 @@ def _validated(certificate: x509.Certificate, chain_pems: list[str]) -> UziAttri
 def _check_purpose(flow: CardFlow, attributes: UziAttributes) -> None:
     if attributes.card_type not in NAMED_CARD_TYPES:
         raise CardTypeNotAllowed(f"card type {attributes.card_type}")
-    from . import card_purposes
-
-    card_purposes.check(flow, attributes)
+    purposes.check(flow, attributes)
 
 
 def _finish(flow: CardFlow, state: str, ip: str, *, certificate: x509.Certificate,
             attributes: UziAttributes | None = None, error_code: str = "") -> CardFlow:
-    from cryptography.hazmat.primitives import serialization
-
     now = clock.now()
     values = attributes_to_json(attributes) if attributes else {}
     with transaction.atomic():
-        won = CardFlow.objects.filter(id=flow.id, state=CardFlowState.PENDING, expires_at__gt=now).update(
-            state=state, answered_at=now, attributes=values, error_code=error_code,
-            certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
-        )
-        if not won:
+        if not flow.move(CardFlowState.PENDING, state, now, answered_at=now, attributes=values, error_code=error_code,
+                         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode()):
             raise CardFlowUsed()
         event = "card.answered" if state == CardFlowState.ANSWERED else "card.refused"
         record(event, actor=f"uzi:{values.get('uzi_number', '')}" if values else "desktop",
@@ -149,26 +128,38 @@ def attributes_to_json(attributes: UziAttributes) -> dict:
     return values
 
 
-def card_status(flow_id: str, *, browser_secret: str, wait_seconds: float = 0.0) -> CardFlow:
-    """The session as the waiting page sees it; waits for the Desktop App's answer when asked."""
-    if not isinstance(flow_id, str) or not FLOW_ID.fullmatch(flow_id):
-        raise CardFlowUnknown()
-    with listening(flow_id, enabled=wait_seconds > 0) as waiter:
-        flow = _get(flow_id)
-        if not browser_secret or flow.browser_binding != binding_hash(browser_secret):
-            raise CardFlowNotYours()
-        if flow.state == CardFlowState.PENDING and wait_seconds > 0:
-            remaining = (flow.expires_at - clock.now()).total_seconds()
-            deadline = time.monotonic() + max(0.0, min(wait_seconds, remaining))
-            waiter.wait(flow, deadline, lambda f: f.state == CardFlowState.PENDING, _reload)
+def card_status(flow_id: str, *, browser_secret: str, client: str, wait: bool) -> BrowserAnswer:
+    """What the waiting card page sees (status.browser_answer): answered, refused with why, or completed."""
+    return browser_answer(CardFlow, flow_id, browser_secret=browser_secret, client=client, wait=wait,
+                          answered=_answered)
+
+
+def _answered(flow: CardFlow) -> dict[str, object]:
+    if flow.state == CardFlowState.REFUSED:
+        known = {cls.code: cls for cls in registered_errors()}
+        return {"state": "refused", **known.get(flow.error_code, ZorgidError)().as_dict()}
+    return {"state": flow.state}
+
+
+def own_flow(flow_id: str, *, browser_secret: str) -> CardFlow:
+    """The card session of this browser, in any state."""
+    return browser_flow(CardFlow, flow_id, browser_secret=browser_secret)
+
+
+def remember(flow_id: str, *, browser_secret: str, **values: object) -> CardFlow:
+    """Keep what the purpose's pages gathered on this browser's session row (``page_state``), for its next page."""
+    flow = own_flow(flow_id, browser_secret=browser_secret)
+    flow.page_state = {**flow.page_state, **values}
+    flow.save(update_fields=["page_state"])
     return flow
 
 
-def _reload(flow: CardFlow) -> None:
+def remembered(flow_id: str, key: str, *, browser_secret: str) -> object:
+    """What ``remember`` kept under ``key`` for this browser; None when nothing (or not this browser's session)."""
     try:
-        flow.refresh_from_db()
-    except CardFlow.DoesNotExist as exc:
-        raise CardFlowUnknown() from exc
+        return own_flow(flow_id, browser_secret=browser_secret).page_state.get(key)
+    except ZorgidError:
+        return None
 
 
 def _confirm_deadline(flow: CardFlow) -> dt.datetime:
@@ -177,7 +168,7 @@ def _confirm_deadline(flow: CardFlow) -> dt.datetime:
 
 def answered_flow(flow_id: str, *, browser_secret: str, purpose: str) -> CardFlow:
     """The answered session of this browser for this purpose, to be confirmed within its time."""
-    flow = card_status(flow_id, browser_secret=browser_secret)
+    flow = own_flow(flow_id, browser_secret=browser_secret)
     if flow.purpose != purpose:
         raise CardWrongPurpose(f"{flow.purpose} is not {purpose}")
     if flow.state == CardFlowState.COMPLETED:

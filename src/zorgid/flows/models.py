@@ -1,42 +1,146 @@
-"""A login flow is a stored object with an id, a state and an expiry timestamp (STYLE.md, Kratos).
+"""Every time-bound flow a browser page waits on is a stored object with an id, a state and an expiry timestamp.
 
-Expiry is a timestamp, not a state: an expired flow is never revived; the portal starts a new one.
-Only the services in ``zorgid.flows.services`` change ``state`` (see login_flow.mermaid).
+:class:`Flow` holds what they share: the id, the browser it is bound to, the requester, when it was issued
+and when it expires, its state and the one expiry rule. A login flow (login_flow.mermaid) and a card session
+(card_flow.mermaid) are its subclasses, each with its own table. Expiry is a timestamp, not a state: an
+expired flow is never revived; the portal starts a new one. Only the services in ``zorgid.flows`` change
+``state``, each with one conditional UPDATE (:meth:`Flow.move`), so two racing requests cannot both win.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+from typing import ClassVar, Self
 
+from django.conf import settings
 from django.db import models
 
+from zorgid import clock
 from zorgid.identities.models import MobileId, new_public_id
+from zorgid.protocol.errors import ZorgidError
+
+from .errors import (
+    CardFlowExpired,
+    CardFlowNotYours,
+    CardFlowUnknown,
+    CardFlowUsed,
+    LoginFlowExpired,
+    LoginFlowNotYours,
+    LoginFlowUnknown,
+    LoginFlowUsed,
+)
+
+PENDING = "pending"  # every flow starts here and waits for its other side (the app, the Desktop App)
+MAX_ID_CHARS = 64  # longer ids are not looked up
 
 
-class LoginFlowState(models.TextChoices):
-    PENDING = "pending", "Wacht op de app"
-    APPROVED = "approved", "Geaccepteerd in de app"
-    COMPLETED = "completed", "Ingelogd"
+def binding_hash(browser_secret: str) -> str:
+    """A flow keeps only the hash of the browser session's secret it is bound to."""
+    return hashlib.sha256(browser_secret.encode("utf-8")).hexdigest()
 
 
-class LoginFlow(models.Model):
+class Flow(models.Model):
+    """What every flow has. Subclasses set ``state`` (with their choices), the errors and the lifetime setting."""
+
+    # the errors of this kind of flow: not found, past its time, already used, another browser's
+    Unknown: ClassVar[type[ZorgidError]]
+    Expired: ClassVar[type[ZorgidError]]
+    Used: ClassVar[type[ZorgidError]]
+    NotYours: ClassVar[type[ZorgidError]]
+    lifetime_setting: ClassVar[str]  # the setting with its lifetime in seconds
+
     id = models.CharField(primary_key=True, max_length=32, default=new_public_id, editable=False)
-    nonce = models.CharField(max_length=32, default=new_public_id, editable=False)
-    browser_binding = models.CharField(max_length=64)  # SHA-256 of the secret kept in the browser session
+    browser_binding = models.CharField(max_length=64)  # binding_hash of the secret kept in the browser session
     origin = models.CharField(max_length=200)
     requester_name = models.CharField(max_length=128)
     issued_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
+    state = models.CharField(max_length=16, default=PENDING)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def begin(cls, *, browser_secret: str, **fields: object) -> Self:
+        """A new flow, bound to the browser that asked, valid for its lifetime from now."""
+        now = clock.now()
+        return cls.objects.create(
+            browser_binding=binding_hash(browser_secret), issued_at=now,
+            expires_at=now + dt.timedelta(seconds=getattr(settings, cls.lifetime_setting)), **fields,
+        )
+
+    @classmethod
+    def find(cls, flow_id: object) -> Self:
+        flow = cls.objects.filter(id=flow_id).first() if isinstance(flow_id, str) and len(flow_id) <= MAX_ID_CHARS \
+            else None
+        if flow is None:
+            raise cls.Unknown()
+        return flow
+
+    def is_expired(self, now: dt.datetime) -> bool:
+        """The one expiry rule: from ``expires_at`` on, a flow is past its time (:meth:`move` checks the same)."""
+        return now >= self.expires_at
+
+    def pending(self) -> bool:
+        """Still waiting for its other side (the app, the Desktop App)."""
+        return self.state == PENDING
+
+    def valid(self, now: dt.datetime) -> bool:
+        """Still waiting for its other side, and within its time."""
+        return self.pending() and not self.is_expired(now)
+
+    def check_answerable(self, now: dt.datetime) -> Self:
+        """This flow, if its other side may still answer it; else why not."""
+        if not self.pending():
+            raise self.Used()
+        if self.is_expired(now):
+            raise self.Expired()
+        return self
+
+    def check_browser(self, browser_secret: str) -> Self:
+        """This flow, if it was started by the browser that holds ``browser_secret``."""
+        if not browser_secret or not hmac.compare_digest(self.browser_binding, binding_hash(browser_secret)):
+            raise self.NotYours()
+        return self
+
+    def move(self, source: str, target: str, now: dt.datetime, **values: object) -> bool:
+        """From state ``source`` to ``target`` within the flow's time, in one conditional UPDATE: True if it won.
+
+        Call it inside the transaction that records the change; it does not change this object.
+        """
+        won = type(self).objects.filter(id=self.id, state=source, expires_at__gt=now).update(state=target, **values)
+        return won == 1
+
+    def reload(self) -> None:
+        """Read the flow again (after a wait); a flow purged meanwhile is unknown."""
+        try:
+            self.refresh_from_db()
+        except type(self).DoesNotExist as exc:
+            raise self.Unknown() from exc
+
+
+class LoginFlowState(models.TextChoices):
+    PENDING = PENDING, "Wacht op de app"
+    APPROVED = "approved", "Geaccepteerd in de app"
+    COMPLETED = "completed", "Ingelogd"
+
+
+class LoginFlow(Flow):
+    """A login with the ZORG-ID app (R-FLOW-LOGIN), valid 5 minutes; see login_flow.mermaid."""
+
+    Unknown, Expired, Used, NotYours = LoginFlowUnknown, LoginFlowExpired, LoginFlowUsed, LoginFlowNotYours
+    lifetime_setting = "ZORGID_LOGIN_FLOW_SECONDS"  # R-CONST-LOGIN
+
+    nonce = models.CharField(max_length=32, default=new_public_id, editable=False)
     state = models.CharField(max_length=16, choices=LoginFlowState.choices, default=LoginFlowState.PENDING)
     mobile_id = models.ForeignKey(MobileId, null=True, blank=True, on_delete=models.PROTECT)
     approved_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"login flow {self.id} ({self.state})"
-
-    def is_expired(self, now: dt.datetime) -> bool:
-        return now >= self.expires_at
 
 
 class CardFlowPurpose(models.TextChoices):
@@ -48,36 +152,32 @@ class CardFlowPurpose(models.TextChoices):
 
 
 class CardFlowState(models.TextChoices):
-    PENDING = "pending", "Wacht op de Desktop App"
+    PENDING = PENDING, "Wacht op de Desktop App"
     ANSWERED = "answered", "UZI-pas gelezen"
     REFUSED = "refused", "UZI-pas geweigerd"
     COMPLETED = "completed", "Afgerond"
 
 
-class CardFlow(models.Model):
+class CardFlow(Flow):
     """A card session (DESIGN.md): the portal's challenge, answered once by the Desktop App with a UZI-pas.
 
     Valid 5 minutes and bound to the browser session; see card_flow.mermaid.
     """
 
-    id = models.CharField(primary_key=True, max_length=32, default=new_public_id, editable=False)
+    Unknown, Expired, Used, NotYours = CardFlowUnknown, CardFlowExpired, CardFlowUsed, CardFlowNotYours
+    lifetime_setting = "ZORGID_CARD_FLOW_SECONDS"
+
     challenge = models.CharField(max_length=64, default=new_public_id, editable=False)
     purpose = models.CharField(max_length=32, choices=CardFlowPurpose.choices)
-    browser_binding = models.CharField(max_length=64)
-    origin = models.CharField(max_length=200)
-    requester_name = models.CharField(max_length=128)
     person = models.ForeignKey("identities.Person", null=True, blank=True, on_delete=models.CASCADE)
-    issued_at = models.DateTimeField()
-    expires_at = models.DateTimeField(db_index=True)
     state = models.CharField(max_length=16, choices=CardFlowState.choices, default=CardFlowState.PENDING)
     answered_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
     certificate_pem = models.TextField(blank=True)
     attributes = models.JSONField(default=dict, blank=True)  # the verified UZI attributes
     error_code = models.CharField(max_length=64, blank=True)  # why a verified card was refused
+    # what the purpose's pages gathered on the way (a chosen birth date, the outcome for the last page): kept on
+    # this browser's session row, not in the Django session (cards.remember)
+    page_state = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"card flow {self.id} ({self.purpose}, {self.state})"
-
-    def is_expired(self, now: dt.datetime) -> bool:
-        return now >= self.expires_at

@@ -15,19 +15,22 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import hashlib
 import logging
 import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from zorgid import clock
+
+if TYPE_CHECKING:
+    from .models import Flow
 
 SQLITE_POLL_SECONDS = 0.1
 FALLBACK_POLL_SECONDS = 1.0  # PostgreSQL when the listener cannot be reached: poll, slowly
@@ -37,11 +40,6 @@ CHANNEL = "zorgid_flows"
 FLOW_ID = re.compile(r"[0-9a-f]{32}")
 
 log = logging.getLogger("zorgid.flows.waiting")
-
-
-def binding_hash(browser_secret: str) -> str:
-    """A flow keeps only the hash of the browser session's secret it is bound to."""
-    return hashlib.sha256(browser_secret.encode("utf-8")).hexdigest()
 
 
 def notify(flow_id: str) -> None:
@@ -240,15 +238,14 @@ class Waiter:
         self.release = release
         self.poll_seconds = poll_seconds
 
-    def wait(self, flow: models.Model, deadline: float, pending: Callable[[models.Model], bool],
-             reload: Callable[[models.Model], None]) -> None:
-        """Reload ``flow`` once it changed; return when it did, or when the monotonic ``deadline`` passes.
+    def wait(self, flow: Flow, deadline: float) -> None:
+        """Reload ``flow`` once it changed; return when it is no longer pending, or when ``deadline`` passes.
 
-        The caller puts the deadline no later than the flow's expiry, so a flow that did not change is still
-        pending, or expired, without being read again.
+        The caller puts the monotonic deadline no later than the flow's expiry, so a flow that did not change
+        is still pending, or expired, without being read again.
         """
         if self.event is not None:
-            while pending(flow):
+            while flow.pending():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return
@@ -258,14 +255,14 @@ class Waiter:
                 if not changed:
                     return
                 self.event.clear()  # before reading: a change after this read wakes the next round
-                reload(flow)
+                flow.reload()
             return
-        while pending(flow) and time.monotonic() < deadline and not flow.is_expired(clock.now()):
+        while flow.valid(clock.now()) and time.monotonic() < deadline:
             if self.release:
                 _release_connection()
             with _counted():
                 time.sleep(min(self.poll_seconds, max(0.0, deadline - time.monotonic())))
-            reload(flow)
+            flow.reload()
 
 
 @contextlib.contextmanager

@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from zorgid.identities.models import Role
+from zorgid.flows import cards
 from zorgid.organisations.errors import AdministratorRequestDecisionMissing
+from zorgid.organisations.models import Role
 from zorgid.validation import admin_requests
 from zorgid.web import client_ip
 
@@ -22,20 +23,18 @@ from .access import require_org_role
 DECISIONS = {"approve": True, "decline": False}
 
 
-def _asked_key(flow_id: str) -> str:
-    return f"zorgid_adminreq_{flow_id}"
-
-
 @require_POST
 def ask(request: HttpRequest, flow_id: str) -> HttpResponse:
-    asked = admin_requests.ask(flow_id, browser_secret=session.known_browser_secret(request), ip=client_ip(request))
-    request.session[_asked_key(flow_id)] = {"name": asked.organisation.name, "ura": asked.organisation.ura}
+    secret = session.known_browser_secret(request)
+    asked = admin_requests.ask(flow_id, browser_secret=secret, ip=client_ip(request))
+    cards.remember(flow_id, browser_secret=secret,  # for the next page, on the flow row
+                   asked={"name": asked.organisation.name, "ura": asked.organisation.ura})
     return redirect("portal-validate-asked", flow_id=flow_id)
 
 
 @require_safe
 def asked(request: HttpRequest, flow_id: str) -> HttpResponse:
-    result = request.session.get(_asked_key(flow_id))
+    result = cards.remembered(flow_id, "asked", browser_secret=session.known_browser_secret(request))
     if not result:
         return redirect("portal-start")
     return render(request, "portal/validate_asked.html", {"result": result})

@@ -14,12 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from zorgid import clock
 from zorgid.flows import cards
 from zorgid.flows.models import CardFlow, CardFlowPurpose
-from zorgid.flows.waiting import wait_slot
 from zorgid.identities.models import Person
-from zorgid.protocol.errors import ZorgidError, registered_errors
 from zorgid.protocol.payloads import CardPayload
 from zorgid.web import client_ip, server_origin
 
@@ -45,7 +42,7 @@ def start(request: HttpRequest, purpose: str, person: Person | None = None) -> H
 
 
 def _own_flow(request: HttpRequest, flow_id: str) -> CardFlow:
-    return cards.card_status(flow_id, browser_secret=session.known_browser_secret(request))
+    return cards.own_flow(flow_id, browser_secret=session.known_browser_secret(request))
 
 
 @require_safe
@@ -61,19 +58,10 @@ def card_page(request: HttpRequest, flow_id: str) -> HttpResponse:
 
 @require_safe
 def card_status(request: HttpRequest, flow_id: str) -> JsonResponse:
-    """Polled by the card page: waits for the Desktop App, then says answered, refused or expired."""
-    try:
-        with wait_slot(client_ip(request), wanted=request.GET.get("wait") == "1") as slot:  # bounded waits
-            flow = cards.card_status(flow_id, browser_secret=session.known_browser_secret(request),
-                                     wait_seconds=slot.seconds)
-    except ZorgidError as error:
-        return JsonResponse(error.as_dict(), status=error.status)
-    if flow.state == "refused":
-        known = {cls.code: cls for cls in registered_errors()}
-        return JsonResponse({"state": "refused", **known.get(flow.error_code, ZorgidError)().as_dict()})
-    if flow.state == "pending" and flow.is_expired(clock.now()):
-        return JsonResponse({"state": "expired"})
-    return JsonResponse({"state": flow.state, **slot.answer_fields()})
+    """Polled by the card page (flow_wait.js): waits for the Desktop App, then says answered, refused or expired."""
+    answer = cards.card_status(flow_id, browser_secret=session.known_browser_secret(request),
+                               client=client_ip(request), wait=request.GET.get("wait") == "1")
+    return JsonResponse(answer.body, status=answer.status)
 
 
 @require_POST

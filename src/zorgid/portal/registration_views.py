@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zorgid import clock, qrcodes
+from zorgid.flows import cards
 from zorgid.flows.models import CardFlowPurpose
 from zorgid.flows.waiting import FLOW_ID
 from zorgid.organisations.services import registered_organisation
@@ -27,10 +28,6 @@ from .forms import BirthDateForm
 
 def _flow(request: HttpRequest, flow_id: str):
     return registration_flow(flow_id, browser_secret=session.known_browser_secret(request))
-
-
-def _key(flow_id: str, name: str) -> str:
-    return f"zorgid_selfreg_{flow_id}_{name}"
 
 
 # The registration QR holds a one-time activation code: it is kept sealed in this browser's cookie, never in the
@@ -68,7 +65,8 @@ def birth_date(request: HttpRequest, flow_id: str) -> HttpResponse:
     flow = _flow(request, flow_id)
     form = BirthDateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        request.session[_key(flow.id, "birth_date")] = form.cleaned_data["birth_date"].isoformat()
+        cards.remember(flow.id, browser_secret=session.known_browser_secret(request),
+                       birth_date=form.cleaned_data["birth_date"].isoformat())  # on the flow row, not the session
         return redirect("portal-register-summary", flow_id=flow.id)
     return render(request, "portal/register_birth_date.html", {"flow": flow, "form": form},
                   status=400 if form.errors else 200)
@@ -77,7 +75,7 @@ def birth_date(request: HttpRequest, flow_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def summary(request: HttpRequest, flow_id: str) -> HttpResponse:
     flow = _flow(request, flow_id)
-    chosen = request.session.get(_key(flow.id, "birth_date"))
+    chosen = flow.page_state.get("birth_date")
     if not chosen:
         return redirect("portal-register-birth-date", flow_id=flow.id)
     born = dt.date.fromisoformat(chosen)
@@ -111,7 +109,6 @@ def registration_qr(request: HttpRequest, flow_id: str) -> HttpResponse:
 @require_safe
 def installed(request: HttpRequest, flow_id: str) -> HttpResponse:
     """The holder went on: the registration QR (a one-time secret) leaves this browser."""
-    request.session.pop(_key(flow_id, "birth_date"), None)
     response = render(request, "portal/register_installed.html", {"flow_id": flow_id})
     if QR_COOKIE in request.COOKIES and FLOW_ID.fullmatch(flow_id):  # the address goes into the cookie's path
         sealed_cookies.delete_sealed(response, QR_COOKIE, path=_qr_path(flow_id))

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from zorgid.flows import cards
 from zorgid.flows.models import CardFlowPurpose
 from zorgid.validation.services import refusal, validate_organisation, validation_flow
 from zorgid.web import client_ip
@@ -22,10 +23,6 @@ from . import card_views, session
 
 def _secret(request: HttpRequest) -> str:
     return session.known_browser_secret(request)
-
-
-def _result_key(flow_id: str) -> str:
-    return f"zorgid_orgval_{flow_id}"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -45,11 +42,11 @@ def card_read(request: HttpRequest, flow_id: str) -> HttpResponse:
 def organisation(request: HttpRequest, flow_id: str) -> HttpResponse:
     if request.method == "POST":
         result = validate_organisation(flow_id, browser_secret=_secret(request), ip=client_ip(request))
-        request.session[_result_key(flow_id)] = {
+        cards.remember(flow_id, browser_secret=_secret(request), validated={  # for the last page, on the flow row
             "name": result.organisation.name, "ura": result.organisation.ura,
             "mobile_ids": [m.id for m in result.mobile_ids],
             "holders": sorted({m.person.full_name for m in result.mobile_ids}),
-        }
+        })
         return redirect("portal-validate-done", flow_id=flow_id)
     flow, found = validation_flow(flow_id, browser_secret=_secret(request))
     return render(request, "portal/validate_organisation.html", {
@@ -58,7 +55,7 @@ def organisation(request: HttpRequest, flow_id: str) -> HttpResponse:
 
 @require_safe
 def done(request: HttpRequest, flow_id: str) -> HttpResponse:
-    result = request.session.get(_result_key(flow_id))
+    result = cards.remembered(flow_id, "validated", browser_secret=_secret(request))
     if not result:
         return redirect("portal-start")
     return render(request, "portal/validate_done.html", {"result": result})

@@ -13,8 +13,7 @@ from zorgid import qrcodes
 from zorgid.applications.onboarding import first_login
 from zorgid.audit import services as audit_log
 from zorgid.flows import services as flows
-from zorgid.flows.waiting import wait_slot
-from zorgid.identities.models import Role
+from zorgid.organisations.models import Role
 from zorgid.organisations.roles import roles_of
 from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import LoginPayload
@@ -50,21 +49,17 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def login_status(request: HttpRequest, flow_id: str) -> JsonResponse:
-    """Polled by the start page: waits for the app's approval, then logs this browser in.
+    """Polled by the start page (flow_wait.js): waits for the app's approval, then logs this browser in.
 
-    The waits are bounded (flows.waiting.wait_slot): without a free slot it answers at once, with the
-    seconds after which the page asks again.
+    The one status answer of every flow (flows.status.browser_answer): bounded waits, and without a free
+    slot an answer at once with the seconds after which the page asks again.
     """
-    secret = session.known_browser_secret(request)
-    try:
-        with wait_slot(client_ip(request), wanted=request.GET.get("wait") == "1") as slot:
-            status = flows.browser_status(flow_id, browser_secret=secret, wait_seconds=slot.seconds)
-    except ZorgidError as error:
-        return JsonResponse(error.as_dict(), status=error.status)
-    if status.state == "done":
-        session.log_in(request, status.mobile_id)
-        return JsonResponse({"state": "done", "next": reverse("portal-overview")})
-    return JsonResponse({"state": status.state, **slot.answer_fields()})
+    answer = flows.login_status(flow_id, browser_secret=session.known_browser_secret(request),
+                                client=client_ip(request), wait=request.GET.get("wait") == "1")
+    if answer.state == "done":
+        session.log_in(request, answer.flow.mobile_id_id)
+        return JsonResponse({**answer.body, "next": reverse("portal-overview")})
+    return JsonResponse(answer.body, status=answer.status)
 
 
 @require_safe

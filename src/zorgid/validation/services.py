@@ -23,11 +23,10 @@ from zorgid import clock
 from zorgid.applications.models import Application, ApplicationState
 from zorgid.applications.onboarding import organisation_validated
 from zorgid.audit.services import record
-from zorgid.flows.card_purposes import registrations_of_card
 from zorgid.flows.cards import answered_flow, complete
 from zorgid.flows.errors import CardHolderHasNoId
 from zorgid.flows.models import CardFlow, CardFlowPurpose
-from zorgid.identities.models import MobileId, Person, Role, RoleAssignment
+from zorgid.identities.models import MobileId, Person
 from zorgid.organisations.errors import (
     OrganisationAlreadyValidated,
     OrganisationHasAdministrators,
@@ -35,10 +34,11 @@ from zorgid.organisations.errors import (
     ValidationNeedsZorgverlenerspas,
     ValidationNotByTheAdministrator,
 )
-from zorgid.organisations.models import Organisation
+from zorgid.organisations.models import Organisation, Role, RoleAssignment
 from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import registered_organisation
 from zorgid.protocol.errors import ZorgidError
+from zorgid.validation.card_purpose import registrations_of_card
 
 ZORGVERLENERSPAS = "Z"
 ENDED_APPLICATIONS = (ApplicationState.DECLINED, ApplicationState.WITHDRAWN)
