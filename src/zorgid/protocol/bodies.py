@@ -183,7 +183,7 @@ def moment(help: str = "", *, nullable: bool = False) -> Any:
 class Body:
     """A JSON object of the API; a subclass is a frozen dataclass whose fields are made with ``wire``."""
 
-    version: ClassVar[int | None] = None  # the ``v`` a request or answer carries; None: a part of one
+    version: ClassVar[int | None] = None  # the ``v`` it carries; None: none (a nested part, or a plain answer)
 
     @classmethod
     def wire_fields(cls) -> list[tuple[str, Wire]]:
