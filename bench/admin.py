@@ -262,7 +262,8 @@ import datetime as dt, sys
 import django
 django.setup()
 from zorgid import clock
-from zorgid.identities.models import Person, Role
+from zorgid.identities.models import Person
+from zorgid.organisations.models import Role
 from zorgid.identities.services import issue_activation_code
 from zorgid.organisations.roles import grant_role
 from zorgid.organisations.models import Organisation

@@ -13,7 +13,8 @@ from PIL import Image
 
 from tests.e2e.conftest import AppClient
 from zorgid import clock
-from zorgid.identities.models import Person, Role
+from zorgid.identities.models import Person
+from zorgid.organisations.models import Role
 from zorgid.organisations.roles import add_operator, grant_role
 from zorgid.organisations.services import add_organisation
 

@@ -12,7 +12,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from zorgid.identities.models import Role, UziRegistration
+from zorgid.identities.models import UziRegistration
+from zorgid.organisations.models import Role
 from zorgid.organisations.services import add_organisation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -15,7 +15,7 @@ from tests.e2e.conftest import BIN
 from tests.e2e.test_browser_login import read_qr
 from tests.integration.applications.smtp import Sink, send
 from zorgid.applications.models import Application
-from zorgid.identities.models import Role
+from zorgid.organisations.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

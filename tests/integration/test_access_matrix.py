@@ -29,8 +29,8 @@ from zorgid import clock
 from zorgid.applications.models import Application, ApplicationState
 from zorgid.flows.cards import start_card_flow
 from zorgid.flows.services import start_login
-from zorgid.identities.models import Person, Role
-from zorgid.organisations.models import AdministratorRequest
+from zorgid.identities.models import Person
+from zorgid.organisations.models import AdministratorRequest, Role
 from zorgid.organisations.roles import add_operator, grant_role
 from zorgid.organisations.services import add_organisation
 

@@ -12,8 +12,8 @@ from tests.integration.test_login_api import approve, fetch, start_flow, status
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.flows.models import CardFlow, CardFlowPurpose
-from zorgid.identities.models import ActivationCode, Person, Role, UziRegistration
-from zorgid.organisations.models import Organisation
+from zorgid.identities.models import ActivationCode, Person, UziRegistration
+from zorgid.organisations.models import Organisation, Role
 from zorgid.protocol.payloads import parse_payload
 
 pytestmark = pytest.mark.django_db

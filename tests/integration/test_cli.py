@@ -10,7 +10,8 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from zorgid.cli import app
-from zorgid.identities.models import ActivationCode, Person, Role
+from zorgid.identities.models import ActivationCode, Person
+from zorgid.organisations.models import Role
 from zorgid.protocol.payloads import ActivationPayload, parse_payload
 
 runner = CliRunner()

@@ -7,8 +7,8 @@ from typer.testing import CliRunner
 from tests.integration.test_card_purposes import log_in
 from zorgid.audit.models import AuditEvent
 from zorgid.cli import app
-from zorgid.identities.models import MobileId, Role, RoleAssignment
-from zorgid.organisations.models import Organisation
+from zorgid.identities.models import MobileId
+from zorgid.organisations.models import Organisation, Role, RoleAssignment
 from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db

@@ -21,16 +21,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.identities.errors import PersonDataInvalid
-from zorgid.identities.models import (
-    ActivationCode,
-    MobileId,
-    MobileIdStatus,
-    Person,
-    Role,
-    RoleAssignment,
-    UziRegistration,
-    WidCheck,
-)
+from zorgid.identities.models import ActivationCode, MobileId, MobileIdStatus, Person, UziRegistration, WidCheck
 from zorgid.identities.services import (
     IssuedActivation,
     check_birth_date,
@@ -48,7 +39,7 @@ from zorgid.organisations.errors import (
     OperatorOnly,
     WidDocumentExpired,
 )
-from zorgid.organisations.models import Membership, Organisation
+from zorgid.organisations.models import Membership, Organisation, Role, RoleAssignment
 from zorgid.organisations.names import searchable
 from zorgid.organisations.roles import grant_role
 from zorgid.protocol.errors import ZorgidError

@@ -36,10 +36,10 @@ from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
-from zorgid.identities.models import Person, Role, RoleAssignment
+from zorgid.identities.models import Person
 from zorgid.identities.services import MAX_AGE_YEARS, MIN_AGE_YEARS, check_birth_date, clean_name
 from zorgid.organisations import memberships
-from zorgid.organisations.models import Organisation
+from zorgid.organisations.models import Organisation, Role, RoleAssignment
 from zorgid.organisations.services import EIGHT_DIGITS
 from zorgid.protocol.errors import ZorgidError
 

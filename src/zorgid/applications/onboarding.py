@@ -12,9 +12,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from zorgid import clock, qrcodes
-from zorgid.identities.models import Person, Role
+from zorgid.identities.models import Person
 from zorgid.identities.services import check_birth_date, clean_name, issue_activation_code
 from zorgid.organisations.errors import OrganisationExists
+from zorgid.organisations.models import Role
 from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import add_organisation
 

@@ -1,4 +1,4 @@
-"""A person (as in the WID), the roles he holds, his Mobile IDs and one-time activation codes."""
+"""A person (as in the WID), his Mobile IDs and one-time activation codes (his roles: organisations.models)."""
 
 from __future__ import annotations
 
@@ -35,35 +35,6 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_names} {self.last_name}"
-
-
-class Role(models.TextChoices):
-    """R-ROLE. Every role but the operator's is scoped to one organisation."""
-
-    OPERATOR = "operator", _("Operator (servicedesk)")
-    ADMINISTRATOR = "administrator", _("Portaal administrator")
-    BEHEERDER = "beheerder", _("Portaal beheerder")
-    MEDEWERKER = "medewerker", _("Zorgmedewerker")
-
-
-class RoleAssignment(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
-    role = models.CharField(max_length=16, choices=Role.choices)
-    organisation = models.ForeignKey(  # empty only for the operator role (R-ROLE)
-        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="roles"
-    )
-    granted_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["organisation", "person"])]
-        constraints = [
-            models.UniqueConstraint(fields=["person", "role", "organisation"], name="unique_role_assignment"),
-            models.UniqueConstraint(fields=["person", "role"], condition=models.Q(organisation__isnull=True),
-                                    name="unique_role_without_organisation"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_role_display()}{' – ' + self.organisation.name if self.organisation_id else ''}"
 
 
 class MobileIdStatus(models.TextChoices):
@@ -135,7 +106,7 @@ class WidDocumentType(models.TextChoices):
 
 
 class WidCheck(models.Model):
-    """A face-to-face check of an identity document (WID) by a beheerder (R-FLOW-BEHREG, seed 003)."""
+    """A face-to-face check of an identity document (WID) by a beheerder (R-FLOW-BEHREG)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="wid_checks")
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)

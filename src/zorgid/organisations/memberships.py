@@ -14,9 +14,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from zorgid.identities.models import Person, RoleAssignment
+from zorgid.identities.models import Person
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, RoleAssignment
 from .names import searchable
 
 

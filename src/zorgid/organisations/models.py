@@ -1,8 +1,9 @@
-"""An organisation as the operator entered it: name, URA (UZI-register abonneenummer) and KvK number."""
+"""An organisation as the operator entered it (name, URA, KvK number), the roles held in it, its employee list."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Organisation(models.Model):
@@ -18,6 +19,42 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (URA {self.ura})"
+
+
+class Role(models.TextChoices):
+    """R-ROLE. Every role but the operator's is scoped to one organisation."""
+
+    OPERATOR = "operator", _("Operator (servicedesk)")
+    ADMINISTRATOR = "administrator", _("Portaal administrator")
+    BEHEERDER = "beheerder", _("Portaal beheerder")
+    MEDEWERKER = "medewerker", _("Zorgmedewerker")
+
+
+class RoleAssignment(models.Model):
+    """A person's role, in one organisation or (the operator's) in none; granted through organisations.roles.
+
+    The table keeps the name it had when roles lived in identities (migrations: identities 0008, organisations
+    0004 moved the model without touching its rows).
+    """
+
+    person = models.ForeignKey("identities.Person", on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    organisation = models.ForeignKey(  # empty only for the operator role (R-ROLE)
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="roles"
+    )
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "identities_roleassignment"
+        indexes = [models.Index(fields=["organisation", "person"], name="identities__organis_16a1f1_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "role", "organisation"], name="unique_role_assignment"),
+            models.UniqueConstraint(fields=["person", "role"], condition=models.Q(organisation__isnull=True),
+                                    name="unique_role_without_organisation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}{' – ' + self.organisation.name if self.organisation_id else ''}"
 
 
 class Membership(models.Model):

@@ -14,10 +14,11 @@ from django.db.models.functions import Concat
 
 from zorgid import clock
 from zorgid.audit.services import record
-from zorgid.identities.models import MobileId, Person, Role, RoleAssignment
+from zorgid.identities.models import MobileId, Person
 from zorgid.identities.services import IssuedActivation, check_birth_date, clean_name, issue_activation_code
 
 from . import memberships
+from .models import Role, RoleAssignment
 
 __all__ = ["Role", "RoleAssignment", "add_operator", "grant_role", "member_subjects", "roles_of"]
 

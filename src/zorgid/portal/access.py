@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import HttpRequest
 
-from zorgid.identities.models import Person, Role
+from zorgid.identities.models import Person
+from zorgid.organisations.models import Role
 
 from .errors import Forbidden, LoginRequired
 from .session import current_mobile_id, current_person

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from zorgid.flows import cards
-from zorgid.identities.models import Role
 from zorgid.organisations.errors import AdministratorRequestDecisionMissing
+from zorgid.organisations.models import Role
 from zorgid.validation import admin_requests
 from zorgid.web import client_ip
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from zorgid import qrcodes
 from zorgid.administration import employees
 from zorgid.audit.models import AuditEvent
-from zorgid.identities.models import Role, RoleAssignment
 from zorgid.organisations.errors import EmployeeDeleteUnconfirmed, EmployeeListPageUnknown
+from zorgid.organisations.models import Role, RoleAssignment
 from zorgid.validation import admin_requests
 from zorgid.web import client_ip, server_origin
 

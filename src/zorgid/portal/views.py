@@ -13,7 +13,7 @@ from zorgid import qrcodes
 from zorgid.applications.onboarding import first_login
 from zorgid.audit import services as audit_log
 from zorgid.flows import services as flows
-from zorgid.identities.models import Role
+from zorgid.organisations.models import Role
 from zorgid.organisations.roles import roles_of
 from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import LoginPayload

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.flows.cards import complete
-from zorgid.identities.models import Person, Role
+from zorgid.identities.models import Person
 from zorgid.organisations.errors import (
     AdministratorRequestDecided,
     AdministratorRequestNotYours,
@@ -24,7 +24,7 @@ from zorgid.organisations.errors import (
     AdministratorRequestUnknown,
     AlreadyAdministrator,
 )
-from zorgid.organisations.models import AdministratorRequest, AdministratorRequestState, Organisation
+from zorgid.organisations.models import AdministratorRequest, AdministratorRequestState, Organisation, Role
 from zorgid.organisations.roles import grant_role
 
 from .services import card_holders, validation_flow

@@ -26,7 +26,7 @@ from zorgid.audit.services import record
 from zorgid.flows.cards import answered_flow, complete
 from zorgid.flows.errors import CardHolderHasNoId
 from zorgid.flows.models import CardFlow, CardFlowPurpose
-from zorgid.identities.models import MobileId, Person, Role, RoleAssignment
+from zorgid.identities.models import MobileId, Person
 from zorgid.organisations.errors import (
     OrganisationAlreadyValidated,
     OrganisationHasAdministrators,
@@ -34,7 +34,7 @@ from zorgid.organisations.errors import (
     ValidationNeedsZorgverlenerspas,
     ValidationNotByTheAdministrator,
 )
-from zorgid.organisations.models import Organisation
+from zorgid.organisations.models import Organisation, Role, RoleAssignment
 from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import registered_organisation
 from zorgid.protocol.errors import ZorgidError

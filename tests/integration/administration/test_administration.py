@@ -14,7 +14,8 @@ from tests.integration.test_card_purposes import activate, log_in
 from tests.integration.test_login_api import approve, fetch, start_flow, status
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
-from zorgid.identities.models import ActivationCode, MobileId, Person, Role, WidCheck
+from zorgid.identities.models import ActivationCode, MobileId, Person, WidCheck
+from zorgid.organisations.models import Role
 from zorgid.organisations.roles import add_operator, grant_role
 from zorgid.organisations.services import add_organisation
 from zorgid.protocol.payloads import parse_payload

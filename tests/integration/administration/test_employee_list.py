@@ -15,8 +15,9 @@ from tests.integration.administration.test_administration import person_with_rol
 from zorgid import clock
 from zorgid.administration import employees
 from zorgid.administration.employees import PAGE_SIZE
-from zorgid.identities.models import MobileId, Person, Role, UziRegistration
+from zorgid.identities.models import MobileId, Person, UziRegistration
 from zorgid.organisations.errors import EmployeeListPageUnknown
+from zorgid.organisations.models import Role
 from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import add_organisation
 

@@ -12,7 +12,8 @@ from zorgid.administration import importing
 from zorgid.audit.models import AuditEvent
 from zorgid.cli import app
 from zorgid.employees_cli import employees_app
-from zorgid.identities.models import ActivationCode, Person, Role, RoleAssignment, WidCheck
+from zorgid.identities.models import ActivationCode, Person, WidCheck
+from zorgid.organisations.models import Role, RoleAssignment
 from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import add_organisation
 

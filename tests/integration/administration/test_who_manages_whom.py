@@ -13,8 +13,9 @@ from django.test import Client
 from tests.integration.administration.test_administration import WID, person_with_role, register
 from tests.integration.test_card_purposes import activate, log_in
 from zorgid import clock
-from zorgid.identities.models import ActivationCode, MobileId, Person, Role, WidCheck
+from zorgid.identities.models import ActivationCode, MobileId, Person, WidCheck
 from zorgid.identities.services import issue_activation_code
+from zorgid.organisations.models import Role
 from zorgid.organisations.roles import add_operator, grant_role
 from zorgid.organisations.services import add_organisation
 

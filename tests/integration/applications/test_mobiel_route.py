@@ -10,7 +10,8 @@ from tests.integration.applications.helpers import apply, delivered
 from tests.integration.test_card_purposes import activate, log_in
 from zorgid.applications.models import Application
 from zorgid.devtools.test_uzi_ca import ensure_test_uzi_ca
-from zorgid.identities.models import MobileId, Role
+from zorgid.identities.models import MobileId
+from zorgid.organisations.models import Role
 from zorgid.orgdoc.signing import sign
 from zorgid.pki import uzi_installation
 

@@ -11,8 +11,9 @@ from tests.integration.test_card_flows import start
 from tests.integration.test_card_purposes import activate, log_in
 from zorgid import clock
 from zorgid.applications.models import Application
-from zorgid.identities.models import MobileId, Role
+from zorgid.identities.models import MobileId
 from zorgid.identities.services import link_uzi_attributes
+from zorgid.organisations.models import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)  # mails go out when transactions commit
 

@@ -8,7 +8,8 @@ import pytest
 from tests.integration.administration.test_administration import person_with_role, register
 from zorgid.audit.models import AuditEvent
 from zorgid.audit.services import verify
-from zorgid.identities.models import Person, Role
+from zorgid.identities.models import Person
+from zorgid.organisations.models import Role
 from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db

@@ -6,14 +6,14 @@ import importlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from zorgid import clock
 from zorgid.administration import employees, importing
-from zorgid.identities.models import Person, Role, RoleAssignment
+from zorgid.identities.models import Person
 from zorgid.organisations import memberships
-from zorgid.organisations.models import Membership
+from zorgid.organisations.models import Membership, Role, RoleAssignment
 from zorgid.organisations.names import searchable
 from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import add_organisation
@@ -107,7 +107,9 @@ def test_the_migration_fills_the_list_from_the_roles(orgs):
     grant_role(person, Role.MEDEWERKER, linde, actor="test")
     Membership.objects.all().delete()
     migration = importlib.import_module("zorgid.organisations.migrations.0002_employee_memberships")
-    migration.fill(apps, None)
+    # the models as they were at that migration, as Django runs it (roles lived in identities then)
+    state = MigrationExecutor(connection).loader.project_state(("organisations", "0002_employee_memberships"))
+    migration.fill(state.apps, None)
     assert Membership.objects.count() == 14
     assert_in_step()
 

@@ -22,8 +22,9 @@ import pytest
 
 from tests.conftest import Device, activate_code
 from tests.integration.red_team.http_clients import App, Browser
-from zorgid.identities.models import ActivationCode, Person, Role
+from zorgid.identities.models import ActivationCode, Person
 from zorgid.identities.services import issue_activation_code
+from zorgid.organisations.models import Role
 from zorgid.organisations.roles import add_operator, grant_role
 from zorgid.organisations.services import add_organisation
 from zorgid.protocol.messages import login_approval_path, login_flow_path

@@ -25,8 +25,8 @@ from tests.integration.applications.helpers import FORM
 from tests.integration.validation.validating import N_CARD, holder_card
 from zorgid import clock
 from zorgid.applications.models import Application, ApplicationState, Product
-from zorgid.identities.models import MobileId, Role, RoleAssignment
-from zorgid.organisations.models import AdministratorRequest, Organisation
+from zorgid.identities.models import MobileId
+from zorgid.organisations.models import AdministratorRequest, Organisation, Role, RoleAssignment
 from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import add_organisation
 from zorgid.protocol.payloads import parse_payload

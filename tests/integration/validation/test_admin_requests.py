@@ -21,9 +21,9 @@ from tests.integration.validation.validating import (
 )
 from zorgid.audit.models import AuditEvent
 from zorgid.flows.models import CardFlow
-from zorgid.identities.models import MobileId, Role
+from zorgid.identities.models import MobileId
 from zorgid.organisations.errors import AdministratorRequestNotYours
-from zorgid.organisations.models import AdministratorRequest
+from zorgid.organisations.models import AdministratorRequest, Role
 from zorgid.organisations.services import add_organisation
 from zorgid.validation import admin_requests
 

@@ -21,7 +21,8 @@ from zorgid import clock
 from zorgid.applications.models import Application, ApplicationState, Product
 from zorgid.audit.models import AuditEvent
 from zorgid.flows.models import CardFlow
-from zorgid.identities.models import MobileId, Person, Role, RoleAssignment
+from zorgid.identities.models import MobileId, Person
+from zorgid.organisations.models import Role, RoleAssignment
 from zorgid.organisations.roles import grant_role
 
 pytestmark = pytest.mark.django_db
