@@ -1,4 +1,4 @@
-"""Benchmark: an organisation's employee list at scale, and the bulk import (issue 5, items 2 and 8).
+"""Benchmark: an organisation's employee list at scale, and the bulk import (R-ROLE-BEH, R-FLOW-BEHREG).
 
 Fills a fresh PostgreSQL database with ``--organisations`` organisations and ``--persons`` persons, each a
 MEDEWERKER in one organisation, one of them large (``--large`` employees), and gives every ``--uzi-every``-th

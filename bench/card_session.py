@@ -1,4 +1,4 @@
-"""Benchmark: one card session, from the portal's challenge to the verified attributes (issue 3).
+"""Benchmark: one card session, from the portal's challenge to the verified attributes (R-CRED-UZI).
 
 Sets up a fresh database and ZORGID_HOME, starts ``zorgid serve`` (acceptatie, so the project's test UZI CA
 is trusted), registers the organisation and makes a SoftHSM2 test UZI-pas with ``zorgid dev uzi-pas``. Then it

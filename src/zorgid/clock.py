@@ -1,6 +1,6 @@
 """The one clock of zorgid. Everything that asks the time asks it here, so tests can move it.
 
-Timezone-aware UTC only (STYLE.md habit 4).
+Timezone-aware UTC only (docs/architecture.md, "Time comes from zorgid.clock").
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ CURSOR = re.compile(r"[0-9a-f]{32}")  # a person's id (identities.models.new_pub
 
 @dataclass(frozen=True)
 class Wid:
-    """The face-to-face check of the identity document (seed 003)."""
+    """The face-to-face check of the identity document (R-FLOW-BEHREG)."""
 
     document_type: str
     number_last4: str

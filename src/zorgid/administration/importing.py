@@ -1,4 +1,4 @@
-"""Bulk import of employees from a CSV file (issue 5 item 8, R-FLOW-BEHREG for large organisations).
+"""Bulk import of employees from a CSV file (R-FLOW-BEHREG for large organisations).
 
 An imported employee is a Person with the MEDEWERKER role in the organisation, *awaiting* the WID check: no
 WID check and no activation code are made. A beheerder later checks the identity document face to face and

@@ -1,4 +1,4 @@
-"""Replies by e-mail (R-FLOW-APPLY step 3, seed 001): the signed document as an attachment to a reply.
+"""Replies by e-mail (R-FLOW-APPLY step 3): the signed document as an attachment to a reply.
 
 ``zorgid mail-in`` runs an SMTP service (aiosmtpd) that reads each message, finds its application by the
 reference in the subject or text, takes the one XML attachment, and hands it to receive_document.

@@ -89,7 +89,7 @@ def first_login(person: Person) -> None:
 
 
 def organisation_validated(organisation, person: Person) -> None:
-    """ZORG-ID Smartcard (seed 002): the ADM's validation with the UZI-pas completes the application."""
+    """ZORG-ID Smartcard (R-FLOW-UZIORG): the ADM's validation with the UZI-pas completes the application."""
     for application in Application.objects.filter(state=S.ACTIVATION_SENT, organisation=organisation,
                                                   administrator=person, product=Product.SMARTCARD):
         transition(application, (S.ACTIVATION_SENT,), S.COMPLETED, actor=f"person:{person.id}",

@@ -1,4 +1,4 @@
-"""The application's transitions (R-FLOW-APPLY), one named function each (STYLE.md habit 1).
+"""The application's transitions (R-FLOW-APPLY), one named function each (docs/architecture.md).
 
 Each checks the current state, changes it in one transaction with a conditional UPDATE, records an
 ApplicationEvent and an audit event, and mails the vertegenwoordiger (see application.mermaid).
@@ -108,7 +108,7 @@ def submit(data: dict, *, ip: str = "") -> Submitted:
             from .documents import blank_document
 
             mail.confirmation_to_tb(application, blank_document(application), url)
-        else:  # Smartcard (seed 002): the administrator validates with the UZI-pas instead of the XML
+        else:  # Smartcard: the administrator validates with the UZI-pas instead of the XML
             mail.confirmation_to_tb(application, None, url)
         mail.status_to_vtw(application, "", url)
     return Submitted(application, token)

@@ -1,6 +1,6 @@
 """The UZI server certificate profile (card type S) and how its files are written.
 
-UZI.md: a server certificate's subject has C=NL, ST, L, O, serialNumber (its UZI number) and CN (the
+docs/uzi.md: a server certificate's subject has C=NL, ST, L, O, serialNumber (its UZI number) and CN (the
 FQDN); subjectAltName holds the otherName 2.5.5.5 with card type S, role 00.000 and the test server CA OID
 2.16.528.1.1007.99.2110, and (since 8-11-2023) a permanentIdentifier: the URA, assigner
 2.16.528.1.1007.3.3. Key usage digitalSignature + keyEncipherment; EKU serverAuth and clientAuth, so the

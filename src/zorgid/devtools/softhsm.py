@@ -1,4 +1,4 @@
-"""A SoftHSM2 token that looks like a UZI-pas (issue 3, item 3; DESIGN.md "Known gotchas", SoftHSM2).
+"""A SoftHSM2 token that looks like a UZI-pas (R-CRED-UZI; README.md, "With a (test) UZI-pas").
 
 A *SoftHSM home* is a directory with ``softhsm2.conf`` and ``tokens/``: every token in it is one "card in
 a reader" for whoever sets ``SOFTHSM2_CONF`` to that file, so two cards made in one home are two cards
@@ -32,7 +32,7 @@ from .uzi_profile import CardHolder, CertificateKind
 DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 SOFTHSM2_UTIL = "softhsm2-util"
 CONF_NAME = "softhsm2.conf"
-PIN = re.compile(r"[A-Za-z0-9]{6,8}")  # UZI.md: "The card PIN is 6–8 characters"
+PIN = re.compile(r"[A-Za-z0-9]{6,8}")  # docs/uzi.md: "The card PIN is 6–8 characters"
 LABEL = re.compile(r"[\x21-\x7e]([\x20-\x7e]{0,30}[\x21-\x7e])?")  # PKCS#11 CK_TOKEN_INFO.label: 32 bytes
 TIMEOUT_SECONDS = 120
 

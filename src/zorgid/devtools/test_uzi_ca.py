@@ -2,13 +2,13 @@
 
 Issue 3, item 3. Development and tests need UZI certificates for keys of their own choosing (a SoftHSM2
 token's keys, a server's key), which the UZI register's test CA will not issue. This CA mirrors the real
-hierarchy (UZI.md "Chains") with a root and two issuing CAs, and the profile in :mod:`.uzi_profile`::
+hierarchy (docs/uzi.md "Chains") with a root and two issuing CAs, and the profile in :mod:`.uzi_profile`::
 
     <directory>/          0700, with a .lock for creation across processes (like pki/ca.py ensure_ca)
       trust/              the three CA certificates: a trust-store directory the server can be pointed at
       private/            their RSA keys, 0600
 
-CA certificates carry what ``cryptography.x509.verification`` demands (DESIGN.md "Known gotchas"):
+CA certificates carry what ``cryptography.x509.verification`` demands of a CA:
 critical basicConstraints, critical keyUsage keyCertSign+cRLSign, subject and authority key identifiers.
 They start four years in the past, so that an already-expired card (``expired=True``) still chains to a
 CA that was valid during the card's own validity.
@@ -41,8 +41,8 @@ KEY_SIZE = 2048
 CA_BACKDATE = dt.timedelta(days=4 * 365)
 ROOT_VALIDITY = dt.timedelta(days=25 * 365)
 ISSUING_VALIDITY = dt.timedelta(days=15 * 365)
-CARD_VALIDITY = dt.timedelta(days=3 * 365)  # UZI.md: "RSA-2048, 3 years"
-CRL_VALIDITY = dt.timedelta(hours=48)  # UZI.md: "nextUpdate 48 h"
+CARD_VALIDITY = dt.timedelta(days=3 * 365)  # docs/uzi.md: "RSA-2048, 3 years"
+CRL_VALIDITY = dt.timedelta(hours=48)  # docs/uzi.md: "nextUpdate 48 h"
 ISSUERS = {"root": "root", "cards": "zorgverlener-ca", "server": "server-ca"}
 
 

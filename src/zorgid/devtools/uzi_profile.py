@@ -1,6 +1,7 @@
-"""The UZI certificate profile the test UZI CA issues (UZI.md "UZI certificates"; CPS UZI-register §7.1).
+"""The UZI certificate profile the test UZI CA issues (CPS UZI-register §7.1).
 
-Mirrored from the real test card in shared/vectors/uzi (jan-authenticiteit.cer and its two siblings), so
+Mirrored from the UZI register's real test card in tests/vectors/uzi (jan-authenticiteit.cer and its two
+siblings), so
 that the server reads our test cards exactly as it reads real ones:
 
 - subject, in this order: C=NL, O=<organisation>, [title (Z)], [SN, GN (Z, N)], serialNumber=<UZI>, CN;
@@ -10,7 +11,7 @@ that the server reads our test cards exactly as it reads real ones:
   (critical), extendedKeyUsage;
 - per certificate the key usage and EKUs of the real card, and the test policy OIDs .211/.212/.213.
 
-An otherName value is raw DER (DESIGN.md "Known gotchas"): cryptography adds the ``[0] EXPLICIT`` wrapper.
+An otherName value is raw DER: cryptography adds the ``[0] EXPLICIT`` wrapper itself.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from .errors import (
 
 TEST_CARD_CA_OID = "2.16.528.1.1007.99.217"
 TEST_SERVER_CA_OID = "2.16.528.1.1007.99.2110"
-TEST_SERVER_POLICY = "2.16.528.1.1007.99.12"  # the policy of the test Private Services CA G1 (shared/vectors/uzi)
+TEST_SERVER_POLICY = "2.16.528.1.1007.99.12"  # the policy of the test Private Services CA G1 (tests/vectors/uzi)
 UZI_OTHER_NAME = x509.ObjectIdentifier("2.5.5.5")
 UPN = x509.ObjectIdentifier("1.3.6.1.4.1.311.20.2.3")
 PERMANENT_IDENTIFIER = x509.ObjectIdentifier("1.3.6.1.5.5.7.8.3")
@@ -50,7 +51,7 @@ DEFAULT_Z_ROLE = "01.015"
 MAX_NAME = 64  # RFC 5280 ub-common-name, ub-organization-name
 USER_NOTICE = "Certificaat van de test-UZI-CA van zorgid: uitsluitend voor ontwikkeling en tests, geen echte UZI-pas."
 CARD_TYPES = {"Z": "zorgverlenerpas", "N": "medewerkerpas op naam", "M": "medewerkerpas niet op naam"}
-# Beroep (first two digits of the role code) → the subject's title on a Z card (UZI.md "Identifiers").
+# Beroep (first two digits of the role code) → the subject's title on a Z card (docs/uzi.md "Identifiers").
 TITLES = {
     "01": "Arts", "02": "Tandarts", "03": "Verloskundige", "04": "Fysiotherapeut", "16": "Psychotherapeut",
     "17": "Apotheker", "25": "Gezondheidszorgpsycholoog", "30": "Verpleegkundige",
@@ -163,7 +164,7 @@ class CardHolder:
         object.__setattr__(self, "surname", check_text(surname, NameInvalid))
 
     def other_name(self, ca_oid: str = TEST_CARD_CA_OID) -> str:
-        """``<CA OID>-<version>-<UZI number>-<card type>-<URA>-<role>-<AGB>`` (UZI.md)."""
+        """``<CA OID>-<version>-<UZI number>-<card type>-<URA>-<role>-<AGB>`` (docs/uzi.md)."""
         return "-".join((ca_oid, VERSION, self.uzi_number, self.card_type, self.ura, self.role, self.agb))
 
     def subject(self) -> x509.Name:
@@ -178,7 +179,7 @@ class CardHolder:
 
 
 def _check_role(card_type: str, role: str | None) -> str:
-    """Z cards carry a known beroep (default 01.015, huisarts); N and M cards carry 00.000 (UZI.md)."""
+    """Z cards carry a known beroep (default 01.015, huisarts); N and M cards carry 00.000 (docs/uzi.md)."""
     if card_type != "Z":
         if role not in (None, NO_ROLE):
             raise RoleInvalid(f"card type {card_type} carries {NO_ROLE}, not {role!r}"[:80])

@@ -1,6 +1,6 @@
 """Use cases of the identities domain: persons, operators, activation codes, Mobile IDs.
 
-Each use case is one transaction that also records its audit event (STYLE.md habit 1).
+Each use case is one transaction that also records its audit event (docs/architecture.md).
 """
 
 from __future__ import annotations

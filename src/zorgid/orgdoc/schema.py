@@ -1,4 +1,4 @@
-"""The XML schema of the organisation document, version 1 (R-FLOW-APPLY step 2; issue 4 item 2).
+"""The XML schema of the organisation document, version 1 (R-FLOW-APPLY step 2).
 
 The schema is ``schema/organisatie-v1.xsd`` beside this module, namespace ``urn:zorgid:organisatie:1``,
 root ``<Organisatie versie="1">``. It is loaded once (per thread) with the same hardened parser as

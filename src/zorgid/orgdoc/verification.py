@@ -20,7 +20,7 @@ with its own code (the Validatietool's ``verify`` runs exactly these before the 
 ``check_matches_application`` then compares with the application record (the server's part).
 
 signxml is told to drop the ``xmlns=""`` that lxml's inclusive canonicalisation adds inside a
-default-namespace ``<Signature>`` (``excise_empty_xmlns_declarations``; DESIGN.md "Known gotchas"),
+default-namespace ``<Signature>`` (``excise_empty_xmlns_declarations``),
 without which documents signed by xmlsec1 fail. It only affects the bytes signxml computes and then
 returns as signed, so what is read is still exactly what was verified.
 """

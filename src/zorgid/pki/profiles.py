@@ -1,4 +1,4 @@
-"""Certificate profiles, built from small pieces (STYLE.md habit 5).
+"""Certificate profiles, built from small pieces.
 
 A profile is a list of modifiers applied to a CertificateBuilder; the CA adds issuer and authority
 key identifier. The Mobile ID profile (R-CRED-MOBILE): the person's name and stable identity id in the

@@ -42,7 +42,7 @@ class OrganisationForm(forms.Form):
 
 
 class WidCheckForm(forms.Form):
-    """The face-to-face WID check (seed 003): document type, last 4 characters of its number, expiry."""
+    """The face-to-face WID check (R-FLOW-BEHREG): document type, last 4 characters of its number, expiry."""
 
     document_type = forms.ChoiceField(label=_("Soort identiteitsbewijs"), choices=WidDocumentType.choices)
     number_last4 = forms.RegexField(label=_("Laatste 4 tekens van het documentnummer"), regex=r"^[A-Za-z0-9]{4}$",

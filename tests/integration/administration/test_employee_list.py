@@ -1,4 +1,4 @@
-"""The employee list (issue 5.2): name order, keyset paging both ways, search, bad input, the page's links.
+"""The employee list (R-ROLE-BEH): name order, keyset paging both ways, search, bad input, the page's links.
 
 Runs on SQLite and on PostgreSQL alike (DATABASE_URL): the expected order is asked of the same database, so
 its collation decides, as it does for the list itself.

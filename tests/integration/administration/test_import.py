@@ -1,4 +1,4 @@
-"""``zorgid employees import``: employees awaiting their WID check from a CSV file, all or nothing (issue 5.8)."""
+"""``zorgid employees import``: employees awaiting their WID check from a CSV file, all or nothing (R-FLOW-BEHREG)."""
 
 import datetime as dt
 import json

@@ -1,4 +1,4 @@
-"""The Smartcard route (seed 002) through HTTP: approval, follow-up form, activation QR, UZI-pas validation."""
+"""The Smartcard route (R-FLOW-UZIORG) through HTTP: approval, follow-up form, activation QR, UZI-pas validation."""
 
 import datetime as dt
 import re

@@ -1,5 +1,5 @@
-"""The test UZI CA: its hierarchy, and card certificates in the UZI profile as UZI.md and the real test card
-(shared/vectors/uzi/jan-*.cer) have them. Certificates are parsed here with cryptography and asn1crypto,
+"""The test UZI CA: its hierarchy, and card certificates in the UZI profile as the CPS and the real test card
+(tests/vectors/uzi/jan-*.cer) have them. Certificates are parsed here with cryptography and asn1crypto,
 independently of the code that made them."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Test material for the organisation document, all made here by code (STYLE.md habit 8).
+"""Test material for the organisation document, all made here by code (no binary fixtures).
 
 Certificates come from the project's test UZI CA (zorgid.devtools), made in a temporary directory;
 signatures are real: signxml (``raw_sign``, which may be told to allow SHA-1 or to sign any tree, so that

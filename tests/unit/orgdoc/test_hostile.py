@@ -1,4 +1,4 @@
-"""The hostile document corpus of issue 4: each document is refused, with its own code (R-FLOW-APPLY step 3,
+"""The hostile document corpus: each document is refused, with its own code (R-FLOW-APPLY step 3,
 R-SEC-INPUT). Every signature here is real (signxml, possibly told to allow SHA-1); each case says what
 it tries."""
 

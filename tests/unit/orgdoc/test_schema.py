@@ -1,4 +1,4 @@
-"""The XSD and the reference pattern (issue 4 item 2): one source for the schema and the server."""
+"""The XSD and the reference pattern (R-FLOW-APPLY step 2): one source for the schema and the server."""
 
 import re
 

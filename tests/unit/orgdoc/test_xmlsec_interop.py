@@ -1,8 +1,9 @@
-"""Interoperability with xmlsec1 (Debian ``xmlsec1``, OpenSSL), both ways (issue 4 item 5).
+"""Interoperability with xmlsec1 (Debian ``xmlsec1``, OpenSSL), both ways (docs/validatietool.md).
 
 A technisch beheerder may sign with xmlsec1 instead of the Validatietool, from a template with an empty
 Signature, and a document signed by the Validatietool must verify with another implementation. The
-default-namespace template with inclusive canonicalisation is the case DESIGN.md warns about.
+default-namespace template with inclusive canonicalisation is the hard case: lxml adds an ``xmlns=""`` that
+signxml must drop.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``zorgid-desktop``: the counterpart of the ZORG-ID Desktop App (issue 3, item 4; R-CRED-UZI).
+"""``zorgid-desktop``: the counterpart of the ZORG-ID Desktop App (R-CRED-UZI).
 
 The browser launches it with a ``zorgid-desktop://card?…`` address. It reads the UZI-pas through PKCS#11
 (SoftHSM2 by default, OpenSC or the card vendor's module for real cards), asks the security code and the

@@ -1,10 +1,10 @@
 """Answering a card session, step by step, with the questions to the holder passed in.
 
-The steps follow issue 3, item 4: read the flow the browser named, find the one UZI-pas, ask the security
-code and log in (a wrong code fails here, before anything is shown as done), show who asks and for what
-and ask Ja/Nee, then sign the CardResponse with the authentication key and send it with the certificate.
-``signed_at`` is taken after the Ja, so the time the holder took to decide does not age the signature.
-The questions are functions, so the command line, a test or a later GUI can ask them their own way.
+The steps, as the portal manual describes the Desktop App: read the flow the browser named, find the one UZI-pas,
+ask the security code and log in (a wrong code fails here, before anything is shown as done), show who asks and for
+what and ask Ja/Nee, then sign the CardResponse with the authentication key and send it with the certificate.
+``signed_at`` is taken after the Ja, so the time the holder took to decide does not age the signature. The
+questions are functions, so the command line, a test or a later GUI can ask them their own way.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Recognising a UZI-pas by its authentication certificate (UZI.md "UZI certificates").
+"""Recognising a UZI-pas by its authentication certificate (docs/uzi.md "UZI certificates").
 
 The Desktop App only has to *find* the card; whether the certificate is trusted is the server's decision
 (trust store, chain, policy, revocation). A card counts as a UZI-pas when it holds a certificate with

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from zorgid.protocol.errors import ZorgidError
 
-MAX_PIN_ATTEMPTS = 3  # UZI.md: "after 3 wrong PINs the card is blocked (PUK)"
+MAX_PIN_ATTEMPTS = 3  # docs/uzi.md: "after 3 wrong PINs the card is blocked (PUK)"
 
 
 class DesktopError(ZorgidError):

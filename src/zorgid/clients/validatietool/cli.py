@@ -1,6 +1,6 @@
 """``zorgid-validatietool``: complete, sign, check and send back the organisation XML (R-FLOW-APPLY step 2).
 
-The technisch beheerder's counterpart of the scheme's Validatietool (issue 4 item 3; manual:
+The technisch beheerder's counterpart of the scheme's Validatietool (docs/validatietool.md; manual:
 docs/validatietool.md). ``verify`` makes exactly the checks of the server that need no application
 record (zorgid.orgdoc.verify_document), so a document that passes it fails at the server only for not
 matching the application. Exit status: 0 done, 1 a refusal or error (``Fout <code>: <oorzaak>`` and

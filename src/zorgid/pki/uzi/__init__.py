@@ -1,4 +1,4 @@
-"""Reading and trusting UZI certificates: UZI-pas and UZI server certificates (R-CRED-UZI, UZI.md).
+"""Reading and trusting UZI certificates: UZI-pas and UZI server certificates (R-CRED-UZI, docs/uzi.md).
 
 ``read_uzi_certificate`` reads the attributes, ``validate_uzi_certificate`` checks trust, validity, key
 usage, policy and revocation against a ``TrustStore`` loaded from a directory (``load_trust_store``).

@@ -1,4 +1,4 @@
-"""Reading the UZI attributes of a certificate (R-CRED-UZI; UZI.md "UZI certificates", CPS §7.1).
+"""Reading the UZI attributes of a certificate (R-CRED-UZI; docs/uzi.md "UZI certificates", CPS §7.1).
 
 The subject holds C, O, CN and serialNumber (the UZI number); Z and N cards also GN and SN, Z cards a
 ``title``, server certificates ST and L. subjectAltName holds the otherName 2.5.5.5 with the seven UZI
@@ -132,7 +132,7 @@ def _uzi_other_name(other_names: list[x509.OtherName]) -> UziOtherName:
 
 
 def _upn(other_names: list[x509.OtherName], uzi: UziOtherName) -> str | None:
-    """The UPN of an authentication certificate, which must read ``<UZI number>@<URA>`` (UZI.md)."""
+    """The UPN of an authentication certificate, which must read ``<UZI number>@<URA>`` (docs/uzi.md)."""
     raw = _only(other_names, UPN_OID, "UPN")
     if raw is None:
         return None
@@ -146,7 +146,7 @@ def _upn(other_names: list[x509.OtherName], uzi: UziOtherName) -> str | None:
 
 
 def _permanent_identifier(other_names: list[x509.OtherName], uzi: UziOtherName) -> str | None:
-    """A server certificate's permanentIdentifier: the URA, assigned by 2.16.528.1.1007.3.3 (UZI.md)."""
+    """A server certificate's permanentIdentifier: the URA, assigned by 2.16.528.1.1007.3.3 (docs/uzi.md)."""
     raw = _only(other_names, PERMANENT_IDENTIFIER_OID, "permanentIdentifier")
     if raw is None:
         return None

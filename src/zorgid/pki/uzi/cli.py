@@ -1,4 +1,4 @@
-"""``zorgid uzi show`` and ``zorgid uzi verify``: UZI certificates for IT staff (issue 3, item 1).
+"""``zorgid uzi show`` and ``zorgid uzi verify``: UZI certificates for IT staff (R-CRED-UZI).
 
 No Django here: the commands read files and the trust store directory only, so they work on any machine
 with the package installed. Mounted in the main CLI as ``app.add_typer(uzi_app, name="uzi")``.
@@ -29,7 +29,7 @@ SHOW_KEYS = ("uzi_number", "card_type", "ura", "role", "agb", "ca_oid", "given_n
 
 
 def attributes_json(attributes: UziAttributes) -> str:
-    """The attributes as JSON, keys in the documented order (issue 3, item 1)."""
+    """The attributes as JSON, keys in the documented order (README.md, docs/uzi.md)."""
     return json.dumps({key: getattr(attributes, key) for key in SHOW_KEYS}, ensure_ascii=False, indent=2)
 
 

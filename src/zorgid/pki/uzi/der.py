@@ -1,6 +1,6 @@
 """A tiny, strict DER reader for the values of UZI otherNames (X.690 §8 and §10).
 
-``cryptography`` gives an otherName's value as raw DER (DESIGN.md, "Known gotchas"). The values the UZI
+``cryptography`` gives an otherName's value as raw DER, without decoding it. The values the UZI
 profile uses are small: an IA5String (2.5.5.5), a UTF8String (the UPN) and a SEQUENCE of an optional
 UTF8String and an optional OBJECT IDENTIFIER (permanentIdentifier, RFC 4043 §2). This reader accepts
 DER only: definite, minimal lengths, low tag numbers, no trailing bytes. BER's other encodings of the

@@ -1,4 +1,4 @@
-"""The UZI otherName 2.5.5.5 and its companions in subjectAltName (UZI.md "UZI certificates"; CPS §7.1).
+"""The UZI otherName 2.5.5.5 and its companions in subjectAltName (docs/uzi.md "UZI certificates"; CPS §7.1).
 
 The 2.5.5.5 value is ``[0] EXPLICIT IA5String`` with seven fields joined by ``-``::
 
@@ -7,7 +7,7 @@ The 2.5.5.5 value is ``[0] EXPLICIT IA5String`` with seven fields joined by ``-`
 
 Each field is checked strictly: a UZI number of 9 ASCII digits, a URA and an AGB of 8, a card type of
 Z, N, M or S, a role NN.NNN (a beroep on Z cards, ``00.000`` on N, M and S), version ``1`` and a dotted
-CA OID. No check digits are documented for these numbers, so none is invented (UZI.md "Identifiers").
+CA OID. No check digits are documented for these numbers, so none is invented (docs/uzi.md "Identifiers").
 """
 
 from __future__ import annotations

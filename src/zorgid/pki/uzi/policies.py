@@ -1,11 +1,11 @@
 """What each use of a UZI certificate requires: key usage, extended key usage and policy OID.
 
-UZI.md ("UZI certificates"; CPS §7.1): Z and N cards hold an authentication (digitalSignature; EKU
+docs/uzi.md ("UZI certificates"; CPS §7.1): Z and N cards hold an authentication (digitalSignature; EKU
 clientAuth), a signature (nonRepudiation) and a confidentiality certificate (keyEncipherment); M cards
 no signature certificate. Policy OIDs in production: Z/N 2.16.528.1.1003.1.2.5.1 / .5.2 / .5.3, M .5.4 /
 .5.5, server 2.16.528.1.1003.1.2.8.6; in the test environment 2.16.528.1.1007.99.211 / .212 / .213.
 
-Two entries are not in UZI.md and are marked so: the test policy of M cards (taken to be the Z/N test
+Two entries are not in docs/uzi.md and are marked so: the test policy of M cards (taken to be the Z/N test
 OIDs) and of test server certificates (2.16.528.1.1007.99.12, the policy the test Private Services CA
 G1 in tests/vectors/uzi lists). The policy ties a certificate to its environment: a test card never
 passes in productie, a real card never in acceptatie.
@@ -47,7 +47,7 @@ PURPOSES: dict[str, Purpose] = {
 _PROD = "2.16.528.1.1003.1.2.5."
 _TEST = "2.16.528.1.1007.99.21"
 PRODUCTION_SERVER_POLICY = "2.16.528.1.1003.1.2.8.6"
-TEST_SERVER_POLICY = "2.16.528.1.1007.99.12"  # not in UZI.md: from the test Private Services CA G1
+TEST_SERVER_POLICY = "2.16.528.1.1007.99.12"  # not in docs/uzi.md: from the test Private Services CA G1
 
 # (environment, card type, purpose) → the policy OID the certificate must carry.
 POLICY_OIDS: dict[tuple[str, str, str], str] = {

@@ -1,4 +1,4 @@
-"""Revocation of UZI certificates through CRLs (UZI.md "Revocation"; RFC 5280 §5 and §6.3).
+"""Revocation of UZI certificates through CRLs (docs/uzi.md "Revocation"; RFC 5280 §5 and §6.3).
 
 The UZI register publishes CRLs hourly with a nextUpdate 48 hours on. A ``CrlSource`` answers "the CRL
 of this issuer"; ``CrlCache`` is the one used here: it keeps the newest CRL per issuer, serves it until

@@ -1,4 +1,4 @@
-"""UZI role codes and their Dutch names (UZI.md "Identifiers"; CPS UZI-register, annex "rolcodes").
+"""UZI role codes and their Dutch names (docs/uzi.md "Identifiers"; CPS UZI-register, annex "rolcodes").
 
 A role code is ``<beroep 2 digits>.<specialisme 3 digits>``: the beroep is the BIG-registered profession
 (Wet BIG art. 3, the art. 34 training titles 83–98, art. 36a 79–82, and 99 other care), the specialism
@@ -115,7 +115,7 @@ def check_role_code(code: object) -> str:
 def role_name(code: str) -> str:
     """The Dutch name of a role code: ``01.015`` → ``Arts – huisarts``, ``01.000`` → ``Arts``.
 
-    ``00.000`` is the role of N, M and S certificates (UZI.md). A code of the right form that this table
+    ``00.000`` is the role of N, M and S certificates (docs/uzi.md). A code of the right form that this table
     does not know gets a generic name that still shows the code; a code of the wrong form is refused.
     """
     check_role_code(code)

@@ -1,6 +1,6 @@
 """The UZI trust store: trusted CA certificates are configuration, a directory per environment.
 
-UZI.md ("Chains"): the G3 and Private G1 hierarchies end in November 2028 and are replaced by G4, so which
+docs/uzi.md ("Chains"): the G3 and Private G1 hierarchies end in November 2028 and are replaced by G4, so which
 CAs are trusted must change without a code change. A trust store is a directory of ``*.pem``, ``*.cer``
 and ``*.crt`` files, PEM (one or more certificates) or DER. Self-signed certificates are the roots (trust
 anchors); all others are intermediates offered to chain building. The defaults live beside this package

@@ -1,4 +1,4 @@
-"""Validating a UZI certificate against the trust store at a given time (R-CRED-UZI; UZI.md, CPS §7.1).
+"""Validating a UZI certificate against the trust store at a given time (R-CRED-UZI; docs/uzi.md, CPS §7.1).
 
 The checks, in order, each with its own refusal:
 
@@ -96,7 +96,7 @@ def _check_ca_validity(cert: x509.Certificate, pool: list[x509.Certificate], at:
 
 
 def check_key_usage(cert: x509.Certificate, wanted: policies.Purpose) -> None:
-    """The key usages and extended key usages the purpose needs (UZI.md: authentication = digitalSignature,
+    """The key usages and extended key usages the purpose needs (docs/uzi.md: authentication = digitalSignature,
     clientAuth; signature = nonRepudiation; confidentiality = keyEncipherment); never a CA certificate."""
     constraints = _extension(cert, x509.BasicConstraints)
     if constraints is not None and constraints.ca:

@@ -1,4 +1,4 @@
-"""zorgid-validatietool fill, sign and verify through its command line, with exit codes (issue 4 item 3)."""
+"""zorgid-validatietool fill, sign and verify through its command line, with exit codes (docs/validatietool.md)."""
 
 from __future__ import annotations
 

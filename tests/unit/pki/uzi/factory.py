@@ -1,4 +1,4 @@
-"""Self-made certificates in the UZI profile (UZI.md, CPS §7.1), for tests that real vectors cannot cover.
+"""Self-made certificates in the UZI profile (docs/uzi.md, CPS §7.1), for tests that real vectors cannot cover.
 
 A ``LeafSpec`` describes a holder certificate with sensible defaults (a Z card in the test environment);
 tests change one field with ``dataclasses.replace`` to make exactly the defect they test.
