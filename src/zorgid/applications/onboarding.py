@@ -80,6 +80,11 @@ def send_activation(application: Application, *, actor: str) -> Application:
     return application
 
 
+def first_login_completes(sender, *, person: Person, **kwargs) -> None:
+    """Receiver of flows.signals.login_completed: a login is the moment an application may be completed."""
+    first_login(person)
+
+
 def first_login(person: Person) -> None:
     """ZORG-ID Mobiel: the ADM's first login completes the application; the VTW gets "registratie afgerond"."""
     for application in Application.objects.filter(state=S.ACTIVATION_SENT, administrator=person,

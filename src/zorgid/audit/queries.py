@@ -35,3 +35,10 @@ def events(ura: str | None = None, *, members: Sequence[QuerySet] = (), person_i
     if end:
         found = found.filter(at__date__lte=end)
     return found.order_by("-seq")
+
+
+def about(subjects: Sequence[str], ura: str, limit: int) -> list[AuditEvent]:
+    """The newest ``limit`` events about ``subjects`` (a person and his Mobile IDs) as one organisation may see
+    them: those recorded for it or for no organisation, never another organisation's."""
+    found = AuditEvent.objects.filter(Q(organisation=ura) | Q(organisation=""), subject__in=list(subjects))
+    return list(found.order_by("-seq")[:limit])

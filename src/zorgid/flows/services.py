@@ -19,6 +19,7 @@ from zorgid.protocol.messages import LoginApproval, b64decode
 
 from .errors import LoginClockSkew, LoginFlowUsed
 from .models import LoginFlow, LoginFlowState
+from .signals import login_completed
 from .status import BrowserAnswer, browser_answer
 from .waiting import notify
 
@@ -82,8 +83,10 @@ def _complete(flow: LoginFlow) -> dict[str, object]:
     """Log the browser in with the approved flow, at most once and only while the flow is valid (5 minutes)."""
     if flow.state == LoginFlowState.APPROVED:
         now = clock.now()
-        if flow.move(LoginFlowState.APPROVED, LoginFlowState.COMPLETED, now, completed_at=now):  # its own transaction
-            return {"state": "done"}
+        with transaction.atomic():
+            if flow.move(LoginFlowState.APPROVED, LoginFlowState.COMPLETED, now, completed_at=now):
+                login_completed.send(sender=LoginFlow, person=flow.mobile_id.person)
+                return {"state": "done"}
         if LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.APPROVED).exists():
             return {"state": "expired"}  # approved in time, but the browser came too late: it starts anew
     raise LoginFlowUsed()

@@ -12,17 +12,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zorgid import qrcodes
-from zorgid.administration import employees
-from zorgid.audit.models import AuditEvent
+from zorgid.administration import employee_file, employees
 from zorgid.organisations.errors import EmployeeDeleteUnconfirmed, EmployeeListPageUnknown
-from zorgid.organisations.models import Role, RoleAssignment
+from zorgid.organisations.models import Role
 from zorgid.validation import admin_requests
 from zorgid.web import client_ip, server_origin
 
 from .access import require_org_role
 from .forms import EmployeeForm, EmployeeSearchForm, WidCheckForm
-
-LAST_TRANSACTIONS = 20
 
 
 def _wid(data: dict) -> employees.Wid:
@@ -48,11 +45,9 @@ def _handover(request: HttpRequest, organisation, handover: employees.Handover) 
 @require_safe
 def home(request: HttpRequest, ura: str) -> HttpResponse:
     person, organisation = require_org_role(request, ura)
-    managers = RoleAssignment.objects.filter(organisation=organisation, role__in=(Role.ADMINISTRATOR, Role.BEHEERDER))
     return render(request, "portal/org_home.html", {
-        "organisation": organisation,
-        "managers": managers.select_related("person").order_by("role", "person__last_name"),
-        "is_admin": person.roles.filter(organisation=organisation, role=Role.ADMINISTRATOR).exists(),
+        "organisation": organisation, "managers": employee_file.managers(organisation),
+        "is_admin": employee_file.is_administrator(person, organisation),
         "may_decide": admin_requests.may_decide(person, organisation),
         "open_requests": admin_requests.open_requests(organisation).count(),
     })
@@ -116,19 +111,13 @@ def employee_new(request: HttpRequest, ura: str) -> HttpResponse:
 @require_safe
 def employee_detail(request: HttpRequest, ura: str, person_id: str) -> HttpResponse:
     manager, organisation = require_org_role(request, ura)
-    person = employees.employee(organisation, person_id)
-    mobile_ids = list(person.mobile_ids.order_by("-activated_at"))
-    subjects = [f"person:{person.id}", *(f"mobile_id:{m.id}" for m in mobile_ids)]
-    refused = {scope.value: employees.refusal(organisation, person, manager, scope) for scope in employees.Scope}
+    found = employee_file.employee_file(organisation, person_id, manager=manager)
     return render(request, "portal/org_employee.html", {
-        "organisation": organisation, "person": person, "mobile_ids": mobile_ids,
-        "roles": person.roles.select_related("organisation").filter(organisation=organisation),
-        "uzi": [u for m in mobile_ids for u in m.uzi_registrations.all()],
-        "wid_checks": person.wid_checks.filter(organisation=organisation)[:5],
-        "events": AuditEvent.objects.filter(subject__in=subjects).order_by("-seq")[:LAST_TRANSACTIONS],
-        "is_admin": manager.roles.filter(organisation=organisation, role=Role.ADMINISTRATOR).exists(),
-        "wid_form": WidCheckForm(), "active_mobile_ids": [m for m in mobile_ids if m.status == "active"],
-        "refused": {scope: _told(error) for scope, error in refused.items() if error},
+        "organisation": organisation, "person": found.person, "mobile_ids": found.mobile_ids, "roles": found.roles,
+        "uzi": found.uzi, "wid_checks": found.wid_checks, "events": found.events,
+        "is_admin": employee_file.is_administrator(manager, organisation),
+        "wid_form": WidCheckForm(), "active_mobile_ids": found.active_mobile_ids,
+        "refused": {scope: _told(error) for scope, error in found.refused.items()},
     })
 
 

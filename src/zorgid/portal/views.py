@@ -10,7 +10,6 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from zorgid import qrcodes
-from zorgid.applications.onboarding import first_login
 from zorgid.audit import services as audit_log
 from zorgid.flows import services as flows
 from zorgid.organisations.models import Role
@@ -65,7 +64,6 @@ def login_status(request: HttpRequest, flow_id: str) -> JsonResponse:
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     mobile_id = require_mobile_id(request)
-    first_login(mobile_id.person)  # R-FLOW-APPLY step 7: the administrator's first login completes it
     roles = roles_of(mobile_id.person)
     return render(request, "portal/overview.html", {
         "roles": roles, "is_operator": any(r.role == Role.OPERATOR for r in roles),

@@ -1,0 +1,10 @@
+"""What the flows layer tells the use cases above it, without knowing them (docs/architecture.md).
+
+``login_completed`` is sent with ``person`` when a browser completes its login flow, inside the transaction
+that completes it: a receiver's failure undoes the completion, and the page's next status request tries again.
+The applications use case listens: the administrator's first login completes the organisation's application.
+"""
+
+from django.dispatch import Signal
+
+login_completed = Signal()  # keyword: person
