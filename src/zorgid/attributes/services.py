@@ -20,3 +20,10 @@ def link_card(flow_id: str, *, browser_secret: str, mobile_id: MobileId, ip: str
     with transaction.atomic():
         complete(flow)
         return link_uzi_attributes(mobile_id, flow.attributes, actor=f"person:{mobile_id.person_id}", ip=ip)
+
+
+def linked(mobile_id: MobileId, registration_id) -> UziRegistration | None:
+    """The UZI registration the holder just linked (its id kept by his session), if it is his Mobile ID's."""
+    if not isinstance(registration_id, int):
+        return None
+    return mobile_id.uzi_registrations.filter(pk=registration_id).first()

@@ -7,13 +7,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from zorgid.applications import onboarding, services
-from zorgid.applications.models import OPEN_STATES, Application, ApplicationState
+from zorgid.applications import queue as application_queue
+from zorgid.applications.models import ApplicationState
 from zorgid.web import client_ip
 
 from .access import require_operator
 from .application_forms import DecisionForm
 
-PAGE_SIZE = 50
 ACTIONS = {
     "approve": lambda app, note, actor: onboarding.approve(app, actor=actor),
     "more_information": lambda app, note, actor: services.ask_more_information(app, note, actor=actor),
@@ -26,14 +26,9 @@ ACTIONS = {
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     require_operator(request)
-    state = request.GET.get("status", "open")
-    applications = Application.objects.all()
-    if state == "open":
-        applications = applications.filter(state__in=OPEN_STATES)
-    elif state in ApplicationState.values:
-        applications = applications.filter(state=state)
+    state = request.GET.get("status", application_queue.OPEN)
     return render(request, "applications/operator_queue.html", {
-        "applications": applications[:PAGE_SIZE], "state": state, "states": ApplicationState.choices,
+        "applications": application_queue.operator_queue(state), "state": state, "states": ApplicationState.choices,
     })
 
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from zorgid.attributes.services import link_card
+from zorgid.attributes.services import link_card, linked
 from zorgid.flows.models import CardFlowPurpose
 from zorgid.web import client_ip
 
@@ -35,7 +35,7 @@ def link(request: HttpRequest, flow_id: str) -> HttpResponse:
 @require_safe
 def done(request: HttpRequest) -> HttpResponse:
     mobile_id = require_mobile_id(request)
-    registration = mobile_id.uzi_registrations.filter(pk=request.session.get("zorgid_attributes_linked")).first()
+    registration = linked(mobile_id, request.session.get("zorgid_attributes_linked"))
     if registration is None:
         return redirect("portal-overview")
     return render(request, "portal/attributes_done.html", {"registration": registration})
