@@ -50,7 +50,7 @@ from login import (
 )
 from psycopg.conninfo import make_conninfo
 
-from zorgid.organisations.names import searchable
+from zorgid.identities.people import searchable
 
 TARGET_P95 = 0.050  # s, server time
 FIRST_URA = 90_000_000  # organisation i (from 0) has URA FIRST_URA + i; i = 0 is the large one

@@ -91,7 +91,7 @@ def operator_add(
     from django.conf import settings
 
     from zorgid import clock, qrcodes
-    from zorgid.identities.services import parse_birth_date
+    from zorgid.identities.people import parse_birth_date
     from zorgid.organisations.roles import add_operator
     from zorgid.protocol.errors import ZorgidError
 

@@ -19,7 +19,7 @@ from tests.conftest import activate_code
 from tests.integration.applications.helpers import apply
 from zorgid import clock, serve
 from zorgid.applications.models import Application, ApplicationState
-from zorgid.applications.services import token_hash
+from zorgid.hashing import token_hash
 from zorgid.organisations.roles import add_operator
 
 pytestmark = pytest.mark.django_db

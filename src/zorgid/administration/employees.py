@@ -22,13 +22,8 @@ from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.models import ActivationCode, MobileId, MobileIdStatus, Person, UziRegistration, WidCheck
-from zorgid.identities.services import (
-    IssuedActivation,
-    check_birth_date,
-    clean_name,
-    issue_activation_code,
-    revoke_mobile_id,
-)
+from zorgid.identities.people import check_birth_date, clean_name, find_same_person, searchable
+from zorgid.identities.services import IssuedActivation, issue_activation_code, revoke_mobile_id
 from zorgid.organisations import memberships
 from zorgid.organisations.errors import (
     AdministratorOnly,
@@ -40,7 +35,6 @@ from zorgid.organisations.errors import (
     WidDocumentExpired,
 )
 from zorgid.organisations.models import Membership, Organisation, Role, RoleAssignment
-from zorgid.organisations.names import searchable
 from zorgid.organisations.roles import grant_role
 from zorgid.protocol.errors import ZorgidError
 
@@ -161,8 +155,7 @@ def register_employee(organisation: Organisation, *, first_names: str, last_name
     first_names, last_name = clean_name(first_names, "first names"), clean_name(last_name, "last name")
     check_birth_date(birth_date)
     with transaction.atomic():
-        person = Person.objects.filter(first_names__iexact=first_names, last_name__iexact=last_name,
-                                       birth_date=birth_date, roles__organisation=organisation).first()
+        person = find_same_person(organisation, first_names, last_name, birth_date)
         if person is None:
             person = Person.objects.create(first_names=first_names, last_name=last_name, birth_date=birth_date,
                                            created_at=clock.now())

@@ -6,12 +6,12 @@ hands over the QR code with the existing "Nieuwe QR-code" action (``employees.re
 
 The file: UTF-8 (with or without BOM), the header ``voornamen;achternaam;geboortedatum`` (``,`` works as
 separator too), one employee per line, dates as dd-mm-jjjj. Bounded: at most ``MAX_FILE_BYTES`` bytes and
-``MAX_ROWS`` rows; names as ``identities.services.clean_name`` accepts them (at most 128 characters, no control
-characters), birth dates real, not in the future and of someone aged 12 to 120 (``check_birth_date``).
+``MAX_ROWS`` rows; names as ``identities.people.PersonName`` accepts them (at most 128 characters, no control
+characters), birth dates as ``identities.people.BirthDate`` (real, not in the future, someone aged 12 to 120).
 
 All or nothing: when any row is refused (bad data, a wrong number of columns, the same person twice in the
 file), nothing is written and the report lists every refused row with its line number and reason. A person
-already in the organisation (same names, case-insensitive, and birth date) is reported and skipped, not
+already in the organisation (the same person by ``identities.people.person_key``) is reported and skipped, not
 duplicated, so the same file can be imported again. The writing is one transaction (bulk inserts in batches),
 so an interruption (Ctrl-C) half-way leaves nothing behind.
 
@@ -36,8 +36,10 @@ from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
+from zorgid.identities import people
+from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.models import Person
-from zorgid.identities.services import MAX_AGE_YEARS, MIN_AGE_YEARS, check_birth_date, clean_name
+from zorgid.identities.people import MAX_AGE_YEARS, MIN_AGE_YEARS, NAME_MAX, BirthDate, PersonName, person_key
 from zorgid.organisations import memberships
 from zorgid.organisations.models import Organisation, Role, RoleAssignment
 from zorgid.organisations.services import EIGHT_DIGITS
@@ -45,7 +47,7 @@ from zorgid.protocol.errors import ZorgidError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
-MAX_NAME = 128  # as clean_name and Person's columns
+MAX_NAME = NAME_MAX
 MAX_FIELD = 1_000  # a raw field longer than this is refused without further reading
 BATCH = 2_000
 HEADER = ("voornamen", "achternaam", "geboortedatum")
@@ -143,7 +145,7 @@ class _Employee:
 
     @property
     def key(self) -> tuple[str, str, dt.date]:
-        return _key(self.first_names, self.last_name, self.birth_date)
+        return person_key(self.first_names, self.last_name, self.birth_date)
 
 
 @dataclass
@@ -159,10 +161,6 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.refused
-
-
-def _key(first_names: str, last_name: str, birth_date: dt.date) -> tuple[str, str, dt.date]:
-    return " ".join(first_names.split()).casefold(), " ".join(last_name.split()).casefold(), birth_date
 
 
 def shown(value: str, limit: int = 40) -> str:
@@ -234,23 +232,19 @@ def read_csv(data: bytes, *, name: str = "") -> CsvFile:
 
 
 def _name(value: str, field_name: str) -> str:
-    """clean_name's rules, with the reason in Dutch."""
+    """PersonName's rules, with the reason in Dutch."""
     what = f"veld {field_name}"
     if len(value) > MAX_FIELD:
         raise ValueError(f"{what} is langer dan {MAX_NAME} tekens")
-    value = unicodedata.normalize("NFC", value.strip())
-    if not value:
-        raise ValueError(f"{what} is leeg")
-    if len(value) > MAX_NAME:
-        raise ValueError(f"{what} is langer dan {MAX_NAME} tekens ({len(value)})")
-    if any(unicodedata.category(ch).startswith("C") for ch in value):
-        raise ValueError(f"{what} bevat stuurtekens: {shown(value)}")
-    if not any(ch.isalpha() for ch in value):
-        raise ValueError(f"{what} bevat geen letters: {shown(value)}")
     try:
-        return clean_name(value, field_name)
-    except ZorgidError as exc:  # clean_name has the last word
-        raise ValueError(f"{what}: {exc.detail}") from exc
+        return PersonName(value, field_name).value
+    except PersonDataInvalid as exc:
+        value = unicodedata.normalize("NFC", value.strip())  # as PersonName saw it
+        reasons = {people.EMPTY: f"{what} is leeg",
+                   people.TOO_LONG: f"{what} is langer dan {MAX_NAME} tekens ({len(value)})",
+                   people.CONTROL: f"{what} bevat stuurtekens: {shown(value)}",
+                   people.NO_LETTER: f"{what} bevat geen letters: {shown(value)}"}
+        raise ValueError(reasons.get(exc.reason, f"{what}: {exc.detail}")) from exc
 
 
 def _birth_date(value: str) -> dt.date:
@@ -263,13 +257,12 @@ def _birth_date(value: str) -> dt.date:
         born = None
     if born is None:
         raise ValueError(f"geboortedatum {shown(text, 20)} is geen bestaande datum als dd-mm-jjjj")
-    today = clock.now().date()
-    if born > today:
-        raise ValueError(f"geboortedatum {text} ligt in de toekomst")
     try:
-        return check_birth_date(born)
-    except ZorgidError as exc:
-        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return BirthDate(born).value
+    except PersonDataInvalid as exc:
+        if exc.reason == people.FUTURE:
+            raise ValueError(f"geboortedatum {text} ligt in de toekomst") from exc
+        age = BirthDate.age_on(born, clock.now().date())
         raise ValueError(f"geboortedatum {text} geeft een onwaarschijnlijke leeftijd ({age} jaar; "
                          f"{MIN_AGE_YEARS} tot {MAX_AGE_YEARS})") from exc
 
@@ -364,7 +357,7 @@ def import_employees(organisation: Organisation, rows: Iterable[CsvRow | Sequenc
 
 
 def _new_only(organisation: Organisation, valid: list[_Employee], report: ImportReport) -> list[_Employee]:
-    existing = {_key(*values) for values in Person.objects.filter(roles__organisation=organisation)
+    existing = {person_key(*values) for values in Person.objects.filter(roles__organisation=organisation)
                 .values_list("first_names", "last_name", "birth_date").distinct().iterator(chunk_size=5_000)}
     todo = []
     for employee in valid:

@@ -12,8 +12,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from zorgid import clock, qrcodes
+from zorgid.hashing import token_hash
 from zorgid.identities.models import Person
-from zorgid.identities.services import check_birth_date, clean_name, issue_activation_code
+from zorgid.identities.people import check_birth_date, clean_name
+from zorgid.identities.services import issue_activation_code
 from zorgid.organisations.errors import OrganisationExists
 from zorgid.organisations.models import Role
 from zorgid.organisations.roles import grant_role
@@ -22,7 +24,7 @@ from zorgid.organisations.services import add_organisation
 from . import mail
 from .errors import FollowupLinkInvalid
 from .models import Application, Product
-from .services import S, token_hash, transition
+from .services import S, transition
 
 
 def approve(application: Application, *, actor: str) -> Application:

@@ -7,7 +7,6 @@ ApplicationEvent and an audit event, and mails the vertegenwoordiger (see applic
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
+from zorgid.hashing import token_hash
 from zorgid.organisations.models import Organisation
 from zorgid.orgdoc.schema import new_reference as orgdoc_reference
 from zorgid.ratelimit.services import limit
@@ -25,10 +25,6 @@ from .errors import ApplicationOpenForUra, ApplicationStateWrong, ApplicationUnk
 from .models import OPEN_STATES, Application, ApplicationEvent, ApplicationState, Product
 
 S = ApplicationState
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def mailbox(address: str) -> str:

@@ -10,7 +10,6 @@ expired flow is never revived; the portal starts a new one. Only the services in
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 from typing import ClassVar, Self
 
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.db import models
 
 from zorgid import clock
+from zorgid.hashing import token_hash
 from zorgid.identities.models import MobileId, new_public_id
 from zorgid.protocol.errors import ZorgidError
 
@@ -36,11 +36,6 @@ PENDING = "pending"  # every flow starts here and waits for its other side (the 
 MAX_ID_CHARS = 64  # longer ids are not looked up
 
 
-def binding_hash(browser_secret: str) -> str:
-    """A flow keeps only the hash of the browser session's secret it is bound to."""
-    return hashlib.sha256(browser_secret.encode("utf-8")).hexdigest()
-
-
 class Flow(models.Model):
     """What every flow has. Subclasses set ``state`` (with their choices), the errors and the lifetime setting."""
 
@@ -52,7 +47,7 @@ class Flow(models.Model):
     lifetime_setting: ClassVar[str]  # the setting with its lifetime in seconds
 
     id = models.CharField(primary_key=True, max_length=32, default=new_public_id, editable=False)
-    browser_binding = models.CharField(max_length=64)  # binding_hash of the secret kept in the browser session
+    browser_binding = models.CharField(max_length=64)  # token_hash of the secret kept in the browser session
     origin = models.CharField(max_length=200)
     requester_name = models.CharField(max_length=128)
     issued_at = models.DateTimeField()
@@ -68,7 +63,7 @@ class Flow(models.Model):
         """A new flow, bound to the browser that asked, valid for its lifetime from now."""
         now = clock.now()
         return cls.objects.create(
-            browser_binding=binding_hash(browser_secret), issued_at=now,
+            browser_binding=token_hash(browser_secret), issued_at=now,
             expires_at=now + dt.timedelta(seconds=getattr(settings, cls.lifetime_setting)), **fields,
         )
 
@@ -102,7 +97,7 @@ class Flow(models.Model):
 
     def check_browser(self, browser_secret: str) -> Self:
         """This flow, if it was started by the browser that holds ``browser_secret``."""
-        if not browser_secret or not hmac.compare_digest(self.browser_binding, binding_hash(browser_secret)):
+        if not browser_secret or not hmac.compare_digest(self.browser_binding, token_hash(browser_secret)):
             raise self.NotYours()
         return self
 

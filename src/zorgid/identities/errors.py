@@ -44,6 +44,10 @@ class PersonDataInvalid(ZorgidError):
     solution_nl = "Vul voornamen en achternaam in zoals in het identiteitsbewijs, en de geboortedatum als dd-mm-jjjj."
     solution_en = "Enter first names and last name as in the identity document, and the birth date as dd-mm-yyyy."
 
+    def __init__(self, detail: str = "", *, reason: str = "") -> None:
+        super().__init__(detail)
+        self.reason = reason  # which rule refused it (identities.people: EMPTY, TOO_LONG, ...), for own wording
+
 
 class MobileIdUnknown(ZorgidError):
     code = "ZID-MOBILE-ID-UNKNOWN"

@@ -31,6 +31,7 @@ from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
+from zorgid.hashing import token_hash
 from zorgid.pki.signatures import verify_signature
 from zorgid.protocol.clock_skew import check_signed_at
 from zorgid.protocol.errors import MessageMalformed
@@ -203,7 +204,7 @@ def _release(found: KeyShare, holder: MobileId, now: dt.datetime) -> Unlocked:
     unlocked = Unlocked(_open(found.sealed_share, found.mobile_id_id), token, found.wrong_since_use,
                         found.last_use_at, _new_codes(holder, since))
     found.wrong_since_use, found.last_use_at, found.blocked_until = 0, now, None
-    found.token_hash = hashlib.sha256(token.encode()).hexdigest()
+    found.token_hash = token_hash(token)
     found.token_expires_at = now + TOKEN_LIFETIME
     found.save(update_fields=["device_signed_at_ms", "failure_times", "wrong_since_use", "last_use_at",
                               "blocked_until", "token_hash", "token_expires_at"])
@@ -219,7 +220,7 @@ def _new_codes(holder: MobileId, since: dt.datetime) -> tuple[NewActivationCode,
 
 def consume_token(mobile_id: MobileId, token: str) -> None:
     """The approval of a login must carry the token of a fresh unlock: the server took part in this use."""
-    digest = hashlib.sha256(str(token).encode()).hexdigest()
+    digest = token_hash(str(token))
     used = KeyShare.objects.filter(mobile_id=mobile_id, token_hash=digest, token_expires_at__gt=clock.now()).update(
         token_hash="", token_expires_at=None)
     if not used:

@@ -6,9 +6,7 @@ Each use case is one transaction that also records its audit event (docs/archite
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
-import unicodedata
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -18,6 +16,7 @@ from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
+from zorgid.hashing import token_hash
 from zorgid.pki.ca import get_ca
 from zorgid.pki.csr import load_csr
 from zorgid.pki.profiles import build, mobile_id_profile
@@ -33,7 +32,6 @@ from .errors import (
     MobileIdRevoked,
     MobileIdUnknown,
     PersonBlocked,
-    PersonDataInvalid,
 )
 from .models import (
     ActivationCode,
@@ -43,42 +41,6 @@ from .models import (
     UziRegistration,
     new_public_id,
 )
-
-MAX_AGE_YEARS = 120
-MIN_AGE_YEARS = 12
-
-
-def clean_name(value: str, what: str) -> str:
-    value = unicodedata.normalize("NFC", (value or "").strip())
-    if not value or len(value) > 128:
-        raise PersonDataInvalid(f"{what} is empty or longer than 128 characters")
-    if any(unicodedata.category(ch).startswith("C") for ch in value):
-        raise PersonDataInvalid(f"{what} contains control characters")
-    if not any(ch.isalpha() for ch in value):
-        raise PersonDataInvalid(f"{what} contains no letters")
-    return value
-
-
-def check_birth_date(value: dt.date) -> dt.date:
-    """A real date, not in the future, of someone between 12 and 120 years old."""
-    today = clock.now().date()
-    if value > today:
-        raise PersonDataInvalid("birth date lies in the future")
-    age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
-    if not MIN_AGE_YEARS <= age <= MAX_AGE_YEARS:
-        raise PersonDataInvalid(f"birth date gives an implausible age ({age})")
-    return value
-
-
-def parse_birth_date(text: str) -> dt.date:
-    try:
-        return check_birth_date(clock.parse_date(text))
-    except ValueError as exc:
-        raise PersonDataInvalid("birth date must be a real date written as dd-mm-jjjj") from exc
-
-
-def _hash_code(code: str) -> str:
-    return hashlib.sha256(code.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -101,7 +63,7 @@ def issue_activation_code(person: Person, *, actor: str, ip: str = "",
     now = clock.now()
     expires = now + dt.timedelta(days=settings.ZORGID_ACTIVATION_DAYS)
     with transaction.atomic():
-        ActivationCode.objects.create(code_hash=_hash_code(code), person=person, issued_at=now, expires_at=expires,
+        ActivationCode.objects.create(code_hash=token_hash(code), person=person, issued_at=now, expires_at=expires,
                                       uzi_attributes=uzi_attributes)
         existing = list(person.mobile_ids.filter(status=MobileIdStatus.ACTIVE).values_list("id", flat=True))
         record("activation_code.issued", actor=actor, subject=f"person:{person.id}", ip=ip,  # his IDs stay active
@@ -133,7 +95,7 @@ def activation_by_code(code: str, *, for_update: bool = False) -> ActivationCode
     if not isinstance(code, str) or not TOKEN.match(code):
         raise ActivationCodeUnknown("activation code missing or of the wrong form")
     found = ActivationCode.objects.select_related("person")
-    activation = (found.select_for_update() if for_update else found).filter(code_hash=_hash_code(code)).first()
+    activation = (found.select_for_update() if for_update else found).filter(code_hash=token_hash(code)).first()
     if activation is None:
         raise ActivationCodeUnknown()
     if activation.used_at is not None:

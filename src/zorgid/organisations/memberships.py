@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from zorgid.identities.models import Person
+from zorgid.identities.people import searchable
 
 from .models import Membership, Organisation, RoleAssignment
-from .names import searchable
 
 
 def _copied(person: Person) -> dict:

@@ -73,7 +73,7 @@ class Membership(models.Model):
     last_name = models.CharField(max_length=128)
     first_names = models.CharField(max_length=128)
     birth_date = models.DateField()
-    search_text = models.TextField()  # memberships.searchable(first names + last name): lower case, no accents
+    search_text = models.TextField()  # identities.people.searchable(first names + last name): lower case, no accents
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "person"], name="unique_membership")]

@@ -15,7 +15,8 @@ from django.db.models.functions import Concat
 from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.identities.models import MobileId, Person
-from zorgid.identities.services import IssuedActivation, check_birth_date, clean_name, issue_activation_code
+from zorgid.identities.people import check_birth_date, clean_name
+from zorgid.identities.services import IssuedActivation, issue_activation_code
 
 from . import memberships
 from .models import Role, RoleAssignment

@@ -1,7 +1,7 @@
 """The public application form and the follow-up form: bounded fields, Dutch messages (R-SEC-INPUT).
 
 Every field is one line: line breaks, control and format characters (bidi overrides, zero-width spaces) are
-refused with a message at the field; names follow the project's one name rule (identities.services.clean_name).
+refused with a message at the field; names follow the project's one name rule (identities.people.PersonName).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zorgid.applications.models import Product
 from zorgid.identities.errors import PersonDataInvalid
-from zorgid.identities.services import clean_name
+from zorgid.identities.people import NAME_MAX, clean_name
 
 from .forms import BirthDateForm
 
@@ -26,9 +26,6 @@ PHONE_ERROR = {"invalid": _("Vul een telefoonnummer in, bijvoorbeeld 030 123 456
 
 
 ENVIRONMENTS = [("acceptatie", _("Acceptatie (leveranciers, testen)")), ("productie", _("Productie"))]
-
-
-NAME_MAX = 128  # as clean_name
 
 
 def single_line(value: str) -> None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.models import WidDocumentType
-from zorgid.identities.services import check_birth_date
+from zorgid.identities.people import check_birth_date
 
 
 class BirthDateForm(forms.Form):

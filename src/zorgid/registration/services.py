@@ -14,7 +14,8 @@ from zorgid.audit.services import record
 from zorgid.flows.cards import answered_flow, complete
 from zorgid.flows.models import CardFlow, CardFlowPurpose
 from zorgid.identities.models import Person
-from zorgid.identities.services import IssuedActivation, check_birth_date, issue_activation_code
+from zorgid.identities.people import PersonName, check_birth_date, find_same_person
+from zorgid.identities.services import IssuedActivation, issue_activation_code
 from zorgid.organisations.roles import Role, grant_role
 from zorgid.organisations.services import registered_organisation
 
@@ -24,29 +25,23 @@ def registration_flow(flow_id: str, *, browser_secret: str) -> CardFlow:
 
 
 def self_register(flow_id: str, *, browser_secret: str, birth_date: dt.date, ip: str = "") -> IssuedActivation:
-    """Bevestigen: match or create the person (URA + name + birth date) and issue the registration QR."""
+    """Bevestigen: match (identities.people.find_same_person: URA, names, birth date; never a duplicate) or create
+    the person and issue the registration QR."""
     flow = registration_flow(flow_id, browser_secret=browser_secret)
     check_birth_date(birth_date)
     card = flow.attributes
     organisation = registered_organisation(card["ura"])
+    first_names = PersonName(card["given_name"], "the card's given name").value
+    last_name = PersonName(card["surname"], "the card's surname").value
     actor = f"uzi:{card['uzi_number']}"
     with transaction.atomic():
         complete(flow)
-        person = _matching_person(organisation, card, birth_date)
+        person = find_same_person(organisation, first_names, last_name, birth_date)
         if person is None:
-            person = Person.objects.create(first_names=card["given_name"], last_name=card["surname"],
+            person = Person.objects.create(first_names=first_names, last_name=last_name,
                                            birth_date=birth_date, created_at=flow.answered_at)
             record("person.registered", actor=actor, subject=f"person:{person.id}", ip=ip,
                    details={"ura": organisation.ura, "route": "uzi-pas"})
         grant_role(person, Role.MEDEWERKER, organisation, actor=actor, ip=ip)
         return issue_activation_code(person, actor=actor, ip=ip, uzi_attributes=card)
 
-
-def _matching_person(organisation, card: dict, birth_date: dt.date) -> Person | None:
-    """R-FLOW-SELFREG: the same person is the same URA, name and birth date; never a duplicate."""
-    return (
-        Person.objects.filter(
-            first_names__iexact=card["given_name"], last_name__iexact=card["surname"], birth_date=birth_date,
-            roles__organisation=organisation,
-        ).order_by("created_at").first()
-    )

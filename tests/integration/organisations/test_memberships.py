@@ -12,9 +12,9 @@ from django.db.migrations.executor import MigrationExecutor
 from zorgid import clock
 from zorgid.administration import employees, importing
 from zorgid.identities.models import Person
+from zorgid.identities.people import searchable
 from zorgid.organisations import memberships
 from zorgid.organisations.models import Membership, Role, RoleAssignment
-from zorgid.organisations.names import searchable
 from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import add_organisation
 

@@ -6,7 +6,8 @@ import pytest
 from django.db import models
 
 from zorgid.flows.errors import CardFlowNotYours, CardFlowUsed, LoginFlowExpired, LoginFlowNotYours
-from zorgid.flows.models import CardFlow, Flow, LoginFlow, binding_hash
+from zorgid.flows.models import CardFlow, Flow, LoginFlow
+from zorgid.hashing import token_hash as binding_hash
 
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 SHARED = {"id", "browser_binding", "origin", "requester_name", "issued_at", "expires_at", "state", "completed_at"}

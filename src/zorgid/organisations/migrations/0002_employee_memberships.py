@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from zorgid.organisations.names import searchable
+from zorgid.identities.people import searchable
 
 
 def fill(apps, schema_editor):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from zorgid.organisations.names import searchable
+from zorgid.identities.people import searchable
 
 
 @pytest.mark.parametrize("name, wanted", [
