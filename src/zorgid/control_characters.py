@@ -7,6 +7,7 @@ a query or a form field; only tab, line feed and carriage return are allowed, in
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from zorgid.protocol.errors import ZorgidError
@@ -48,3 +49,32 @@ def check_json(value: object, where: str = "body") -> None:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+# One line of text as names keep it (a person's name: identities.people.PersonName; an organisation's name).
+EMPTY, TOO_LONG, CONTROL = "empty", "too-long", "control-character"  # the reasons of LineRefused
+
+
+class LineRefused(ValueError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def invisible(text: str) -> bool:
+    """Whether the text holds a Unicode control, format, surrogate, private-use or unassigned character
+    (category C): one-line fields refuse them, so no line break, bidi override or zero-width character is kept."""
+    return any(unicodedata.category(ch).startswith("C") for ch in text)
+
+
+def clean_line(text: str, limit: int) -> str:
+    """The text in NFC without surrounding spaces, 1 to ``limit`` characters and nothing ``invisible``; else
+    LineRefused with its reason (EMPTY, TOO_LONG, CONTROL)."""
+    value = unicodedata.normalize("NFC", (text if isinstance(text, str) else "").strip())
+    if not value:
+        raise LineRefused(EMPTY)
+    if len(value) > limit:
+        raise LineRefused(TOO_LONG)
+    if invisible(value):
+        raise LineRefused(CONTROL)
+    return value

@@ -42,7 +42,8 @@ from zorgid.identities.models import Person
 from zorgid.identities.people import MAX_AGE_YEARS, MIN_AGE_YEARS, NAME_MAX, BirthDate, PersonName, person_key
 from zorgid.organisations import memberships
 from zorgid.organisations.models import Organisation, Role, RoleAssignment
-from zorgid.organisations.services import EIGHT_DIGITS
+from zorgid.pki.uzi.errors import UraInvalid
+from zorgid.pki.uzi.numbers import Ura
 from zorgid.protocol.errors import ZorgidError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -173,11 +174,13 @@ def shown(value: str, limit: int = 40) -> str:
 
 
 def organisation_by_ura(ura: str) -> Organisation:
-    if not isinstance(ura, str) or not EIGHT_DIGITS.match(ura.strip()):
-        raise ImportOrganisationUnknown(f"URA {str(ura)[:20]!r} is geen 8 cijfers")
-    organisation = Organisation.objects.filter(ura=ura.strip()).first()
+    try:
+        ura = Ura(ura).value
+    except UraInvalid as exc:
+        raise ImportOrganisationUnknown(f"URA {str(ura)[:20]!r} is geen 8 cijfers") from exc
+    organisation = Organisation.objects.filter(ura=ura).first()
     if organisation is None:
-        raise ImportOrganisationUnknown(f"URA {ura.strip()}")
+        raise ImportOrganisationUnknown(f"URA {ura}")
     return organisation
 
 

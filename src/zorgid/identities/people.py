@@ -13,6 +13,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from zorgid import clock
+from zorgid.control_characters import CONTROL as CONTROL  # reason codes, re-exported with the ones below
+from zorgid.control_characters import EMPTY as EMPTY
+from zorgid.control_characters import TOO_LONG as TOO_LONG
+from zorgid.control_characters import LineRefused, clean_line
 
 from .errors import PersonDataInvalid
 
@@ -20,10 +24,7 @@ NAME_MAX = 128  # characters, as Person's columns
 MIN_AGE_YEARS = 12
 MAX_AGE_YEARS = 120
 
-# reason codes of PersonDataInvalid
-EMPTY = "empty"
-TOO_LONG = "too-long"
-CONTROL = "control-character"
+# reason codes of PersonDataInvalid, besides clean_line's EMPTY, TOO_LONG and CONTROL
 NO_LETTER = "no-letter"
 NOT_A_DATE = "not-a-date"
 FUTURE = "future"
@@ -83,12 +84,12 @@ class PersonName:
     value: str = field(init=False)
 
     def __post_init__(self) -> None:
-        value = unicodedata.normalize("NFC", (self.text if isinstance(self.text, str) else "").strip())
-        if not value or len(value) > NAME_MAX:
-            raise PersonDataInvalid(f"{self.what} is empty or longer than {NAME_MAX} characters",
-                                    reason=EMPTY if not value else TOO_LONG)
-        if any(unicodedata.category(ch).startswith("C") for ch in value):
-            raise PersonDataInvalid(f"{self.what} contains control characters", reason=CONTROL)
+        try:
+            value = clean_line(self.text, NAME_MAX)
+        except LineRefused as refused:
+            detail = (f"{self.what} contains control characters" if refused.reason == CONTROL
+                      else f"{self.what} is empty or longer than {NAME_MAX} characters")
+            raise PersonDataInvalid(detail, reason=refused.reason) from refused
         if not any(ch.isalpha() for ch in value):
             raise PersonDataInvalid(f"{self.what} contains no letters", reason=NO_LETTER)
         object.__setattr__(self, "value", value)

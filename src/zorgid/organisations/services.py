@@ -3,32 +3,37 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django.db import IntegrityError, transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
+from zorgid.control_characters import LineRefused, clean_line
+from zorgid.pki.uzi.errors import UraInvalid
+from zorgid.pki.uzi.numbers import Ura
 
 from .errors import OrganisationDataInvalid, OrganisationExists, OrganisationNotRegistered
 from .models import Organisation
 
-EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
+EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")  # a KvK number (the URA: pki.uzi.numbers.Ura)
 
 
 def _clean(name: str) -> str:
-    name = unicodedata.normalize("NFC", (name or "").strip())
-    if not name or len(name) > 200 or any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise OrganisationDataInvalid("name is empty, too long or has control characters")
-    return name
+    try:
+        return clean_line(name, 200)
+    except LineRefused as exc:
+        raise OrganisationDataInvalid("name is empty, too long or has control characters") from exc
 
 
 def add_organisation(*, name: str, ura: str, kvk: str, actor: str, ip: str = "") -> Organisation:
     """The operator enters an organisation (R-ROLE-OPR). The URA is unique."""
     name = _clean(name)
-    for field, value in (("URA", ura), ("KvK", kvk)):
-        if not isinstance(value, str) or not EIGHT_DIGITS.match(value.strip()):
-            raise OrganisationDataInvalid(f"{field} must be 8 digits")
+    try:
+        ura = Ura(ura).value
+    except UraInvalid as exc:
+        raise OrganisationDataInvalid("URA must be 8 digits") from exc
+    if not isinstance(kvk, str) or not EIGHT_DIGITS.match(kvk.strip()):
+        raise OrganisationDataInvalid("KvK must be 8 digits")
     try:
         with transaction.atomic():
             organisation = Organisation.objects.create(

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from zorgid.pki.uzi.numbers import Ura
+
 from .errors import AlreadySigned, DocumentIncomplete, FieldFixed, FieldInvalid, SchemaInvalid
 from .parsing import MAX_DOCUMENT_BYTES, parse_untrusted
 from .schema import NAMESPACE, REFERENCE_RE, ROOT_TAG, SIGNATURE_TAG, VERSION, is_reference, validate
@@ -25,7 +27,7 @@ from .schema import NAMESPACE, REFERENCE_RE, ROOT_TAG, SIGNATURE_TAG, VERSION, i
 _NAME = re.compile(r"\S(.*\S)?")
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "reference": REFERENCE_RE,
-    "ura": re.compile(r"[0-9]{8}"),
+    "ura": Ura.PATTERN,
     "kvk": re.compile(r"[0-9]{8}"),
     "house_number": re.compile(r"[1-9][0-9]{0,4}([ -]?[A-Za-z0-9]{1,6})?"),
     "postcode": re.compile(r"[1-9][0-9]{3} [A-Z]{2}"),

@@ -6,8 +6,6 @@ refused with a message at the field; names follow the project's one name rule (i
 
 from __future__ import annotations
 
-import unicodedata
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,10 +13,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zorgid.applications.models import Product
+from zorgid.control_characters import invisible
 from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.people import NAME_MAX, clean_name
 
-from .forms import BirthDateForm
+from .forms import BirthDateForm, UraField
 
 EIGHT_DIGITS = {"invalid": _("Vul precies 8 cijfers in.")}
 PHONE = r"^\+?[0-9][0-9 -]{8,16}$"
@@ -30,7 +29,7 @@ ENVIRONMENTS = [("acceptatie", _("Acceptatie (leveranciers, testen)")), ("produc
 
 def single_line(value: str) -> None:
     """No line break, tab, control or format character (Unicode category C) anywhere in the value."""
-    if any(unicodedata.category(ch).startswith("C") for ch in value or ""):
+    if invisible(value or ""):
         raise ValidationError(_("Gebruik één regel zonder regeleinden, tabs of onzichtbare tekens."),
                               code="single_line")
 
@@ -78,8 +77,8 @@ TB, VTW, ADM = _("technisch beheerder"), _("vertegenwoordiger"), _("portaal admi
 
 class ApplicationForm(SingleLineForm):
     organisation_name = forms.CharField(label=_("Naam van de organisatie"), max_length=200)
-    ura = forms.RegexField(label=_("URA"), regex=r"^[0-9]{8}$", max_length=8, error_messages=EIGHT_DIGITS,
-                           help_text=_("Het UZI-register abonneenummer van uw organisatie, 8 cijfers."))
+    ura = UraField(label=_("URA"), error_messages=EIGHT_DIGITS,
+                   help_text=_("Het UZI-register abonneenummer van uw organisatie, 8 cijfers."))
     kvk = forms.RegexField(label=_("KvK-nummer"), regex=r"^[0-9]{8}$", max_length=8, error_messages=EIGHT_DIGITS)
     street = forms.CharField(label=_("Straat"), max_length=200)
     house_number = forms.RegexField(label=_("Huisnummer"), regex=r"^[0-9]{1,5}( ?[A-Za-z0-9-]{1,6})?$",

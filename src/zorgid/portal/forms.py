@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.models import WidDocumentType
 from zorgid.identities.people import check_birth_date
+from zorgid.pki.uzi.errors import UraInvalid, UziNumberInvalid
+from zorgid.pki.uzi.numbers import Ura, UziNumber
 
 
 class BirthDateForm(forms.Form):
@@ -33,10 +35,25 @@ class BirthDateForm(forms.Form):
             ) from exc
 
 
+class UraField(forms.CharField):
+    """A URA by pki.uzi.numbers.Ura: 8 digits."""
+
+    default_error_messages = {"invalid": _("Het URA bestaat uit 8 cijfers.")}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=8, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return Ura(value).value if value else value
+        except UraInvalid as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
 class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Naam van de organisatie"), max_length=200)
-    ura = forms.RegexField(label=_("URA"), regex=r"^[0-9]{8}$", max_length=8,
-                           error_messages={"invalid": _("Het URA bestaat uit 8 cijfers.")})
+    ura = UraField(label=_("URA"))
     kvk = forms.RegexField(label=_("KvK-nummer"), regex=r"^[0-9]{8}$", max_length=8,
                            error_messages={"invalid": _("Het KvK-nummer bestaat uit 8 cijfers.")})
 
@@ -78,10 +95,11 @@ class EmployeeSearchForm(forms.Form):
     POSITION_FIELDS = ("na", "voor", "pagina")
 
     def clean_uzi(self) -> str:
-        value = "".join(self.cleaned_data["uzi"].split())
-        if value and not (len(value) == 9 and value.isascii() and value.isdigit()):
-            raise ValidationError(_("Het UZI-nummer bestaat uit 9 cijfers."))
-        return value
+        value = self.cleaned_data["uzi"]
+        try:
+            return UziNumber(value).value if value.strip() else ""
+        except UziNumberInvalid as exc:
+            raise ValidationError(_("Het UZI-nummer bestaat uit 9 cijfers.")) from exc
 
     def search_errors(self) -> bool:
         return any(name in self.errors for name in self.SEARCH_FIELDS)

@@ -115,3 +115,25 @@ class UziTrustStoreInvalid(UziError):
     cause_en = "The trust store of UZI CA certificates is missing or unreadable."
     solution_nl = "De beheerder moet de map met vertrouwde UZI-CA-certificaten (PEM of DER, met een root) herstellen."
     solution_en = "The operator must repair the directory of trusted UZI CA certificates (PEM or DER, with a root)."
+
+
+class UraInvalid(ZorgidError):
+    """Not a URA: pki.uzi.numbers.Ura refuses it (the portal, the import, ``zorgid org add``, the XML document)."""
+
+    code = "ZID-URA-INVALID"
+    status = 400
+    cause_nl = "Het URA (abonneenummer van de organisatie in het UZI-register) bestaat niet uit precies 8 cijfers."
+    cause_en = "The URA (the organisation's subscriber number in the UZI register) is not exactly 8 digits."
+    solution_nl = "Vul het URA in als 8 cijfers, bijvoorbeeld 90000382."
+    solution_en = "Enter the URA as 8 digits, for example 90000382."
+
+
+class UziNumberInvalid(ZorgidError):
+    """Not a UZI number: pki.uzi.numbers.UziNumber refuses it (the employee search, the certificate's otherName)."""
+
+    code = "ZID-UZI-NUMBER-INVALID"
+    status = 400
+    cause_nl = "Het UZI-nummer bestaat niet uit precies 9 cijfers."
+    cause_en = "The UZI number is not exactly 9 digits."
+    solution_nl = "Vul het UZI-nummer in als 9 cijfers, bijvoorbeeld 900016528."
+    solution_en = "Enter the UZI number as 9 digits, for example 900016528."

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from cryptography import x509
 
 from .errors import UziMalformed
+from .numbers import Ura, UziNumber
 from .roles import NO_ROLE, check_role_code
 
 UZI_OTHER_NAME_OID = x509.ObjectIdentifier("2.5.5.5")
@@ -34,8 +35,8 @@ CARD_TYPES: dict[str, str] = {
 VERSION = "1"
 _DOTTED_OID = re.compile(r"[0-2](\.(0|[1-9][0-9]*))+")
 _FIELDS = {
-    "uzi_number": re.compile(r"[0-9]{9}"),
-    "ura": re.compile(r"[0-9]{8}"),
+    "uzi_number": UziNumber.PATTERN,
+    "ura": Ura.PATTERN,
     "agb": re.compile(r"[0-9]{8}"),
 }
 
