@@ -14,10 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zorgid.applications.models import Product
 from zorgid.control_characters import invisible
-from zorgid.identities.errors import PersonDataInvalid
-from zorgid.identities.people import NAME_MAX, clean_name
 
-from .forms import BirthDateForm, UraField
+from .forms import BirthDateForm, NameField, UraField
 
 EIGHT_DIGITS = {"invalid": _("Vul precies 8 cijfers in.")}
 PHONE = r"^\+?[0-9][0-9 -]{8,16}$"
@@ -32,21 +30,6 @@ def single_line(value: str) -> None:
     if invisible(value or ""):
         raise ValidationError(_("Gebruik één regel zonder regeleinden, tabs of onzichtbare tekens."),
                               code="single_line")
-
-
-class NameField(forms.CharField):
-    """A person's name by clean_name (NFC, at most 128 characters, at least one letter, no control characters)."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(max_length=NAME_MAX, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        try:
-            return clean_name(value, "name")
-        except PersonDataInvalid as exc:
-            raise ValidationError(_("Vul een naam in met letters, op één regel, zonder onzichtbare tekens."),
-                                  code="name") from exc
 
 
 class SingleLineForm(forms.Form):

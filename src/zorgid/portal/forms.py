@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.models import WidDocumentType
-from zorgid.identities.people import check_birth_date
+from zorgid.identities.people import NAME_MAX, PersonName, check_birth_date
 from zorgid.pki.uzi.errors import UraInvalid, UziNumberInvalid
 from zorgid.pki.uzi.numbers import Ura, UziNumber
 
@@ -33,6 +33,22 @@ class BirthDateForm(forms.Form):
             raise ValidationError(
                 _("De geboortedatum kan niet kloppen: hij ligt in de toekomst of geeft een onmogelijke leeftijd.")
             ) from exc
+
+
+class NameField(forms.CharField):
+    """A person's name by identities.people.PersonName (NFC, at most 128 characters, at least one letter, no
+    control or format characters): refused at the field, before any service sees it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=NAME_MAX, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return PersonName(value).value if value else value
+        except PersonDataInvalid as exc:
+            raise ValidationError(_("Vul een naam in met letters, op één regel, zonder onzichtbare tekens."),
+                                  code="name") from exc
 
 
 class UraField(forms.CharField):
@@ -72,8 +88,8 @@ class WidCheckForm(forms.Form):
 
 
 class EmployeeForm(BirthDateForm, WidCheckForm):
-    first_names = forms.CharField(label=_("Voornamen (zoals in het identiteitsbewijs)"), max_length=128)
-    last_name = forms.CharField(label=_("Achternaam (zoals in het identiteitsbewijs)"), max_length=128)
+    first_names = NameField(label=_("Voornamen (zoals in het identiteitsbewijs)"))
+    last_name = NameField(label=_("Achternaam (zoals in het identiteitsbewijs)"))
     field_order = ["first_names", "last_name", "birth_date", "document_type", "number_last4", "expiry_date",
                    "confirmed"]
 
