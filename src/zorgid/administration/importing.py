@@ -251,21 +251,18 @@ def _name(value: str, field_name: str) -> str:
 
 
 def _birth_date(value: str) -> dt.date:
+    """BirthDate's rules, with the reason in Dutch."""
     text = value.strip()
     if not text:
         raise ValueError("veld geboortedatum is leeg")
     try:
-        born = clock.parse_date(text) if len(text) <= 10 else None
-    except ValueError:
-        born = None
-    if born is None:
-        raise ValueError(f"geboortedatum {shown(text, 20)} is geen bestaande datum als dd-mm-jjjj")
-    try:
-        return BirthDate(born).value
+        return BirthDate.parse(text).value
     except PersonDataInvalid as exc:
+        if exc.reason == people.NOT_A_DATE:
+            raise ValueError(f"geboortedatum {shown(text, 20)} is geen bestaande datum als dd-mm-jjjj") from exc
         if exc.reason == people.FUTURE:
             raise ValueError(f"geboortedatum {text} ligt in de toekomst") from exc
-        age = BirthDate.age_on(born, clock.now().date())
+        age = BirthDate.age_on(clock.parse_date(text), clock.now().date())
         raise ValueError(f"geboortedatum {text} geeft een onwaarschijnlijke leeftijd ({age} jaar; "
                          f"{MIN_AGE_YEARS} tot {MAX_AGE_YEARS})") from exc
 
