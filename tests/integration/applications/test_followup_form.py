@@ -1,5 +1,5 @@
 """The vervolgformulier (R-FLOW-APPLY step 5): the administrator's names follow the one name rule
-(identities.services.clean_name), so no bidi override or zero-width character reaches his Person, his Mobile ID
+(identities.people.PersonName), so no bidi override or zero-width character reaches his Person, his Mobile ID
 certificate's CN or any page."""
 
 import re
