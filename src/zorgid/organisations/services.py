@@ -52,3 +52,8 @@ def registered_organisation(ura: str) -> Organisation:
     if organisation is None:
         raise OrganisationNotRegistered(f"URA {ura}")
     return organisation
+
+
+def listed(limit: int) -> list[Organisation]:
+    """The first ``limit`` organisations in name order (the operator's list)."""
+    return list(Organisation.objects.all()[:limit])

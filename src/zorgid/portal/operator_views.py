@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from zorgid.organisations.errors import OrganisationExists
-from zorgid.organisations.models import Organisation
-from zorgid.organisations.services import add_organisation
+from zorgid.organisations.services import add_organisation, listed
 from zorgid.web import client_ip
 
 from .access import require_operator
@@ -31,6 +30,6 @@ def organisations(request: HttpRequest) -> HttpResponse:
             request.session["zorgid_added_organisation"] = added.ura
             return redirect("portal-operator-organisations")
     return render(request, "portal/operator_organisations.html", {
-        "form": form, "organisations": Organisation.objects.all()[:PAGE_SIZE],
+        "form": form, "organisations": listed(PAGE_SIZE),
         "added": request.session.pop("zorgid_added_organisation", None),
     }, status=400 if form.errors else 200)

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from zorgid import clock
+from zorgid.audit.services import record
 from zorgid.identities.models import MobileId, MobileIdStatus, Person
+from zorgid.web import client_ip
 
 MOBILE_ID_KEY = "zorgid_mobile_id"
 LOGGED_IN_AT_KEY = "zorgid_logged_in_at"  # seconds since 1970, a float: a block ends the sessions from before it
@@ -54,6 +56,10 @@ def log_in(request: HttpRequest, mobile_id: str) -> None:
 
 
 def log_out(request: HttpRequest) -> None:
+    """End this browser's session; a logged-in person's logout is an audit event."""
+    person = current_person(request)
+    if person is not None:
+        record("logout", actor=f"person:{person.id}", subject=f"person:{person.id}", ip=client_ip(request))
     request.session.flush()
     request._zorgid_mobile_id = None
 

@@ -10,7 +10,6 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from zorgid import qrcodes
-from zorgid.audit import services as audit_log
 from zorgid.flows import services as flows
 from zorgid.organisations.models import Role
 from zorgid.organisations.roles import roles_of
@@ -73,10 +72,6 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    person = session.current_person(request)
-    if person is not None:
-        audit_log.record("logout", actor=f"person:{person.id}", subject=f"person:{person.id}",
-                              ip=client_ip(request))
     session.log_out(request)
     return redirect("portal-start")
 
