@@ -128,6 +128,15 @@ def device(client, operator) -> Device:
     return activate_code(client, operator.code)
 
 
+@pytest.fixture
+def no_waiting_pages(settings):
+    """No status request of an earlier test is still waiting in this process: the live server is shared by the
+    whole run, and a page it served may wait up to ZORGID_LOGIN_WAIT_SECONDS, holding a slot (docs/security.md)."""
+    from zorgid.flows.waiting import waits_now
+
+    wait_until(lambda: waits_now() == 0, timeout=settings.ZORGID_LOGIN_WAIT_SECONDS + 10)
+
+
 def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

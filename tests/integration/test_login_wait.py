@@ -63,7 +63,7 @@ def test_an_approved_flow_whose_time_passed_logs_no_one_in(client, device):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no server connections to hold")
-def test_waiting_requests_hold_no_database_connection(settings):
+def test_waiting_requests_hold_no_database_connection(settings, no_waiting_pages):
     """Three status requests wait at once; meanwhile only the process's one listener is connected."""
     settings.ZORGID_LOGIN_WAIT_SECONDS = 6
     browsers = [Client() for _ in range(3)]

@@ -65,7 +65,7 @@ def hold_waits(visitors: list[Visitor]) -> tuple[ThreadPoolExecutor, list]:
 
 
 @pytest.fixture
-def short_waits(settings):
+def short_waits(settings, no_waiting_pages):
     settings.ZORGID_LOGIN_WAIT_SECONDS = 4
     return settings
 

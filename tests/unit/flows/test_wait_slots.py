@@ -5,7 +5,7 @@ import contextlib
 from zorgid.flows.waiting import wait_slot
 
 
-def test_a_client_gets_at_most_its_share_and_all_together_at_most_the_slots(settings):
+def test_a_client_gets_at_most_its_share_and_all_together_at_most_the_slots(settings, no_waiting_pages):
     settings.ZORGID_WAIT_SLOTS, settings.ZORGID_WAITS_PER_CLIENT = 3, 2
     settings.ZORGID_LOGIN_WAIT_SECONDS, settings.ZORGID_WAIT_RETRY_SECONDS = 20, 3
     with contextlib.ExitStack() as held:
