@@ -1,7 +1,8 @@
-"""Issue 5's main paths in Chromium: the administrator appoints a beheerder; the beheerder registers an employee
-with a WID check; the employee's ``zorgid-app`` scans the hand-over QR from the page and logs in; the beheerder
-revokes the ID (the app can no longer log in) and hands over a new QR after a new WID check; blocks and unblocks
-him (his app follows at once), and deletes him from the organisation (his last one: the ID is revoked)."""
+"""Administration paths in Chromium (R-ROLE-ADM, R-ROLE-BEH): the administrator appoints a beheerder; the beheerder
+registers an employee with a WID check; the employee's ``zorgid-app`` scans the hand-over QR from the page and
+logs in; the beheerder revokes the ID (the app can no longer log in) and hands over a new QR after a new WID
+check; blocks and unblocks him (his app follows at once), and deletes him from the organisation (his last one: the
+ID is revoked)."""
 
 from __future__ import annotations
 

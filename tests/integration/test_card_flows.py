@@ -1,4 +1,4 @@
-"""Card sessions through HTTP (DESIGN.md card session; R-FLOW-SELFREG, R-FLOW-UZIORG, R-FLOW-ATTR).
+"""Card sessions through HTTP (docs/architecture.md, card session; R-FLOW-SELFREG, R-FLOW-UZIORG, R-FLOW-ATTR).
 
 Each refusal the issue names is tried against the server's real checks: trust, validity, revocation,
 signature, purpose, replay, the binding to the browser, the card's URA and type.

@@ -1,6 +1,6 @@
 """The project's own test UZI CA: made on first use in a directory, then issues UZI-profile certificates.
 
-Issue 3, item 3. Development and tests need UZI certificates for keys of their own choosing (a SoftHSM2
+Development and tests need UZI certificates for keys of their own choosing (a SoftHSM2
 token's keys, a server's key), which the UZI register's test CA will not issue. This CA mirrors the real
 hierarchy (docs/uzi.md "Chains") with a root and two issuing CAs, and the profile in :mod:`.uzi_profile`::
 

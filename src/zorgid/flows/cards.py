@@ -1,4 +1,4 @@
-"""Card sessions (DESIGN.md): the portal's challenge answered by the Desktop App with a UZI-pas.
+"""Card sessions (docs/architecture.md): the portal's challenge answered by the Desktop App with a UZI-pas.
 
 start_card_flow → (Desktop App) card_flow_for_desktop, answer → (browser) card_status → the purpose's own
 confirmation calls ``complete`` in its transaction. A response whose signature over this flow's challenge

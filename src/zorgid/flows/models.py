@@ -154,7 +154,7 @@ class CardFlowState(models.TextChoices):
 
 
 class CardFlow(Flow):
-    """A card session (DESIGN.md): the portal's challenge, answered once by the Desktop App with a UZI-pas.
+    """A card session (docs/architecture.md): the portal's challenge, answered once by the Desktop App with a UZI-pas.
 
     Valid 5 minutes and bound to the browser session; see card_flow.mermaid.
     """
