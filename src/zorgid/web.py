@@ -17,3 +17,11 @@ def server_origin(request: HttpRequest) -> str:
 
 def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")[:45]
+
+
+def with_retry_after(response, error):
+    """The answer to a refusal that says when to try again (a request limit: ZID-RATE-LIMIT) carries Retry-After."""
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from zorgid.audit import queries
 from zorgid.identities.models import MobileId, MobileIdStatus, Person, UziRegistration, WidCheck
+from zorgid.organisations import roles
 from zorgid.organisations.models import Organisation, Role, RoleAssignment
 from zorgid.protocol.errors import ZorgidError
 
@@ -16,10 +17,6 @@ from . import employees
 
 LAST_TRANSACTIONS = 20
 LAST_WID_CHECKS = 5
-
-
-def is_administrator(person: Person, organisation: Organisation) -> bool:
-    return RoleAssignment.objects.filter(person=person, organisation=organisation, role=Role.ADMINISTRATOR).exists()
 
 
 def managers(organisation: Organisation) -> QuerySet:
@@ -39,6 +36,7 @@ class EmployeeFile:
     wid_checks: list[WidCheck]  # the newest, of this organisation
     events: list  # the newest audit events about him and his IDs, as this organisation may see them
     refused: dict[str, ZorgidError]  # per employees.Scope value: why the manager may not act with it
+    by_administrator: bool  # the manager looking is an administrator of this organisation
 
     @property
     def active_mobile_ids(self) -> list[MobileId]:
@@ -50,7 +48,8 @@ def employee_file(organisation: Organisation, person_id: str, *, manager: Person
     person = employees.employee(organisation, person_id)
     mobile_ids = list(person.mobile_ids.order_by("-activated_at").prefetch_related("uzi_registrations"))
     subjects = [f"person:{person.id}", *(f"mobile_id:{m.id}" for m in mobile_ids)]
-    refused = {scope.value: employees.refusal(organisation, person, manager, scope) for scope in employees.Scope}
+    his, held = roles.held(person), roles.held(manager)  # read once for every scope
+    refused = {scope.value: employees.refusal_of(organisation, his, held, scope) for scope in employees.Scope}
     return EmployeeFile(
         person=person, mobile_ids=mobile_ids,
         roles=list(person.roles.select_related("organisation").filter(organisation=organisation)),
@@ -58,4 +57,5 @@ def employee_file(organisation: Organisation, person_id: str, *, manager: Person
         wid_checks=list(person.wid_checks.filter(organisation=organisation)[:LAST_WID_CHECKS]),
         events=queries.about(subjects, organisation.ura, LAST_TRANSACTIONS),
         refused={scope: error for scope, error in refused.items() if error is not None},
+        by_administrator=(organisation.id, Role.ADMINISTRATOR) in held,
     )

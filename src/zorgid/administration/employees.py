@@ -24,7 +24,7 @@ from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.models import ActivationCode, MobileId, MobileIdStatus, Person, UziRegistration, WidCheck
 from zorgid.identities.people import check_birth_date, clean_name, find_same_person, searchable
 from zorgid.identities.services import IssuedActivation, issue_activation_code, revoke_mobile_id
-from zorgid.organisations import memberships
+from zorgid.organisations import memberships, roles
 from zorgid.organisations.errors import (
     AdministratorOnly,
     EmployeeListPageUnknown,
@@ -71,11 +71,14 @@ MANAGING_ROLES = (Role.OPERATOR, Role.ADMINISTRATOR, Role.BEHEERDER)
 def refusal(organisation: Organisation, person: Person, by: Person, scope: Scope) -> ZorgidError | None:
     """Why ``by``, a manager of ``organisation`` (the pages check that first: portal.access.require_org_role),
     may not act on ``person`` with an action of ``scope``; None if he may."""
-    held = set(RoleAssignment.objects.filter(person=by).values_list("organisation_id", "role"))
+    return refusal_of(organisation, roles.held(person), roles.held(by), scope)
+
+
+def refusal_of(organisation: Organisation, his: set, held: set, scope: Scope) -> ZorgidError | None:
+    """``refusal`` for roles read already: ``his`` of the person, ``held`` of the manager (roles.held)."""
     if (None, Role.OPERATOR) in held:
         return None
-    roles = set(RoleAssignment.objects.filter(person=person).values_list("organisation_id", "role"))
-    unmanaged = [(where, role) for where, role in roles if _counts(scope, organisation, where, role)
+    unmanaged = [(where, role) for where, role in his if _counts(scope, organisation, where, role)
                  and not (where == organisation.id and role == Role.MEDEWERKER)  # any manager here
                  and not any((where, manager) in held for manager in MANAGED_BY[role])]
     if any(role == Role.OPERATOR for _, role in unmanaged):

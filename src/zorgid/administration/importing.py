@@ -41,7 +41,9 @@ from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.models import Person
 from zorgid.identities.people import MAX_AGE_YEARS, MIN_AGE_YEARS, NAME_MAX, BirthDate, PersonName, person_key
 from zorgid.organisations import memberships
+from zorgid.organisations.errors import OrganisationNotRegistered
 from zorgid.organisations.models import Organisation, Role, RoleAssignment
+from zorgid.organisations.services import registered_organisation
 from zorgid.pki.uzi.errors import UraInvalid
 from zorgid.pki.uzi.numbers import Ura
 from zorgid.protocol.errors import ZorgidError
@@ -178,10 +180,10 @@ def organisation_by_ura(ura: str) -> Organisation:
         ura = Ura(ura).value
     except UraInvalid as exc:
         raise ImportOrganisationUnknown(f"URA {str(ura)[:20]!r} is geen 8 cijfers") from exc
-    organisation = Organisation.objects.filter(ura=ura).first()
-    if organisation is None:
-        raise ImportOrganisationUnknown(f"URA {ura}")
-    return organisation
+    try:
+        return registered_organisation(ura)
+    except OrganisationNotRegistered as exc:
+        raise ImportOrganisationUnknown(f"URA {ura}") from exc
 
 
 def read_file(path: Path | str) -> CsvFile:

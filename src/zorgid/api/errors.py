@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from zorgid.errors import NotFound
 from zorgid.protocol.errors import MessageMalformed, ZorgidError
+from zorgid.web import with_retry_after
 
 log = logging.getLogger("zorgid.api")
 
@@ -75,8 +76,4 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         from zorgid.protocol.errors import InternalError
 
         error = InternalError()
-    response = Response(error.as_dict(), status=error.status)
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
+    return with_retry_after(Response(error.as_dict(), status=error.status), error)

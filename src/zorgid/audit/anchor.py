@@ -30,7 +30,6 @@ application servers on one database, give them one shared anchor.
 
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import functools
 import hmac
@@ -67,7 +66,7 @@ def _mac(kind: str, seq: int, head_hash: str, at: str) -> str:
 
 
 def line(kind: str, seq: int, head_hash: str) -> bytes:
-    at = clock.now().astimezone(dt.UTC).isoformat(timespec="microseconds")
+    at = chain.at_iso(clock.now())
     return f"{kind} {seq} {head_hash} {at} {_mac(kind, seq, head_hash, at)}\n".encode()
 
 

@@ -26,7 +26,7 @@ from zorgid.pki.uzi.loading import load_certificate, load_certificates
 from zorgid.pki.uzi.validation import validate_uzi_certificate
 from zorgid.pki.uzi_installation import crl_source, trust_store
 from zorgid.protocol.clock_skew import check_signed_at
-from zorgid.protocol.errors import MessageMalformed, ZorgidError, registered_errors
+from zorgid.protocol.errors import MessageMalformed, ZorgidError, error_class
 from zorgid.protocol.messages import CardResponse, b64decode
 
 from . import purposes
@@ -136,8 +136,7 @@ def card_status(flow_id: str, *, browser_secret: str, client: str, wait: bool) -
 
 def _answered(flow: CardFlow) -> dict[str, object]:
     if flow.state == CardFlowState.REFUSED:
-        known = {cls.code: cls for cls in registered_errors()}
-        return {"state": "refused", **known.get(flow.error_code, ZorgidError)().as_dict()}
+        return {"state": "refused", **(error_class(flow.error_code) or ZorgidError)().as_dict()}
     return {"state": flow.state}
 
 

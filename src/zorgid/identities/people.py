@@ -101,11 +101,6 @@ class PersonName:
     def searchable(self) -> str:
         return searchable(self.value)
 
-    @property
-    def surname_parts(self) -> tuple[str, str]:
-        """(prefix, main part) when this name is a surname (split_surname)."""
-        return split_surname(self.value)
-
 
 def clean_name(value: str, what: str) -> str:
     """The name as stored, or PersonDataInvalid: ``PersonName(value, what).value``."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import QuerySet, Value
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
 
 from zorgid import clock
@@ -36,6 +36,19 @@ def grant_role(person: Person, role: str, organisation, *, actor: str, ip: str =
             record("role.granted", actor=actor, subject=f"person:{person.id}", ip=ip,
                    details={"role": role, "ura": organisation.ura if organisation else ""})
     return assignment
+
+
+def held(person: Person) -> set[tuple[int | None, str]]:
+    """(organisation id, role) of every role the person holds; the operator's organisation is None."""
+    return set(RoleAssignment.objects.filter(person=person).values_list("organisation_id", "role"))
+
+
+def is_administrator(person: Person, organisation, *, or_operator: bool = False) -> bool:
+    """An administrator of ``organisation`` (with ``or_operator``: or the operator), in one query."""
+    found = Q(organisation=organisation, role=Role.ADMINISTRATOR)
+    if or_operator:
+        found |= Q(organisation__isnull=True, role=Role.OPERATOR)
+    return RoleAssignment.objects.filter(found, person=person).exists()
 
 
 def roles_of(person: Person) -> list[RoleAssignment]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zorgid.control_characters import ControlCharacter, check, check_all
 from zorgid.ratelimit.errors import RateLimited
+from zorgid.web import with_retry_after
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -41,11 +42,7 @@ class ZorgidErrorMiddleware:
             return None
         from .views import error_page
 
-        response = error_page(request, exception)
-        retry_after = getattr(exception, "retry_after", None)
-        if retry_after is not None:
-            response["Retry-After"] = str(retry_after)
-        return response
+        return with_retry_after(error_page(request, exception), exception)
 
 
 class BrowserCookieMiddleware:
@@ -72,10 +69,7 @@ def error_answer(request, error):
         from .views import error_page
 
         response = error_page(request, error)
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
+    return with_retry_after(response, error)
 
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from zorgid import qrcodes
 from zorgid.administration import employee_file, employees
+from zorgid.organisations import roles
 from zorgid.organisations.errors import EmployeeDeleteUnconfirmed, EmployeeListPageUnknown
 from zorgid.organisations.models import Role
 from zorgid.validation import admin_requests
@@ -47,7 +48,7 @@ def home(request: HttpRequest, ura: str) -> HttpResponse:
     person, organisation = require_org_role(request, ura)
     return render(request, "portal/org_home.html", {
         "organisation": organisation, "managers": employee_file.managers(organisation),
-        "is_admin": employee_file.is_administrator(person, organisation),
+        "is_admin": roles.is_administrator(person, organisation),
         "may_decide": admin_requests.may_decide(person, organisation),
         "open_requests": admin_requests.open_requests(organisation).count(),
     })
@@ -115,7 +116,7 @@ def employee_detail(request: HttpRequest, ura: str, person_id: str) -> HttpRespo
     return render(request, "portal/org_employee.html", {
         "organisation": organisation, "person": found.person, "mobile_ids": found.mobile_ids, "roles": found.roles,
         "uzi": found.uzi, "wid_checks": found.wid_checks, "events": found.events,
-        "is_admin": employee_file.is_administrator(manager, organisation),
+        "is_admin": found.by_administrator,
         "wid_form": WidCheckForm(), "active_mobile_ids": found.active_mobile_ids,
         "refused": {scope: _told(error) for scope, error in found.refused.items()},
     })

@@ -63,7 +63,7 @@ class ZorgidError(Exception):
         inner = body.get("error") if isinstance(body, dict) else None
         if not isinstance(inner, dict) or not isinstance(inner.get("code"), str):
             return ZorgidError("unreadable error answer")
-        known = _REGISTRY.get(inner["code"])
+        known = error_class(inner["code"])
         if known is not None:
             return known(str(inner.get("detail") or ""))
         err = RemoteError(str(inner.get("detail") or ""))
@@ -88,6 +88,11 @@ class RemoteError(ZorgidError):
 
     def solution(self, language: str = "nl") -> str:
         return self.remote_text.get("solution_en" if language.startswith("en") else "solution_nl", "")
+
+
+def error_class(code: str) -> type[ZorgidError] | None:
+    """The registered error class of ``code``, if any."""
+    return _REGISTRY.get(code)
 
 
 def registered_errors() -> list[type[ZorgidError]]:

@@ -24,8 +24,14 @@ from zorgid.organisations.errors import (
     AdministratorRequestUnknown,
     AlreadyAdministrator,
 )
-from zorgid.organisations.models import AdministratorRequest, AdministratorRequestState, Organisation, Role
-from zorgid.organisations.roles import grant_role
+from zorgid.organisations.models import (
+    AdministratorRequest,
+    AdministratorRequestState,
+    Organisation,
+    Role,
+    RoleAssignment,
+)
+from zorgid.organisations.roles import grant_role, is_administrator
 
 from .services import card_holders, validation_flow
 
@@ -39,10 +45,6 @@ class Asked:
     requests: list[AdministratorRequest]
 
 
-def _is_administrator(person: Person, organisation: Organisation) -> bool:
-    return person.roles.filter(role=Role.ADMINISTRATOR, organisation=organisation).exists()
-
-
 def ask(flow_id: str, *, browser_secret: str, ip: str = "") -> Asked:
     """The card holder of this browser's card session asks; one open request per person and organisation."""
     flow, organisation = validation_flow(flow_id, browser_secret=browser_secret)
@@ -50,7 +52,10 @@ def ask(flow_id: str, *, browser_secret: str, ip: str = "") -> Asked:
     actor = f"uzi:{card['uzi_number']}"
     with transaction.atomic():
         complete(flow)
-        persons = [p for p in card_holders(flow) if not _is_administrator(p, organisation)]
+        holders = card_holders(flow)
+        administrators = set(RoleAssignment.objects.filter(organisation=organisation, role=Role.ADMINISTRATOR,
+                                                           person__in=holders).values_list("person_id", flat=True))
+        persons = [p for p in holders if p.id not in administrators]
         if not persons:
             raise AlreadyAdministrator(f"URA {organisation.ura}")
         if AdministratorRequest.objects.filter(organisation=organisation, person__in=persons, state=OPEN).exists():
@@ -78,8 +83,7 @@ def open_requests(organisation: Organisation) -> QuerySet:
 
 def may_decide(person: Person, organisation: Organisation) -> bool:
     """An administrator of this organisation, or the operator; never a beheerder."""
-    return person.roles.filter(role=Role.ADMINISTRATOR, organisation=organisation).exists() or person.roles.filter(
-        role=Role.OPERATOR, organisation__isnull=True).exists()
+    return is_administrator(person, organisation, or_operator=True)
 
 
 def decide(organisation: Organisation, request_id: int, *, approve: bool, by: Person,
