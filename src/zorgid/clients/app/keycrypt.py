@@ -152,7 +152,8 @@ def fresh_salt_and_nonce() -> tuple[bytes, bytes]:
 
 
 def private_key_der(private_key: ec.EllipticCurvePrivateKey) -> bytes:
-    """PKCS#8 DER, unencrypted: only ever encrypted by :func:`seal` or :func:`seal_bytes`, never written as such."""
+    """PKCS#8 DER, unencrypted. The Mobile ID's key is only ever written sealed (:func:`seal`, :func:`seal_bytes`);
+    the device key, which must open before the PIN is checked, is kept as such in key.json (docs/security.md)."""
     return private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
