@@ -8,8 +8,10 @@ from pathlib import Path
 
 import typer
 
+from zorgid.apps_cli import apps_app
 from zorgid.devtools.cli import dev_app
 from zorgid.employees_cli import employees_app
+from zorgid.oidc_cli import oidc_app
 from zorgid.pki.uzi.cli import uzi_app
 from zorgid.terminal import DutchCommand, DutchGroup, actor, err, fail, out, setup_django
 
@@ -30,6 +32,8 @@ for _command in uzi_app.registered_commands:  # pki.uzi is a shared library: it 
 app.add_typer(uzi_app, name="uzi", cls=DutchGroup)
 app.add_typer(dev_app, name="dev")
 app.add_typer(employees_app, name="employees")
+app.add_typer(apps_app, name="apps")
+app.add_typer(oidc_app, name="oidc")
 # the server's terminal (zorgid.terminal): Dutch help, the one error report, the audit actor
 _django, _fail, _actor = setup_django, fail, actor
 

@@ -33,11 +33,13 @@ INSTALLED_APPS = [
     "zorgid.outbox",
     "zorgid.identities",
     "zorgid.organisations",
+    "zorgid.care_apps",
     "zorgid.applications",
     "zorgid.flows",
     "zorgid.registration",  # the use cases register their card purposes with the flows (flows.purposes)
     "zorgid.validation",
     "zorgid.attributes",
+    "zorgid.oidc",
     "zorgid.portal",
     "zorgid.api",
 ]

@@ -133,6 +133,10 @@ class LoginFlow(Flow):
     state = models.CharField(max_length=16, choices=LoginFlowState.choices, default=LoginFlowState.PENDING)
     mobile_id = models.ForeignKey(MobileId, null=True, blank=True, on_delete=models.PROTECT)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # a login at a healthcare application (zorgid.oidc) rather than at the portal: the application that asks, and
+    # its checked authorization request (redirect_uri, state, nonce, code_challenge, scope, ura, version)
+    application = models.ForeignKey("care_apps.CareApplication", null=True, blank=True, on_delete=models.CASCADE)
+    authorization = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"login flow {self.id} ({self.state})"

@@ -1,0 +1,3 @@
+"""The register of accepted healthcare applications: the public list and the operator's pages."""
+
+urlpatterns: list = []
