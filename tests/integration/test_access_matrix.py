@@ -131,6 +131,8 @@ TABLE = {
         {"administrator": (302, "/organisatie/{ura}/administratorverzoeken"),
          "operator": (409, "ZID-ORG-ADMIN-REQUEST-DECIDED")}),
     "portal-operator-audit": ("get", "/beheer/audit", "operator", None, (200, None)),
+    # the register of accepted healthcare applications (care_apps)
+    # the OpenID Connect provider (oidc)
 }
 
 ANNA = "/organisatie/{ura}/medewerkers/{anna}"

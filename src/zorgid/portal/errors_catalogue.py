@@ -15,6 +15,8 @@ ERROR_MODULES = (
     "zorgid.pki.uzi.errors",
     "zorgid.identities.errors",
     "zorgid.organisations.errors",
+    "zorgid.care_apps.errors",
+    "zorgid.oidc.errors",
     "zorgid.administration.importing",
     "zorgid.applications.errors",
     "zorgid.orgdoc.errors",
