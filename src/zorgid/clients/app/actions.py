@@ -78,7 +78,8 @@ def login(store: Keystore, payload: LoginPayload, ask: Questions,
         raise WrongServer(f"QR code for {payload.server}, ID of {identity.server}")
     with server_factory(identity.server) as server:
         flow = parse_login_flow(server.login_flow(payload.flow), payload.flow)
-        question = f"{flow.requester_name} ({flow.requester_origin}) vraagt u in te loggen. Accepteren?"
+        # the portal, or the healthcare application that asks through it: the person sees what he approves
+        question = f"Inloggen bij {flow.requester_name} (via {flow.requester_origin})? Accepteren?"
         if not ask.confirm(question):
             raise Declined()
         unlocked = store.unlock_key(ask.ask_pin(), server.unlock)

@@ -85,7 +85,7 @@ def test_activation_then_login(run, server, home, tmp_path):
     login = server.login()
     result = run("scan", login, "--pin", "123456", "--accept")
     assert result.exit_code == 0, result.output + result.stderr
-    assert "ZORG-ID portaal (http://testserver) vraagt u in te loggen. Accepteren?" in result.stdout
+    assert "Inloggen bij ZORG-ID portaal (via http://testserver)? Accepteren?" in result.stdout
     assert "Ingelogd bij ZORG-ID portaal" in result.stdout
     assert server.state(login) == "approved"
     assert server.posts()[-2:] == [f"/api/v1/key-shares/{json.loads((home / 'id.json').read_text())['mobile_id']}"
