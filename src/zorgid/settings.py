@@ -203,3 +203,16 @@ else:
     EMAIL_FILE_PATH = str(ZORGID_HOME / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("ZORGID_MAIL_FROM", "ZORG-ID <zorg-id@localhost>")
 ZORGID_MAIL_IN_ADDRESS = os.environ.get("ZORGID_MAIL_IN_ADDRESS", "aanvragen@localhost")  # replies come here
+
+# Mutual TLS and logout of healthcare applications (docs/security.md, docs/koppelen.md)
+# tls_client_auth: a reverse proxy terminates TLS and passes the client certificate in this header (nginx:
+# "$ssl_client_escaped_cert"); read only from these addresses (comma-separated IPs or networks; empty: never).
+ZORGID_CLIENT_CERT_HEADER = os.environ.get("ZORGID_CLIENT_CERT_HEADER", "X-SSL-Client-Cert")
+ZORGID_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ZORGID_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# Suppliers' public OV client certificates: their CAs (PEM files, roots and intermediates) and CRLs (*.crl)
+ZORGID_TLS_CLIENT_TRUST_DIR = os.environ.get("ZORGID_TLS_CLIENT_TRUST_DIR") or None
+ZORGID_TLS_CLIENT_CRL_DIR = os.environ.get("ZORGID_TLS_CLIENT_CRL_DIR") or None
+# Back-channel logout: each POST waits at most this long; sent at once after the commit (in a thread) and by
+# "zorgid oidc logouts send" (cron) for what is still due
+ZORGID_BACKCHANNEL_TIMEOUT_SECONDS = 5
+ZORGID_BACKCHANNEL_SEND_AT_ONCE = os.environ.get("ZORGID_BACKCHANNEL_SEND_AT_ONCE", "1") == "1"

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
+import urllib.parse
+
+from cryptography import x509
 from django.conf import settings
 from django.http import HttpRequest
 
 from zorgid.protocol.payloads import normalise_origin
+
+MAX_CLIENT_CERT_HEADER = 32 * 1024  # a URL-encoded PEM certificate; a real one is 2 to 8 KiB
 
 
 def server_origin(request: HttpRequest) -> str:
@@ -25,3 +31,42 @@ def with_retry_after(response, error):
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+def client_certificate(request: HttpRequest) -> x509.Certificate | None:
+    """The client certificate a reverse proxy terminated TLS with (docs/security.md, "mutual TLS"), or None.
+
+    Read from the header ZORGID_CLIENT_CERT_HEADER (nginx: ``$ssl_client_escaped_cert``, the URL-encoded PEM) only
+    when the request comes from an address in ZORGID_TRUSTED_PROXIES: any client can send that header, so from
+    anywhere else it is ignored (and with no trusted proxy configured, always). The first certificate of the header
+    is the client's; a header that is too large or holds no readable certificate gives None.
+    """
+    if not _from_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+        return None
+    name = "HTTP_" + settings.ZORGID_CLIENT_CERT_HEADER.upper().replace("-", "_")
+    raw = request.META.get(name, "")
+    if not isinstance(raw, str) or not raw or len(raw) > MAX_CLIENT_CERT_HEADER:
+        return None
+    pem = urllib.parse.unquote(raw)
+    if "-----BEGIN CERTIFICATE-----" not in pem:
+        return None
+    try:
+        return x509.load_pem_x509_certificates(pem.encode("ascii"))[0]
+    except (ValueError, UnicodeEncodeError):
+        return None
+
+
+def _from_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for proxy in settings.ZORGID_TRUSTED_PROXIES:
+        try:
+            if ip in ipaddress.ip_network(proxy, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False

@@ -37,3 +37,85 @@ class SignatureInvalid(ZorgidError):
     cause_en = "The app's signature does not match this ID."
     solution_nl = "Scan een nieuwe QR-code. Lukt het niet, vraag uw beheerder om een nieuw ID."
     solution_en = "Scan a new QR code. If that fails, ask your administrator for a new ID."
+
+
+class TlsClientError(ZorgidError):
+    """Grouping class (no code of its own): every refusal of a supplier's TLS client certificate
+    (pki.client_certificates; a UZI server certificate is refused with the UZI codes)."""
+
+
+class TlsClientUntrusted(TlsClientError):
+    code = "ZID-TLS-CLIENT-UNTRUSTED"
+    status = 401
+    cause_nl = "Het TLS-clientcertificaat is niet uitgegeven door een CA die zorgid voor applicaties vertrouwt."
+    cause_en = "The TLS client certificate was not issued by a CA zorgid trusts for applications."
+    solution_nl = ("Gebruik het PKIoverheid- of OV-certificaat dat bij de registratie van de applicatie is opgegeven, "
+                   "met de tussenliggende CA's. Is dat zo, vraag de operator de CA in de vertrouwenslijst te zetten.")
+    solution_en = ("Use the PKIoverheid or OV certificate named when the application was registered, with its "
+                   "intermediate CAs. If you do, ask the operator to add the CA to the trust store.")
+
+
+class TlsClientExpired(TlsClientError):
+    code = "ZID-TLS-CLIENT-EXPIRED"
+    status = 401
+    cause_nl = "Het TLS-clientcertificaat (of een CA-certificaat erboven) is verlopen."
+    cause_en = "The TLS client certificate (or a CA certificate above it) has expired."
+    solution_nl = ("Vraag een nieuw certificaat aan en laat de operator het onderwerp (subject) in het register "
+                   "aanpassen.")
+    solution_en = "Obtain a new certificate and have the operator update its subject in the register."
+
+
+class TlsClientNotYetValid(TlsClientError):
+    code = "ZID-TLS-CLIENT-NOT-YET-VALID"
+    status = 401
+    cause_nl = "Het TLS-clientcertificaat (of een CA-certificaat erboven) is nog niet geldig."
+    cause_en = "The TLS client certificate (or a CA certificate above it) is not valid yet."
+    solution_nl = ("Wacht tot de ingangsdatum van het certificaat, of controleer de klok van de server van de "
+                   "applicatie.")
+    solution_en = "Wait until the certificate's start date, or check the clock of the application's server."
+
+
+class TlsClientKeyUsage(TlsClientError):
+    code = "ZID-TLS-CLIENT-KEY-USAGE"
+    status = 401
+    cause_nl = "Het certificaat is niet bedoeld voor TLS-clientauthenticatie (extendedKeyUsage clientAuth ontbreekt)."
+    cause_en = "The certificate is not meant for TLS client authentication (extendedKeyUsage clientAuth is missing)."
+    solution_nl = "Gebruik een certificaat met extendedKeyUsage clientAuth (geen CA-certificaat)."
+    solution_en = "Use a certificate with extendedKeyUsage clientAuth (not a CA certificate)."
+
+
+class TlsClientRevoked(TlsClientError):
+    code = "ZID-TLS-CLIENT-REVOKED"
+    status = 401
+    cause_nl = "Het TLS-clientcertificaat is ingetrokken door zijn CA."
+    cause_en = "The TLS client certificate has been revoked by its CA."
+    solution_nl = "Dit certificaat kan niet meer worden gebruikt. Vraag een nieuw aan en meld het bij de operator."
+    solution_en = "This certificate can no longer be used. Obtain a new one and tell the operator."
+
+
+class TlsClientCrlUnusable(TlsClientError):
+    code = "ZID-TLS-CLIENT-CRL"
+    status = 503
+    cause_nl = ("De intrekkingslijst (CRL) van de CA van het TLS-clientcertificaat is onleesbaar, niet goed "
+                "ondertekend of verouderd.")
+    cause_en = "The CRL of the TLS client certificate's CA is unreadable, badly signed or out of date."
+    solution_nl = "Probeer het later opnieuw. Blijft de fout, dan moet de operator een actuele CRL instellen."
+    solution_en = "Try again later. If the error persists, the operator must configure a current CRL."
+
+
+class TlsClientNotServerCertificate(TlsClientError):
+    code = "ZID-TLS-CLIENT-NOT-SERVER"
+    status = 401
+    cause_nl = "Dit UZI-certificaat is geen UZI-servercertificaat (een UZI-pas kan geen applicatie aanmelden)."
+    cause_en = "This UZI certificate is not a UZI server certificate (a UZI card cannot authenticate an application)."
+    solution_nl = "Gebruik het UZI-servercertificaat van de organisatie waarvoor de applicatie is geregistreerd."
+    solution_en = "Use the UZI server certificate of the organisation the application is registered for."
+
+
+class TlsClientTrustStoreInvalid(TlsClientError):
+    code = "ZID-TLS-CLIENT-TRUSTSTORE"
+    status = 500
+    cause_nl = "De map met CA-certificaten voor TLS-clientcertificaten van applicaties ontbreekt of is onleesbaar."
+    cause_en = "The directory of CA certificates for applications' TLS client certificates is missing or unreadable."
+    solution_nl = "De operator moet ZORGID_TLS_CLIENT_TRUST_DIR herstellen (PEM-bestanden, met een root)."
+    solution_en = "The operator must repair ZORGID_TLS_CLIENT_TRUST_DIR (PEM files, with a root)."
