@@ -20,6 +20,7 @@ from cryptography import x509
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from joserfc.jwk import JWKRegistry
 
 from zorgid import clock
@@ -459,6 +460,18 @@ def _authentication_kind(authentication: Authentication) -> str:
     if authentication.tls_ura:
         return f"tls_client_auth (URA {authentication.tls_ura})"
     return f"tls_client_auth ({authentication.tls_subject_dn})"
+
+
+# what the history rows' actions say, for the pages and the command line
+EVENT_LABELS = {
+    "added": _("geregistreerd"), "suspended": _("opgeschort"), "reinstated": _("weer geaccepteerd"),
+    "withdrawn": _("ingetrokken"), "version_accepted": _("versie geaccepteerd"),
+    "version_refused": _("versie geweigerd"),
+}
+
+
+def event_label(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action))
 
 
 # status changes: action -> (the statuses it starts from, the status it leads to)
