@@ -51,6 +51,14 @@ def production_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]
             hint="Laat ZORGID_SECRET_KEY weg (dan maakt zorgid er één in ZORGID_HOME) of geef 50 willekeurige "
                  "tekens; verander een sleutel die in gebruik is niet (het auditlog en de sleuteldelen hangen eraan).",
             id="zorgid.E002"))
+    issuer = getattr(settings, "ZORGID_OIDC_ISSUER", "")
+    if not issuer.startswith("https://") or any(mark in issuer.split("://", 1)[1] for mark in "/?#"):
+        errors.append(checks.Error(
+            f"ZORGID_OIDC_ISSUER is {issuer!r}" + ("" if issuer else " (niet gezet)")
+            + ": in productie moet dat het vaste https://-adres van de OpenID Connect-provider zijn (zonder pad), "
+            "anders hangt de issuer van de tokens af van het adres waarmee een verzoek binnenkomt",
+            hint="Zet ZORGID_OIDC_ISSUER=https://<adres van het portaal>, meestal gelijk aan ZORGID_BASE_URL.",
+            id="zorgid.E004"))
     if settings.DEBUG or os.environ.get("ZORGID_DEBUG", "") not in ("", "0"):
         errors.append(checks.Error("ZORGID_DEBUG staat aan: de foutpagina's van Django tonen instellingen en code",
                                    hint="Laat ZORGID_DEBUG weg in productie.", id="zorgid.E003"))

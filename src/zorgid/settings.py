@@ -216,3 +216,10 @@ ZORGID_TLS_CLIENT_CRL_DIR = os.environ.get("ZORGID_TLS_CLIENT_CRL_DIR") or None
 # "zorgid oidc logouts send" (cron) for what is still due
 ZORGID_BACKCHANNEL_TIMEOUT_SECONDS = 5
 ZORGID_BACKCHANNEL_SEND_AT_ONCE = os.environ.get("ZORGID_BACKCHANNEL_SEND_AT_ONCE", "1") == "1"
+
+# OpenID Connect provider (docs/koppelen.md): the issuer (https in productie, required there: production.py; in
+# acceptatie, when empty, the origin of each request), and the lifetimes of a code, an access token, an ID token
+ZORGID_OIDC_ISSUER = os.environ.get("ZORGID_OIDC_ISSUER", "").strip().rstrip("/")
+ZORGID_OIDC_CODE_SECONDS = 60
+ZORGID_OIDC_ACCESS_TOKEN_SECONDS = 300
+ZORGID_OIDC_ID_TOKEN_SECONDS = 300

@@ -16,7 +16,8 @@ GOOD_SECRET = "q7Vd2-Lx9pRf0ZtB4nWc8HyJ3uKs6MeA1oGi5TbXvQ2lN7rYz-h3Ws"
 def run(tmp_path, *args, **env_vars):
     env = {key: value for key, value in os.environ.items() if not key.startswith("ZORGID_")}
     env.update({"ZORGID_HOME": str(tmp_path), "ZORGID_ENVIRONMENT": "productie", "COLUMNS": "250",
-                "ZORGID_BASE_URL": "https://zorgid.example.nl", "ZORGID_SECRET_KEY": GOOD_SECRET, **env_vars})
+                "ZORGID_BASE_URL": "https://zorgid.example.nl", "ZORGID_SECRET_KEY": GOOD_SECRET,
+                "ZORGID_OIDC_ISSUER": "https://zorgid.example.nl", **env_vars})
     env = {key: value for key, value in env.items() if value is not None}
     return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=60)
 
@@ -33,6 +34,10 @@ def serve(tmp_path, **env_vars):
     ({"ZORGID_SECRET_KEY": "x" * 40}, "zorgid.E002: de geheime sleutel (ZORGID_SECRET_KEY) is korter dan 50 tekens"),
     ({"ZORGID_SECRET_KEY": "ab" * 30}, "minder dan 5 verschillende tekens"),
     ({"ZORGID_DEBUG": "1"}, "zorgid.E003: ZORGID_DEBUG staat aan"),
+    ({"ZORGID_OIDC_ISSUER": None}, "zorgid.E004: ZORGID_OIDC_ISSUER is '' (niet gezet)"),
+    ({"ZORGID_OIDC_ISSUER": "http://zorgid.example.nl"}, "zorgid.E004: ZORGID_OIDC_ISSUER is 'http://zorgid.example.nl'"),
+    ({"ZORGID_OIDC_ISSUER": "https://zorgid.example.nl/oidc"}, "zorgid.E004: ZORGID_OIDC_ISSUER is "
+                                                              "'https://zorgid.example.nl/oidc'"),
 ])
 def test_serve_refuses_to_start_in_productie_with_an_unsafe_setting(tmp_path, env_vars, reason):
     done = serve(tmp_path, **env_vars)

@@ -24,9 +24,15 @@ from .status import BrowserAnswer, browser_answer
 from .waiting import notify
 
 
-def start_login(*, browser_secret: str, origin: str, requester_name: str) -> LoginFlow:
-    """A new login flow, valid 5 minutes (R-CONST-LOGIN), bound to the browser that asked."""
-    return LoginFlow.begin(browser_secret=browser_secret, origin=origin, requester_name=requester_name)
+def start_login(*, browser_secret: str, origin: str, requester_name: str, application=None,
+                authorization: dict | None = None) -> LoginFlow:
+    """A new login flow, valid 5 minutes (R-CONST-LOGIN), bound to the browser that asked.
+
+    For a login at a healthcare application (zorgid.oidc) ``application`` is the CareApplication that asks (its name
+    is the ``requester_name`` the app shows) and ``authorization`` its checked authorization request.
+    """
+    return LoginFlow.begin(browser_secret=browser_secret, origin=origin, requester_name=requester_name,
+                           application=application, authorization=authorization or {})
 
 
 def flow_for_app(flow_id: str) -> LoginFlow:
@@ -69,18 +75,23 @@ def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, i
     return flow
 
 
-def login_status(flow_id: str, *, browser_secret: str, client: str, wait: bool) -> BrowserAnswer:
-    """What the waiting portal page sees (status.browser_answer); an approved flow is completed here.
+def login_status(flow_id: str, *, browser_secret: str, client: str, wait: bool,
+                 for_application: bool = False) -> BrowserAnswer:
+    """What the waiting page sees (status.browser_answer); an approved flow is completed here.
 
     "done" (with ``flow.mobile_id_id``, whom the view logs in) for this browser only and at most once; an
-    approved flow whose time has passed logs no one in: "expired".
+    approved flow whose time has passed logs no one in: "expired". The portal's page completes only a login at
+    the portal, the provider's page (``for_application``) only a login at a healthcare application: an approval
+    in the app for one never logs the browser in to the other.
     """
     return browser_answer(LoginFlow, flow_id, browser_secret=browser_secret, client=client, wait=wait,
-                          answered=_complete)
+                          answered=lambda flow: _complete(flow, for_application))
 
 
-def _complete(flow: LoginFlow) -> dict[str, object]:
+def _complete(flow: LoginFlow, for_application: bool) -> dict[str, object]:
     """Log the browser in with the approved flow, at most once and only while the flow is valid (5 minutes)."""
+    if (flow.application_id is not None) != for_application:
+        raise LoginFlow.Unknown()
     if flow.state == LoginFlowState.APPROVED:
         now = clock.now()
         with transaction.atomic():

@@ -52,6 +52,25 @@ class AuthorizationCode(models.Model):
     def __str__(self) -> str:
         return f"code voor {self.application_id} ({self.issued_at:%H:%M:%S})"
 
+    # what Authlib's authorization code grant and its OpenID Connect extension read of a code (oidc/server.py)
+    def get_redirect_uri(self) -> str:
+        return self.redirect_uri
+
+    def get_scope(self) -> str:
+        return self.scope
+
+    def get_nonce(self) -> str:
+        return self.nonce
+
+    def get_auth_time(self) -> int:
+        return int(self.auth_time.timestamp())
+
+    def get_acr(self) -> None:  # acr and amr are claims of every login (oidc/claims.py)
+        return None
+
+    def get_amr(self) -> None:
+        return None
+
 
 class AccessToken(models.Model):
     """A bearer token for the userinfo endpoint, short-lived (docs/security.md)."""
@@ -64,6 +83,16 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"toegangstoken van sessie {self.session_id}"
+
+
+class UsedAssertion(models.Model):
+    """A client assertion (RFC 7523) that was accepted once: its ``jti`` is kept until its ``exp`` (no replay)."""
+
+    key_hash = models.CharField(primary_key=True, max_length=64)  # token_hash of "<client_id> <jti>"
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"gebruikte client_assertion (tot {self.expires_at:%H:%M:%S})"
 
 
 class DeliveryState(models.TextChoices):

@@ -1,0 +1,226 @@
+"""A login at a healthcare application, split over the QR page (docs/koppelen.md):
+
+1. ``begin``: the application's authorization request. An unknown client or a redirect_uri that is not
+   registered cannot be trusted with an answer: a ZorgidError, shown on zorgid's own error page (no redirect).
+   Every other refusal goes back to the redirect_uri as an OAuth error (``error``, ``error_description`` with the
+   ZID code, ``state``). A valid request becomes a LoginFlow of this browser, with the application and the checked
+   request on it; the page shows its QR code.
+2. ``status``: the waiting page's status (flows.login_status); "done" once the app approved, never a portal login.
+3. ``proceed``: after the approval, for this browser, once: the person still usable, the organisation of this
+   login (the one asked for, his only one, or his choice), then one AppSession and one code (60 s) and the
+   redirect to the application with ``code`` and ``state``.
+
+Each refusal is an audit event ``oidc.authorize.refused`` with the client and the code; a login is ``oidc.login``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from authlib.oauth2.base import OAuth2Error
+from django.db import IntegrityError, transaction
+
+from zorgid import clock
+from zorgid.audit.services import record
+from zorgid.care_apps.errors import CareAppUnknown, RedirectUriNotRegistered
+from zorgid.care_apps.models import CareApplication
+from zorgid.care_apps.services import check_redirect_uri
+from zorgid.flows import services as flows
+from zorgid.flows.models import LoginFlow, LoginFlowState
+from zorgid.flows.status import BrowserAnswer
+from zorgid.identities.services import usable_mobile_id
+from zorgid.organisations.models import Organisation, RoleAssignment
+from zorgid.protocol.errors import ZorgidError
+
+from .errors import (
+    LoginAlreadyUsed,
+    LoginNotDone,
+    NoOrganisation,
+    OrganisationBound,
+    OrganisationNotYours,
+)
+from .models import AuthorizationCode
+from .oauth import ZorgidRequest, as_oauth_error
+from .server import LoginOutcome, Provider, endpoint
+
+KEPT = ("client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge",
+        "code_challenge_method", "application_version", "ura")
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An OAuth error for the application: the browser goes to ``location`` (its redirect_uri with the error)."""
+
+    location: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Started:
+    """A valid request: the login flow whose QR code the page shows."""
+
+    flow: LoginFlow
+    application: CareApplication
+
+
+@dataclass(frozen=True)
+class Granted:
+    """The code is issued: the browser goes to ``location`` (the redirect_uri with ``code`` and ``state``)."""
+
+    location: str
+
+
+@dataclass(frozen=True)
+class ChooseOrganisation:
+    """The person holds roles in more than one organisation: he chooses the one of this login."""
+
+    flow: LoginFlow
+    application: CareApplication
+    organisations: list[Organisation] = field(default_factory=list)
+
+
+def _code_of(error: OAuth2Error) -> str:
+    zorgid_error = getattr(error, "zorgid_error", None)
+    if zorgid_error is not None:
+        return zorgid_error.code
+    return str(error.description or "").split(":", 1)[0] or str(error.error)
+
+
+def _refused(client_id: object, code: str, *, stage: str, ip: str, flow: LoginFlow | None = None) -> None:
+    client = client_id if isinstance(client_id, str) else ""
+    record("oidc.authorize.refused", actor=f"care_app:{client[:32]}",
+           subject=f"login_flow:{flow.id}" if flow is not None else "", ip=ip,
+           details={"client_id": client[:32], "code": code, "stage": stage})
+
+
+def _trusted_target(params: Mapping[str, list[str]]) -> tuple[CareApplication, str]:
+    """The application and its redirect_uri, if both can be trusted with an answer; else a ZorgidError (a page)."""
+    client_ids, redirect_uris = params.get("client_id", []), params.get("redirect_uri", [])
+    client_id = client_ids[0] if len(client_ids) == 1 else None
+    application = CareApplication.objects.filter(client_id=client_id).first() if isinstance(client_id, str) and \
+        0 < len(client_id) <= 32 else None
+    if application is None:
+        raise CareAppUnknown("client_id is missing, repeated or not registered" if client_id is None else
+                             f"client_id {client_id[:40]!r} is not registered")
+    if len(redirect_uris) != 1:
+        raise RedirectUriNotRegistered("redirect_uri is missing or repeated")
+    return application, check_redirect_uri(application, redirect_uris[0])
+
+
+def begin(params: Mapping[str, list[str]], *, issuer: str, browser_secret: str, origin: str,
+          ip: str = "") -> Started | Refused:
+    """Check an authorization request and start its login flow (see the module's text)."""
+    try:
+        application, redirect_uri = _trusted_target(params)
+    except ZorgidError as error:
+        _refused((params.get("client_id") or [""])[0], error.code, stage="client", ip=ip)
+        raise
+    request = ZorgidRequest("GET", endpoint(issuer, "oidc-authorize"), params)
+    server = Provider(issuer)
+    try:
+        grant = server.get_consent_grant(request)
+    except OAuth2Error as error:
+        error.redirect_uri = redirect_uri  # the client and its redirect_uri are trusted: every refusal goes there
+        answer = server.handle_error_response(request, error)  # (it puts a ZID code in Authlib's own refusals)
+        code = _code_of(error)
+        _refused(application.client_id, code, stage="request", ip=ip)
+        return Refused(answer.location or redirect_uri, code)
+    data = grant.request.payload.data
+    authorization = {name: data[name] for name in KEPT if name in data}
+    authorization["scope"] = grant.request.scope
+    flow = flows.start_login(browser_secret=browser_secret, origin=origin, requester_name=application.name,
+                             application=application, authorization=authorization)
+    return Started(flow, application)
+
+
+def status(flow_id: str, *, browser_secret: str, client: str, wait: bool) -> BrowserAnswer:
+    """The waiting page's status: flows' one status answer, for a login at an application only."""
+    return flows.login_status(flow_id, browser_secret=browser_secret, client=client, wait=wait,
+                              for_application=True)
+
+
+def _application_flow(flow_id: object, browser_secret: str) -> LoginFlow:
+    flow = LoginFlow.find(flow_id).check_browser(browser_secret)
+    if flow.application_id is None:
+        raise LoginFlow.Unknown()
+    if AuthorizationCode.objects.filter(flow=flow).exists():
+        raise LoginAlreadyUsed()
+    if flow.state != LoginFlowState.COMPLETED:
+        raise LoginNotDone()
+    return flow
+
+
+def _organisations(person) -> list[Organisation]:
+    """The organisations where the person holds a role, by name."""
+    return list(Organisation.objects.filter(
+        id__in=RoleAssignment.objects.filter(person=person, organisation__isnull=False).values("organisation_id"))
+        .order_by("name", "ura"))
+
+
+def _organisation_of_login(flow: LoginFlow, person, chosen: str | None) -> Organisation | list[Organisation]:
+    """The organisation of this login, or the list to choose from; a ZorgidError when there is none for him.
+
+    The one the application asked for (``ura``) or he chose, where he must hold a role; else his only one. An
+    application bound to one URA (a UZI server certificate: ``tls_ura``) logs in for that organisation only.
+    """
+    bound = flow.application.tls_ura
+    held = _organisations(person)
+    allowed = [organisation for organisation in held if not bound or organisation.ura == bound]
+    asked = flow.authorization.get("ura") or chosen
+    if asked:
+        if bound and asked != bound:
+            raise OrganisationBound(f"the application is bound to URA {bound}")
+        match = next((organisation for organisation in allowed if organisation.ura == asked), None)
+        if match is None:
+            raise OrganisationBound(f"URA {bound}") if bound else OrganisationNotYours(f"URA {str(asked)[:8]}")
+        return match
+    if not held:
+        raise NoOrganisation()
+    if not allowed:
+        raise OrganisationBound(f"URA {bound}")
+    return allowed[0] if len(allowed) == 1 else allowed
+
+
+def proceed(flow_id: object, *, issuer: str, browser_secret: str, chosen_ura: str | None = None,
+            ip: str = "") -> Granted | Refused | ChooseOrganisation:
+    """After the app's approval: the organisation of this login and the code, once (see the module's text).
+
+    A flow that is not this browser's, not an application's, not yet approved or already used is a ZorgidError (a
+    page); every other refusal goes to the application's redirect_uri. ``chosen_ura`` is the person's choice.
+    """
+    flow = _application_flow(flow_id, browser_secret)
+    authorization = flow.authorization
+    params = {name: [value] for name, value in authorization.items() if isinstance(value, str)}
+    redirect_uri, state = authorization.get("redirect_uri", ""), authorization.get("state")
+    try:
+        if flow.is_expired(clock.now()):
+            raise LoginFlow.Expired()
+        holder, _ = usable_mobile_id(flow.mobile_id_id)
+        organisation = _organisation_of_login(flow, holder.person, chosen_ura)
+    except ZorgidError as error:
+        _refused(flow.application_id, error.code, stage="continue", ip=ip, flow=flow)
+        answer = Provider(issuer).handle_error_response(
+            ZorgidRequest("GET", endpoint(issuer, "oidc-authorize"), params),
+            as_oauth_error(error, redirect_uri=redirect_uri, state=state))
+        return Refused(answer.location or redirect_uri, error.code)
+    if isinstance(organisation, list):
+        return ChooseOrganisation(flow, flow.application, organisation)
+    server = Provider(issuer)
+    request = ZorgidRequest("GET", endpoint(issuer, "oidc-authorize"), params)
+    grant = server.get_authorization_grant(request)
+    try:
+        with transaction.atomic():
+            # Authlib checks the kept request again (the application or its version may be suspended since)
+            checked_uri = grant.validate_authorization_request()
+            _, _, headers = grant.create_authorization_response(checked_uri, LoginOutcome(flow, holder,
+                                                                                          organisation, ip))
+    except IntegrityError as exc:  # a second request for this flow at the same moment: its code exists already
+        raise LoginAlreadyUsed() from exc
+    except OAuth2Error as error:
+        error.redirect_uri, error.state = redirect_uri, state
+        answer = server.handle_error_response(request, error)
+        code = _code_of(error)
+        _refused(flow.application_id, code, stage="continue", ip=ip, flow=flow)
+        return Refused(answer.location or redirect_uri, code)
+    return Granted(dict(headers)["Location"])

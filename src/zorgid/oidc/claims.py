@@ -1,0 +1,103 @@
+"""What an application learns of the person who logged in, by scope (docs/koppelen.md).
+
+- ``openid``: ``sub``, pairwise: HMAC-SHA256 of the person's id under the application's own ``subject_salt``
+  (hex), so two applications cannot match their users by it; ``acr`` and ``loa_authn`` (substantial: the Mobile
+  app), ``amr`` (PIN, a software key, two factors), ``auth_time``, ``sid`` (and ``nonce`` in the ID token).
+- ``profile``: the names as the identity document has them, with the Dutch surname prefix apart
+  (identities.people.split_surname) and the initials.
+- ``uzi``: the UZI number and ``loa_uzi`` (high) when the person has linked UZI attributes; the organisation
+  chosen for this login (``ura``, ``entity_name``); ``relations``: every organisation where he holds a role, the
+  chosen one first, with his UZI role codes for its URA and his zorgid roles there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from zorgid.care_apps.models import CareApplication
+from zorgid.identities.models import Person, UziRegistration
+from zorgid.identities.people import split_surname
+from zorgid.organisations.models import Role, RoleAssignment
+
+from .models import AppSession
+
+SCOPES = ("openid", "profile", "uzi")
+LOA_SUBSTANTIAL = "http://eidas.europa.eu/LoA/substantial"  # the Mobile app
+LOA_HIGH = "http://eidas.europa.eu/LoA/high"  # a UZI-pas
+AMR = ["pin", "swk", "mfa"]  # RFC 8176: a PIN, a software-secured key, more than one factor
+ORGANISATION_ROLES = (Role.ADMINISTRATOR, Role.BEHEERDER, Role.MEDEWERKER)  # the order of zorgid_roles
+
+CLAIMS_BY_SCOPE = {
+    "openid": ("sub", "acr", "loa_authn", "amr", "auth_time", "sid", "nonce"),
+    "profile": ("given_name", "family_name", "initials", "surname_prefix", "surname", "name"),
+    "uzi": ("uzi_id", "loa_uzi", "ura", "entity_name", "relations"),
+}
+
+
+def subject(application: CareApplication, person_id: str) -> str:
+    """The pairwise ``sub`` of a person at an application (hex HMAC-SHA256 under its subject_salt)."""
+    return hmac.new(application.subject_salt.encode(), person_id.encode(), hashlib.sha256).hexdigest()
+
+
+def initials(first_names: str) -> str:
+    """"Jan Willem" → "J.W."; "Anne-Marie" → "A.M." (one initial for each first name and each part of one)."""
+    parts = [part for word in first_names.split() for part in word.split("-") if part]
+    return "".join(f"{part[0].upper()}." for part in parts)
+
+
+def authentication_claims(session: AppSession) -> dict[str, object]:
+    """``openid``'s claims of the login (without ``nonce`` and ``auth_time``, which the code carries)."""
+    return {"sub": session.subject, "sid": session.sid, "acr": LOA_SUBSTANTIAL, "loa_authn": LOA_SUBSTANTIAL,
+            "amr": list(AMR)}
+
+
+def profile_claims(person: Person) -> dict[str, object]:
+    prefix, main = split_surname(person.last_name)
+    return {"given_name": person.first_names, "family_name": person.last_name,
+            "initials": initials(person.first_names), "surname_prefix": prefix, "surname": main,
+            "name": person.full_name}
+
+
+def uzi_claims(session: AppSession) -> dict[str, object]:
+    person, chosen = session.person, session.organisation
+    registrations = list(UziRegistration.objects.filter(mobile_id__person=person).order_by("-registered_at", "-id")
+                         .values_list("uzi_number", "ura", "role"))
+    claims: dict[str, object] = {}
+    if registrations:
+        claims.update(uzi_id=registrations[0][0], loa_uzi=LOA_HIGH)
+    if chosen is not None:
+        claims.update(ura=chosen.ura, entity_name=chosen.name)
+    held: dict[str, dict[str, object]] = {}
+    for assignment in (RoleAssignment.objects.filter(person=person, organisation__isnull=False)
+                       .select_related("organisation").order_by("organisation__name", "organisation__ura")):
+        organisation = assignment.organisation
+        relation = held.setdefault(organisation.ura, {
+            "ura": organisation.ura, "entity_name": organisation.name,
+            "roles": sorted({role for _, ura, role in registrations if ura == organisation.ura}),
+            "zorgid_roles": []})
+        relation["zorgid_roles"].append(assignment.role)
+    for relation in held.values():
+        relation["zorgid_roles"] = [role for role in ORGANISATION_ROLES if role in relation["zorgid_roles"]]
+    first = [held.pop(chosen.ura)] if chosen is not None and chosen.ura in held else []
+    claims["relations"] = first + list(held.values())
+    return claims
+
+
+def _scope_claims(session: AppSession, scopes: set[str]) -> dict[str, object]:
+    claims: dict[str, object] = {}
+    if "profile" in scopes:
+        claims.update(profile_claims(session.person))
+    if "uzi" in scopes:
+        claims.update(uzi_claims(session))
+    return claims
+
+
+def id_token_claims(session: AppSession, scope: str) -> dict[str, object]:
+    """The ID token's claims of the person and the login for ``scope`` (the code adds nonce and auth_time)."""
+    return {**authentication_claims(session), **_scope_claims(session, set(scope.split()))}
+
+
+def userinfo_claims(session: AppSession, scope: str) -> dict[str, object]:
+    """What ``/oidc/userinfo`` answers for a token of ``scope``: ``sub`` and the claims of profile and uzi."""
+    return {"sub": session.subject, **_scope_claims(session, set(scope.split()))}
