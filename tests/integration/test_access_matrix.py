@@ -27,6 +27,7 @@ from tests.integration.administration.test_administration import WID, person_wit
 from tests.integration.test_card_purposes import activate, log_in
 from zorgid import clock
 from zorgid.applications.models import Application, ApplicationState
+from zorgid.care_apps.services import add_application
 from zorgid.flows.cards import start_card_flow
 from zorgid.flows.services import start_login
 from zorgid.identities.models import Person
@@ -132,6 +133,12 @@ TABLE = {
          "operator": (409, "ZID-ORG-ADMIN-REQUEST-DECIDED")}),
     "portal-operator-audit": ("get", "/beheer/audit", "operator", None, (200, None)),
     # the register of accepted healthcare applications (care_apps)
+    "care-apps-public": ("get", "/applicaties", "public", None, (200, None)),
+    "care-apps-operator": ("get", "/beheer/applicaties", "operator", None, (200, None)),
+    "care-apps-operator-add": ("get", "/beheer/applicaties/nieuw", "operator", None, (200, None)),
+    "care-apps-operator-detail": ("get", "/beheer/applicaties/{care_app}", "operator", None, (200, None)),
+    "care-apps-operator-action": ("post", "/beheer/applicaties/{care_app}/suspend", "operator",
+                                  {"reason": "Storing"}, (302, "/beheer/applicaties/{care_app}")),
     # the OpenID Connect provider (oidc)
 }
 
@@ -168,6 +175,12 @@ CASES = {
     "NUL in an audit filter": ("get", "/organisatie/{ura}/audit?soort=%00", "public", None, CONTROL_CHARACTER),
     "NUL in an application's reference": ("get", "/beheer/aanvragen/%00", "public", None, CONTROL_CHARACTER),
     "NUL in the operator's audit filter": ("get", "/beheer/audit?soort=a%00", "public", None, CONTROL_CHARACTER),
+    "NUL in a healthcare application's client_id": ("get", "/beheer/applicaties/%00", "public", None,
+                                                    CONTROL_CHARACTER),
+    "an unknown healthcare application": ("get", "/beheer/applicaties/" + "0" * 32, "operator", None,
+                                          (404, "ZID-CARE-APP-NOT-FOUND")),
+    "an unknown action on a healthcare application": ("post", "/beheer/applicaties/{care_app}/delete", "operator",
+                                                      {}, (404, "ZID-NOT-FOUND")),
 }
 ROWS = {**TABLE, **CASES}
 
@@ -223,6 +236,9 @@ def world(client):
             requested_at=clock.now()).pk,
         "login_flow": start_login(browser_secret="another-browser", origin="http://testserver",
                                   requester_name="x").id,
+        "care_app": add_application(name="Dossier", supplier="Leverancier BV", versions=["1.0"], actor="t",
+                                    redirect_uris=["https://ehr.example/cb"], jwks_uri="https://ehr.example/jwks",
+                                    ).client_id,
         "card_flow": start_card_flow(browser_secret="another-browser", origin="http://testserver",
                                      purpose="self-registration", requester_name="x").id,
     }

@@ -69,7 +69,16 @@ class CareAppProductNotSupported(ZorgidError):
 # The operator's register.
 
 
-class CareAppDataInvalid(ZorgidError):
+class CareAppInputError(ZorgidError):
+    """Input the register refuses; ``field`` names the item (add_application's parameter), so a form can show the
+    error at that field."""
+
+    def __init__(self, detail: str = "", field: str = "") -> None:
+        super().__init__(detail)
+        self.field = field
+
+
+class CareAppDataInvalid(CareAppInputError):
     code = "ZID-CARE-APP-INVALID"
     status = 400
     cause_nl = "De gegevens van de zorgapplicatie zijn onvolledig of ongeldig."
@@ -78,7 +87,7 @@ class CareAppDataInvalid(ZorgidError):
     solution_en = "Check the data (the detail says which item) and try again."
 
 
-class CareAppRedirectUriInvalid(ZorgidError):
+class CareAppRedirectUriInvalid(CareAppInputError):
     code = "ZID-CARE-APP-URI-INVALID"
     status = 400
     cause_nl = "Een adres van de zorgapplicatie is ongeldig."
@@ -89,7 +98,7 @@ class CareAppRedirectUriInvalid(ZorgidError):
                    "http on the own computer (127.0.0.1, [::1] or localhost). At most 10 addresses of each kind.")
 
 
-class CareAppJwksInvalid(ZorgidError):
+class CareAppJwksInvalid(CareAppInputError):
     code = "ZID-CARE-APP-JWKS"
     status = 400
     cause_nl = "De sleutelset (JWKS) van de zorgapplicatie is ongeldig."
@@ -100,7 +109,7 @@ class CareAppJwksInvalid(ZorgidError):
                    "with its own \"kid\", at most 64 KiB together. Never give a private key.")
 
 
-class CareAppAuthenticationInvalid(ZorgidError):
+class CareAppAuthenticationInvalid(CareAppInputError):
     code = "ZID-CARE-APP-AUTHENTICATION"
     status = 400
     cause_nl = "De zorgapplicatie heeft niet precies één manier om zich aan te melden bij ZORG-ID."
@@ -111,7 +120,7 @@ class CareAppAuthenticationInvalid(ZorgidError):
                    "server certificate or the subject DN of the supplier's certificate.")
 
 
-class CareAppVersionInvalid(ZorgidError):
+class CareAppVersionInvalid(CareAppInputError):
     code = "ZID-CARE-APP-VERSION-INVALID"
     status = 400
     cause_nl = "Het versienummer van de zorgapplicatie is ongeldig."

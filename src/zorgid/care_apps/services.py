@@ -41,6 +41,7 @@ from zorgid.pki.uzi.numbers import Ura
 from .errors import (
     CareAppAuthenticationInvalid,
     CareAppDataInvalid,
+    CareAppInputError,
     CareAppJwksInvalid,
     CareAppNotFound,
     CareAppProductNotSupported,
@@ -408,15 +409,24 @@ def clean_authentication(*, jwks: object, jwks_uri: object, tls_ura: object, tls
     if len(given) != 1:
         raise CareAppAuthenticationInvalid(f"{len(given)} given ({', '.join(given) or 'none'}), exactly one needed")
     if given == ["jwks"]:
-        return Authentication(jwks=clean_jwks(jwks))
+        return Authentication(jwks=_at("jwks", clean_jwks, jwks))
     if given == ["jwks_uri"]:
-        return Authentication(jwks_uri=clean_uri(jwks_uri, "jwks_uri"))
+        return Authentication(jwks_uri=_at("jwks_uri", clean_uri, jwks_uri, "jwks_uri"))
     if given == ["tls_ura"]:
         try:
             return Authentication(tls_ura=Ura(tls_ura).value)
         except UraInvalid as exc:
-            raise CareAppAuthenticationInvalid("tls_ura is not 8 digits") from exc
-    return Authentication(tls_subject_dn=clean_subject_dn(tls_subject_dn))
+            raise CareAppAuthenticationInvalid("tls_ura is not 8 digits", field="tls_ura") from exc
+    return Authentication(tls_subject_dn=_at("tls_subject_dn", clean_subject_dn, tls_subject_dn))
+
+
+def _at(field: str, check, *args):
+    """``check(*args)``; an input error it raises names ``field`` (the form shows it there)."""
+    try:
+        return check(*args)
+    except CareAppInputError as error:
+        error.field = error.field or field
+        raise
 
 
 # --- The operator's actions ----------------------------------------------------------------------------------
@@ -427,16 +437,17 @@ def add_application(*, name: object, supplier: object, versions: object, redirec
                     tls_subject_dn: object = "", post_logout_redirect_uris: object = (),
                     backchannel_logout_uri: object = "", actor: str, ip: str = "") -> CareApplication:
     """The operator registers an accepted application with its accepted versions; it gets a new client_id."""
-    name = _line(name, "name")
-    supplier = _line(supplier, "supplier")
-    versions = clean_versions(versions)
-    redirect_uris = clean_uris(redirect_uris, "redirect_uri", at_least=1)
-    products = clean_products(products)
+    name = _at("name", _line, name, "name")
+    supplier = _at("supplier", _line, supplier, "supplier")
+    versions = _at("versions", clean_versions, versions)
+    redirect_uris = _at("redirect_uris", lambda: clean_uris(redirect_uris, "redirect_uri", at_least=1))
+    products = _at("products", clean_products, products)
     authentication = clean_authentication(jwks=jwks, jwks_uri=jwks_uri, tls_ura=tls_ura,
                                           tls_subject_dn=tls_subject_dn)
-    post_logout_redirect_uris = clean_uris(post_logout_redirect_uris or (), "post_logout_redirect_uri", at_least=0)
-    backchannel_logout_uri = (clean_uri(backchannel_logout_uri, "backchannel_logout_uri")
-                              if backchannel_logout_uri not in (None, "") else "")
+    post_logout_redirect_uris = _at("post_logout_redirect_uris", lambda: clean_uris(
+        post_logout_redirect_uris or (), "post_logout_redirect_uri", at_least=0))
+    backchannel_logout_uri = (_at("backchannel_logout_uri", clean_uri, backchannel_logout_uri,
+                                  "backchannel_logout_uri") if backchannel_logout_uri not in (None, "") else "")
     now = clock.now()
     with transaction.atomic():
         application = CareApplication.objects.create(

@@ -12,6 +12,7 @@ from zorgid.care_apps import services
 from zorgid.care_apps.errors import (
     CareAppAuthenticationInvalid,
     CareAppDataInvalid,
+    CareAppInputError,
     CareAppJwksInvalid,
     CareAppNotFound,
     CareAppRedirectUriInvalid,
@@ -295,3 +296,17 @@ def test_the_clock_dates_the_history():
     app = add()
     assert app.events.get().at == app.created_at
     assert abs(app.created_at - clock.now()) < dt.timedelta(seconds=5)
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"name": ""}, "name"), ({"supplier": ""}, "supplier"), ({"versions": []}, "versions"),
+    ({"redirect_uris": ["x"]}, "redirect_uris"), ({"products": ["x"]}, "products"),
+    ({"post_logout_redirect_uris": ["x"]}, "post_logout_redirect_uris"),
+    ({"backchannel_logout_uri": "x"}, "backchannel_logout_uri"), ({"jwks_uri": "x"}, "jwks_uri"),
+    ({"jwks_uri": "", "jwks": "{}"}, "jwks"), ({"jwks_uri": "", "tls_ura": "1"}, "tls_ura"),
+    ({"jwks_uri": "", "tls_subject_dn": "garbage"}, "tls_subject_dn"), ({"jwks_uri": ""}, ""),
+])
+def test_an_input_error_names_its_field(changes, field):
+    with pytest.raises(CareAppInputError) as caught:
+        add(**changes)
+    assert caught.value.field == field
