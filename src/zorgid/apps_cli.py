@@ -88,6 +88,50 @@ def apps_add(
     print(f"client_id: {application.client_id}", flush=True)  # a line of its own, for scripts
 
 
+@apps_app.command(
+    "change", cls=DutchCommand,
+    help="Wijzig de gegevens van een applicatie: alleen wat u opgeeft, wordt vervangen.\n\n"
+         "Een herhaalbare optie vervangt de hele lijst. Een nieuwe manier van aanmelden (--jwks, --jwks-uri, "
+         "--tls-ura of --tls-subject-dn; precies één) vervangt de oude. --backchannel-logout-uri '' haalt dat adres "
+         "weg, --no-post-logout-redirect-uris de terugkeeradressen na uitloggen. Versies wijzigt u met "
+         "'zorgid apps version'.",
+)
+def apps_change(
+    client_id: str = typer.Argument(..., help="De client_id van de applicatie.", show_default=False),
+    name: str = typer.Option(None, "--name", help="Nieuwe naam van de applicatie."),
+    supplier: str = typer.Option(None, "--supplier", help="Nieuwe naam van de leverancier."),
+    redirect_uris: list[str] = typer.Option(None, "--redirect-uri",
+                                            help="Terugkeeradres na het inloggen (herhaalbaar; vervangt alle)."),
+    jwks: Path = typer.Option(None, "--jwks", dir_okay=False,
+                              help="Bestand met de nieuwe publieke sleutels (JWK Set, JSON)."),
+    jwks_uri: str = typer.Option(None, "--jwks-uri", help="Nieuw adres van de publieke sleutels."),
+    tls_ura: str = typer.Option(None, "--tls-ura", help="URA (8 cijfers) van het UZI-servercertificaat."),
+    tls_subject_dn: str = typer.Option(None, "--tls-subject-dn", help="Subject-DN van het OV-certificaat."),
+    products: list[str] = typer.Option(None, "--product", help="Product: mobiel of smartcard (herhaalbaar)."),
+    post_logout_redirect_uris: list[str] = typer.Option(
+        None, "--post-logout-redirect-uri", help="Terugkeeradres na het uitloggen (herhaalbaar; vervangt alle)."),
+    no_post_logout: bool = typer.Option(False, "--no-post-logout-redirect-uris",
+                                        help="Haal alle terugkeeradressen na het uitloggen weg."),
+    backchannel_logout_uri: str = typer.Option(None, "--backchannel-logout-uri",
+                                               help="Nieuw adres voor back-channel logout ('' haalt het weg)."),
+) -> None:
+    """Change an application's registered data (help text above, in Dutch)."""
+    setup_django()
+    from zorgid.care_apps.services import change_application
+    from zorgid.protocol.errors import ZorgidError
+
+    try:
+        application = change_application(
+            client_id, name=name, supplier=supplier, products=products or None, redirect_uris=redirect_uris or None,
+            post_logout_redirect_uris=[] if no_post_logout else (post_logout_redirect_uris or None),
+            backchannel_logout_uri=backchannel_logout_uri, jwks=_read_jwks(jwks) if jwks is not None else None,
+            jwks_uri=jwks_uri, tls_ura=tls_ura, tls_subject_dn=tls_subject_dn, actor=actor())
+    except ZorgidError as error:
+        fail(error)
+    out.print(f"Zorgapplicatie {application.name} ({application.client_id}) gewijzigd.", markup=False,
+              highlight=False)
+
+
 @apps_app.command("list", cls=DutchCommand)
 def apps_list() -> None:
     """Toon alle zorgapplicaties in het register, met status, producten en geaccepteerde versies."""

@@ -145,3 +145,24 @@ def test_unknown_client_ids_and_bad_version_commands(args, code):
 def test_an_empty_register_is_listed_as_such():
     result = zorgid("apps", "list")
     assert result.exit_code == 0 and "Het register is leeg." in result.stdout
+
+
+def test_change_replaces_what_is_given(tmp_path):
+    client_id = client_id_of(zorgid(*ADD, "--jwks-uri", "https://ehr.example.nl/jwks",
+                                    "--post-logout-redirect-uri", "https://ehr.example.nl/uit"))
+    keys = tmp_path / "new.json"
+    keys.write_text(json.dumps(jwks(ec_jwk("nieuw"))))
+    result = zorgid("apps", "change", client_id, "--redirect-uri", "https://ehr.example.nl/a", "--redirect-uri",
+                    "https://ehr.example.nl/b", "--jwks", str(keys), "--no-post-logout-redirect-uris")
+    assert result.exit_code == 0, result.output
+    application = CareApplication.objects.get()
+    assert application.redirect_uris == ["https://ehr.example.nl/a", "https://ehr.example.nl/b"]
+    assert application.jwks["keys"][0]["kid"] == "nieuw" and application.jwks_uri == ""
+    assert application.post_logout_redirect_uris == [] and application.name == "Dossier [bold]EPD[/]"
+    assert "gewijzigd" in zorgid("apps", "show", client_id).stdout
+    for args, code in ((["--redirect-uri", "http://ehr.example.nl/cb"], "ZID-CARE-APP-URI-INVALID"),
+                       ([], "ZID-CARE-APP-INVALID"),
+                       (["--jwks-uri", "https://x.example/j", "--tls-ura", "90000382"], "ZID-CARE-APP-AUTHENTICATION")):
+        refused = zorgid("apps", "change", client_id, *args)
+        assert refused.exit_code == 1 and f"Fout {code}" in refused.output, args
+    assert CareAppEvent.objects.filter(action="changed").count() == 1

@@ -463,6 +463,58 @@ def add_application(*, name: object, supplier: object, versions: object, redirec
     return application
 
 
+UNCHANGED = None  # change_application: an item given as None stays as it is
+
+
+def change_application(client_id: object, *, name: object = UNCHANGED, supplier: object = UNCHANGED,
+                       products: object = UNCHANGED, redirect_uris: object = UNCHANGED,
+                       post_logout_redirect_uris: object = UNCHANGED, backchannel_logout_uri: object = UNCHANGED,
+                       jwks: object = UNCHANGED, jwks_uri: object = UNCHANGED, tls_ura: object = UNCHANGED,
+                       tls_subject_dn: object = UNCHANGED, actor: str, ip: str = "") -> CareApplication:
+    """The supplier's new addresses, keys or names (docs/koppelen.md): each item given replaces the registered one
+    by the same checks as ``add_application``; an empty back-channel address or list of post-logout addresses
+    removes them. Giving any way to authenticate replaces the registered one (exactly one, as when adding).
+    A withdrawn application no longer changes."""
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["name"] = _at("name", _line, name, "name")
+    if supplier is not None:
+        changes["supplier"] = _at("supplier", _line, supplier, "supplier")
+    if products is not None:
+        changes["products"] = _at("products", clean_products, products)
+    if redirect_uris is not None:
+        changes["redirect_uris"] = _at("redirect_uris", lambda: clean_uris(redirect_uris, "redirect_uri", at_least=1))
+    if post_logout_redirect_uris is not None:
+        changes["post_logout_redirect_uris"] = _at("post_logout_redirect_uris", lambda: clean_uris(
+            post_logout_redirect_uris, "post_logout_redirect_uri", at_least=0))
+    if backchannel_logout_uri is not None:
+        changes["backchannel_logout_uri"] = (_at("backchannel_logout_uri", clean_uri, backchannel_logout_uri,
+                                                 "backchannel_logout_uri") if backchannel_logout_uri != "" else "")
+    authentication = None
+    if any(value is not None for value in (jwks, jwks_uri, tls_ura, tls_subject_dn)):
+        authentication = clean_authentication(jwks=jwks, jwks_uri=jwks_uri, tls_ura=tls_ura,
+                                              tls_subject_dn=tls_subject_dn)
+        changes.update(jwks=authentication.jwks, jwks_uri=authentication.jwks_uri, tls_ura=authentication.tls_ura,
+                       tls_subject_dn=authentication.tls_subject_dn)
+    if not changes:
+        raise CareAppDataInvalid("nothing to change")
+    application = get(client_id)
+    with transaction.atomic():
+        application = CareApplication.objects.select_for_update().get(pk=application.pk)
+        if application.status == CareAppStatus.WITHDRAWN:
+            raise CareAppStateConflict("the application is withdrawn: it no longer changes")
+        for field_name, value in changes.items():
+            setattr(application, field_name, value)
+        application.updated_at = clock.now()
+        application.save(update_fields=[*changes, "updated_at"])
+        details = {key: value for key, value in changes.items() if key not in (
+            "jwks", "jwks_uri", "tls_ura", "tls_subject_dn")}
+        if authentication is not None:
+            details["authentication"] = _authentication_kind(authentication)
+        _event(application, "changed", details, actor=actor, ip=ip)
+    return application
+
+
 def _authentication_kind(authentication: Authentication) -> str:
     if authentication.jwks is not None:
         return "private_key_jwt (jwks: " + ", ".join(key["kid"] for key in authentication.jwks["keys"]) + ")"
@@ -475,8 +527,8 @@ def _authentication_kind(authentication: Authentication) -> str:
 
 # what the history rows' actions say, for the pages and the command line
 EVENT_LABELS = {
-    "added": _("geregistreerd"), "suspended": _("opgeschort"), "reinstated": _("weer geaccepteerd"),
-    "withdrawn": _("ingetrokken"), "version_accepted": _("versie geaccepteerd"),
+    "added": _("geregistreerd"), "changed": _("gewijzigd"), "suspended": _("opgeschort"),
+    "reinstated": _("weer geaccepteerd"), "withdrawn": _("ingetrokken"), "version_accepted": _("versie geaccepteerd"),
     "version_refused": _("versie geweigerd"),
 }
 

@@ -21,6 +21,7 @@ from zorgid.care_apps.errors import (
     CareAppVersionInvalid,
     CareAppVersionRefused,
     CareAppWithdrawn,
+    RedirectUriNotRegistered,
 )
 from zorgid.care_apps.models import CareAppEvent, CareApplication, CareAppStatus, CareAppVersion, VersionState
 
@@ -310,3 +311,50 @@ def test_an_input_error_names_its_field(changes, field):
     with pytest.raises(CareAppInputError) as caught:
         add(**changes)
     assert caught.value.field == field
+
+
+def test_the_operator_changes_addresses_keys_and_names():
+    app = add(post_logout_redirect_uris=["https://ehr.example.nl/uit"],
+              backchannel_logout_uri="https://ehr.example.nl/bc")
+    keys = jwks(ec_jwk("new"))
+    changed = services.change_application(app.client_id, redirect_uris=["https://ehr.example.nl/nieuw"],
+                                          jwks=keys, backchannel_logout_uri="", name="Dossier 2", actor="cli:t")
+    changed.refresh_from_db()
+    assert changed.redirect_uris == ["https://ehr.example.nl/nieuw"] and changed.name == "Dossier 2"
+    assert changed.jwks == keys and changed.jwks_uri == "" and changed.backchannel_logout_uri == ""
+    assert changed.post_logout_redirect_uris == ["https://ehr.example.nl/uit"]  # not given: unchanged
+    event = changed.events.get(action="changed")
+    assert event.details == {"name": "Dossier 2", "redirect_uris": ["https://ehr.example.nl/nieuw"],
+                             "backchannel_logout_uri": "", "authentication": "private_key_jwt (jwks: new)"}
+    assert AuditEvent.objects.filter(event="care_app.changed", actor="cli:t").count() == 1
+    with pytest.raises(RedirectUriNotRegistered):
+        services.check_redirect_uri(changed, REDIRECT)
+    assert services.change_application(app.client_id, post_logout_redirect_uris=[], actor="t"
+                                       ).post_logout_redirect_uris == []
+
+
+@pytest.mark.parametrize("changes, error", [
+    ({}, CareAppDataInvalid),
+    ({"redirect_uris": []}, CareAppRedirectUriInvalid),
+    ({"redirect_uris": ["https://x.example/#f"]}, CareAppRedirectUriInvalid),
+    ({"jwks": jwks(ec_jwk(private=True))}, CareAppJwksInvalid),
+    ({"jwks_uri": "https://x.example/jwks", "tls_ura": "90000382"}, CareAppAuthenticationInvalid),
+    ({"jwks_uri": ""}, CareAppAuthenticationInvalid),
+    ({"name": "", "supplier": "Nieuw"}, CareAppDataInvalid),
+])
+def test_a_bad_change_changes_nothing(changes, error):
+    app = add()
+    before = CareApplication.objects.filter(pk=app.pk).values().get()
+    with pytest.raises(error):
+        services.change_application(app.client_id, **changes, actor="t")
+    assert CareApplication.objects.filter(pk=app.pk).values().get() == before
+    assert app.events.count() == 1
+
+
+def test_a_withdrawn_or_unknown_application_is_not_changed():
+    app = add()
+    services.withdraw(app.client_id, actor="t")
+    with pytest.raises(CareAppStateConflict):
+        services.change_application(app.client_id, name="Nieuw", actor="t")
+    with pytest.raises(CareAppNotFound):
+        services.change_application("0" * 32, name="Nieuw", actor="t")
