@@ -212,17 +212,22 @@ def purge(
     dry_run: bool = typer.Option(False, "--dry-run", help="Tel alleen wat weg zou gaan; verwijder niets."),
 ) -> None:
     """Ruim verlopen gegevens op (voor cron): inlog- en kaartsessies, portaalsessies, activatiecodes, tellers van de
-    verzoeklimieten en verstuurde e-mails. Nooit het auditlog; elke opruiming staat erin."""
+    verzoeklimieten, verstuurde e-mails, en van zorgapplicaties: verlopen codes en tokens en beëindigde sessies. Nooit
+    het auditlog; elke opruiming staat erin."""
     _django()
     from zorgid.housekeeping import KINDS
     from zorgid.housekeeping import purge as purge_expired
+    from zorgid.oidc import purge as oidc_purge
 
     result = purge_expired(days=days, dry_run=dry_run, actor=_actor())
+    provider = oidc_purge.purge(days=days, dry_run=dry_run, actor=_actor())  # codes, tokens, ended app sessions
     verb = "zou weggaan" if dry_run else "verwijderd"
     out.print(f"Opruimen (bewaartermijn {days} dagen){' — proef, niets verwijderd' if dry_run else ''}:")
     for kind, description in KINDS.items():
         out.print(f"  {result.removed[kind]:>8}  {description} ({kind})")
-    out.print(f"Totaal {verb}: {result.total}.")
+    for kind, description in oidc_purge.KINDS.items():
+        out.print(f"  {provider.removed[kind]:>8}  {description} ({kind})")
+    out.print(f"Totaal {verb}: {result.total + provider.total}.")
 
 
 @audit_app.command("verify", cls=DutchCommand)

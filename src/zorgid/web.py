@@ -34,20 +34,23 @@ def with_retry_after(response, error):
 
 
 def client_certificate(request: HttpRequest) -> x509.Certificate | None:
-    """The client certificate a reverse proxy terminated TLS with (docs/security.md, "mutual TLS"), or None.
+    """The client certificate a reverse proxy terminated TLS with (docs/security.md, "mutual TLS"), or None."""
+    return certificate_from_proxy(request.META.get("REMOTE_ADDR", ""),
+                                  request.headers.get(settings.ZORGID_CLIENT_CERT_HEADER))
 
-    Read from the header ZORGID_CLIENT_CERT_HEADER (nginx: ``$ssl_client_escaped_cert``, the URL-encoded PEM) only
-    when the request comes from an address in ZORGID_TRUSTED_PROXIES: any client can send that header, so from
-    anywhere else it is ignored (and with no trusted proxy configured, always). The first certificate of the header
-    is the client's; a header that is too large or holds no readable certificate gives None.
+
+def certificate_from_proxy(address: str, header: object) -> x509.Certificate | None:
+    """The certificate in ``header`` (the value of ZORGID_CLIENT_CERT_HEADER; nginx: ``$ssl_client_escaped_cert``,
+    the URL-encoded PEM) of a request from ``address`` (REMOTE_ADDR), read only when that address is in
+    ZORGID_TRUSTED_PROXIES: any client can send that header, so from anywhere else it is ignored (and with no
+    trusted proxy configured, always). The first certificate of the header is the client's; a header that is too
+    large or holds no readable certificate gives None.
     """
-    if not _from_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+    if not isinstance(address, str) or not _from_trusted_proxy(address):
         return None
-    name = "HTTP_" + settings.ZORGID_CLIENT_CERT_HEADER.upper().replace("-", "_")
-    raw = request.META.get(name, "")
-    if not isinstance(raw, str) or not raw or len(raw) > MAX_CLIENT_CERT_HEADER:
+    if not isinstance(header, str) or not header or len(header) > MAX_CLIENT_CERT_HEADER:
         return None
-    pem = urllib.parse.unquote(raw)
+    pem = urllib.parse.unquote(header)
     if "-----BEGIN CERTIFICATE-----" not in pem:
         return None
     try:

@@ -24,6 +24,7 @@ from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.models import ActivationCode, MobileId, MobileIdStatus, Person, UziRegistration, WidCheck
 from zorgid.identities.people import check_birth_date, clean_name, find_same_person, searchable
 from zorgid.identities.services import IssuedActivation, issue_activation_code, revoke_mobile_id
+from zorgid.identities.signals import sessions_ended
 from zorgid.organisations import memberships, roles
 from zorgid.organisations.errors import (
     AdministratorOnly,
@@ -242,6 +243,8 @@ def set_blocked(organisation: Organisation, person: Person, blocked: bool, *, by
         Person.objects.filter(pk=person.pk).update(**changes)
         record("person.blocked" if blocked else "person.unblocked", actor=_actor(by), subject=_subject(person),
                ip=ip, details={"ura": organisation.ura})
+        if blocked:  # his sessions at healthcare applications end too (back-channel logout)
+            sessions_ended.send(sender=Person, person=person, mobile_id=None, reason="blocked")
 
 
 def delete(organisation: Organisation, person: Person, *, by: Person, ip: str = "") -> None:

@@ -41,6 +41,7 @@ from .models import (
     UziRegistration,
     new_public_id,
 )
+from .signals import sessions_ended
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,8 @@ def revoke_mobile_id(mobile_id: MobileId, *, actor: str, reason: str, ip: str = 
         if updated:
             record("mobile_id.revoked", actor=actor, subject=f"mobile_id:{mobile_id.id}", ip=ip,
                    details={"reason": reason})
+            # his sessions at healthcare applications with this ID end too (back-channel logout)
+            sessions_ended.send(sender=MobileId, person=mobile_id.person, mobile_id=mobile_id, reason="revoked")
 
 
 def link_uzi_attributes(mobile_id: MobileId, attributes: dict, *, actor: str, ip: str = "") -> UziRegistration:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import oidc_views
+from . import oidc_logout_views, oidc_views
 
 urlpatterns: list = [
     path(".well-known/openid-configuration", oidc_views.provider_configuration, name="oidc-discovery"),
@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("oidc/authorize/<str:flow_id>/verder", oidc_views.authorize_continue, name="oidc-authorize-continue"),
     path("oidc/token", oidc_views.token, name="oidc-token"),
     path("oidc/userinfo", oidc_views.userinfo, name="oidc-userinfo"),
+    path("oidc/logout", oidc_logout_views.logout, name="oidc-logout"),
 ]
