@@ -34,7 +34,7 @@ def with_retry_after(response, error):
 
 
 def client_certificate(request: HttpRequest) -> x509.Certificate | None:
-    """The client certificate a reverse proxy terminated TLS with (docs/security.md, "mutual TLS"), or None."""
+    """The client certificate a reverse proxy terminated TLS with (docs/koppelen.md §4), or None."""
     return certificate_from_proxy(request.META.get("REMOTE_ADDR", ""),
                                   request.headers.get(settings.ZORGID_CLIENT_CERT_HEADER))
 

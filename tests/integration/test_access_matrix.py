@@ -140,6 +140,7 @@ TABLE = {
     "care-apps-operator-action": ("post", "/beheer/applicaties/{care_app}/suspend", "operator",
                                   {"reason": "Storing"}, (302, "/beheer/applicaties/{care_app}")),
     # the OpenID Connect provider (oidc)
+    "oidc-logout": ("get", "/oidc/logout", "public", None, (400, "ZID-OIDC-LOGOUT-HINT-MISSING")),
 }
 
 ANNA = "/organisatie/{ura}/medewerkers/{anna}"
@@ -175,6 +176,10 @@ CASES = {
     "NUL in an audit filter": ("get", "/organisatie/{ura}/audit?soort=%00", "public", None, CONTROL_CHARACTER),
     "NUL in an application's reference": ("get", "/beheer/aanvragen/%00", "public", None, CONTROL_CHARACTER),
     "NUL in the operator's audit filter": ("get", "/beheer/audit?soort=a%00", "public", None, CONTROL_CHARACTER),
+    "a forged logout hint": ("get", "/oidc/logout?id_token_hint=x.y.z", "public", None, (400, "ZID-OIDC-LOGOUT-HINT")),
+    "a logout form without a hint": ("post", "/oidc/logout", "public", {"state": "s"},
+                                     (400, "ZID-OIDC-LOGOUT-HINT-MISSING")),
+    "NUL in a logout hint": ("get", "/oidc/logout?id_token_hint=%00", "public", None, CONTROL_CHARACTER),
     "NUL in a healthcare application's client_id": ("get", "/beheer/applicaties/%00", "public", None,
                                                     CONTROL_CHARACTER),
     "an unknown healthcare application": ("get", "/beheer/applicaties/" + "0" * 32, "operator", None,

@@ -1,5 +1,5 @@
 """zorgid.web.client_certificate: the client certificate a trusted reverse proxy passes on, never anyone else's
-(docs/security.md, "mutual TLS")."""
+(docs/koppelen.md §4 "Client-authenticatie")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Back-channel logout (OpenID Connect Back-Channel Logout 1.0; docs/koppelen.md "Uitloggen", docs/security.md).
+"""Back-channel logout (OpenID Connect Back-Channel Logout 1.0; docs/koppelen.md §6 "Uitloggen").
 
 When a person's sessions end other than by the application's own logout (a beheerder or administrator blocks
 him, his Mobile ID is revoked), the identities domain sends ``identities.signals.sessions_ended`` inside the

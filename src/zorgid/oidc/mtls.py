@@ -1,5 +1,5 @@
 """How an application proves at the token endpoint that it is itself with mutual TLS: ``tls_client_auth``
-(RFC 8705 §2.1; docs/koppelen.md "Aanmelden van de applicatie", docs/security.md "mutual TLS").
+(RFC 8705 §2.1; docs/koppelen.md §4 "Client-authenticatie").
 
 A reverse proxy terminates TLS and passes the client certificate on (``zorgid.web.client_certificate``: only
 from an address in ZORGID_TRUSTED_PROXIES). The application names itself with ``client_id`` in the request and

@@ -1,4 +1,4 @@
-"""Checking the TLS client certificate of a healthcare application (docs/security.md, "mutual TLS"; RFC 8705).
+"""Checking the TLS client certificate of a healthcare application (docs/koppelen.md §4; RFC 8705).
 
 An application that authenticates with ``tls_client_auth`` presents one of two kinds of certificate, which the
 reverse proxy passes on (``zorgid.web.client_certificate``):
