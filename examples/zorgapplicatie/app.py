@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import logging
 import os
 import secrets
 import sys
@@ -38,7 +39,7 @@ from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.flask_client import OAuth, OAuthError
-from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from authlib.oauth2.rfc7523 import PrivateKeyJWT, private_key_jwt_sign
 from flask import Flask, abort, redirect, render_template, request, session, url_for
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -47,6 +48,7 @@ from joserfc.jwk import KeySet, RSAKey
 NAME = "Zorgapplicatie Voorbeeld"
 SCOPE = "openid profile uzi"
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+ASSERTION_SECONDS = 60  # a client assertion is used at once; ZORG-ID refuses one valid longer than 10 minutes
 LOOPBACK_NAMES = {"localhost"}
 
 
@@ -157,6 +159,15 @@ def load_config(environ=None) -> Config:
                   scope=environ.get("ZORGAPP_SCOPE", SCOPE).strip() or SCOPE)
 
 
+class ShortLivedPrivateKeyJWT(PrivateKeyJWT):
+    """Authlib's private_key_jwt with an assertion valid ASSERTION_SECONDS instead of Authlib's default hour, and
+    with the key's ``kid`` in its header (docs/koppelen.md: client authentication)."""
+
+    def sign(self, auth, token_endpoint):
+        return private_key_jwt_sign(auth.client_secret, client_id=auth.client_id, token_endpoint=token_endpoint,
+                                    alg=self.alg, header=dict(self.headers or {}), expires_in=ASSERTION_SECONDS)
+
+
 # --- the logged-in users (kept in this process; the cookie holds only a random key) ---------------------------
 
 @dataclass
@@ -220,8 +231,8 @@ def create_app(config: Config) -> Flask:
         server_metadata_url=f"{config.issuer}/.well-known/openid-configuration",
         client_kwargs={"scope": config.scope, "code_challenge_method": "S256",
                        "token_endpoint_auth_method": "private_key_jwt", "default_timeout": 10},
-        # the kid tells ZORG-ID which of the registered keys signed; claims=None: a new jti for every assertion
-        client_auth_methods=[PrivateKeyJWT(headers={"kid": config.key.kid})],
+        # the kid tells ZORG-ID which of the registered keys signed; a new jti for every assertion
+        client_auth_methods=[ShortLivedPrivateKeyJWT(headers={"kid": config.key.kid})],
         authorize_params={"application_version": config.version},
     )
 
@@ -401,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"Fout: {error}", file=sys.stderr)
         return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = create_app(config)
     print(f"{NAME} op {config.base_url} (ZORG-ID: {config.issuer}, client_id {config.client_id}, "
           f"versie {config.version})")
