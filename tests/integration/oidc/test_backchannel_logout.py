@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import activate_code, wait_until
 from tests.integration.administration.test_administration import person_with_role
+from tests.integration.oidc.test_mtls_token import employee, ov_ca, trust, uzi_ca  # noqa: F401 (fixtures)
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.care_apps.services import add_application
@@ -305,3 +306,34 @@ def test_an_ended_session_is_refused_at_userinfo(world, settings):
     answer = Client().get("/oidc/userinfo", HTTP_AUTHORIZATION="Bearer access-token-of-epd-1")
     assert answer.status_code == 401
     assert "ZID-OIDC-SESSION-ENDED" in answer.json()["error_description"]
+
+
+def test_a_session_from_a_real_login_is_told_by_its_sid_and_sub(client, live_server, settings, trust, ov_ca,  # noqa: F811
+                                                                   employee):  # noqa: F811
+    """The whole way: a login at the application (mutual TLS at the token endpoint), a block by the beheerder, and
+    the logout token names the session and the person exactly as the ID token did."""
+    from tests.integration.oidc.test_mtls_token import REDIRECT_URI, URA, exchange, log_in_at
+    from tests.unit.pki.test_client_certificates import SUPPLIER_DN
+    from zorgid.organisations.models import Organisation
+
+    settings.ZORGID_OIDC_ISSUER = live_server.url
+    receiver = Receiver(jwks_url=live_server.url + "/oidc/jwks", issuer=live_server.url)
+    try:
+        application = add_application(name="EPD Noord", supplier="Leverancier EPD B.V.", versions=["1.0"],
+                                      redirect_uris=[REDIRECT_URI], tls_subject_dn=SUPPLIER_DN, actor="test",
+                                      backchannel_logout_uri=receiver.url + "/logout")
+        receiver.audience = application.client_id
+        answer = exchange(log_in_at(application, employee, client), ov_ca.issue()[0])
+        assert answer.status_code == 200, answer.content
+        id_token = jwt.decode(answer.json()["id_token"], options={"verify_signature": False})
+        linde = Organisation.objects.get(ura=URA)
+        beheerder, _ = person_with_role(client, Role.BEHEERDER, linde, "Beppie")
+        mies = MobileId.objects.get(id=employee.mobile_id).person
+
+        assert beheerder.post(f"/organisatie/{URA}/medewerkers/{mies.id}/block").status_code == 302
+
+        wait_until(lambda: len(receiver.received) == 1)
+        claims = receiver.received[0]["claims"]
+        assert (claims["sid"], claims["sub"], claims["iss"]) == (id_token["sid"], id_token["sub"], id_token["iss"])
+    finally:
+        receiver.close()
