@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from zorgid import clock
@@ -61,7 +61,8 @@ def end_sessions(person: Person, mobile_id: MobileId | None, reason: str) -> lis
     logout token for each whose application listens. Joins the caller's transaction; returns the ended sessions."""
     now = clock.now()
     with transaction.atomic():
-        open_sessions = AppSession.objects.select_for_update().filter(person=person, ended_at__isnull=True)
+        open_sessions = AppSession.objects.select_for_update(of=("self",)).filter(person=person,
+                                                                                 ended_at__isnull=True)
         if mobile_id is not None:
             open_sessions = open_sessions.filter(mobile_id=mobile_id)
         ended = list(open_sessions.select_related("application").order_by("started_at", "sid"))
@@ -74,7 +75,8 @@ def end_sessions(person: Person, mobile_id: MobileId | None, reason: str) -> lis
         LogoutDelivery.objects.bulk_create(deliveries)
         record("oidc.sessions.ended", actor="zorgid", subject=f"person:{person.id}",
                details={"reason": reason, "mobile_id": mobile_id.id if mobile_id else None,
-                        "sessions": [{"sid": s.sid, "client_id": s.application_id} for s in ended],
+                        "count": len(ended),
+                        "sessions": [{"sid": s.sid, "client_id": s.application_id} for s in ended[:100]],
                         "logout_tokens": len(deliveries)})
         if deliveries and settings.ZORGID_BACKCHANNEL_SEND_AT_ONCE:
             sids = [d.session_id for d in deliveries]
@@ -153,7 +155,7 @@ def _send_quietly(session_ids: list[str]) -> None:
     except Exception:  # the database away for a moment: cron sends what is still due
         log.exception("back-channel logout: sending at once failed; 'zorgid oidc logouts send' tries again")
     finally:
-        close_old_connections()
+        connections.close_all()  # this thread's own connections: it ends here
 
 
 def _attempt(http: httpx.Client, session_id: str) -> str | None:
