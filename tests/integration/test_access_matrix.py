@@ -27,6 +27,7 @@ from tests.integration.administration.test_administration import WID, person_wit
 from tests.integration.test_card_purposes import activate, log_in
 from zorgid import clock
 from zorgid.applications.models import Application, ApplicationState
+from zorgid.care_apps.models import CareApplication
 from zorgid.care_apps.services import add_application
 from zorgid.flows.cards import start_card_flow
 from zorgid.flows.services import start_login
@@ -52,6 +53,9 @@ RULES = {
 }
 ORG_PERSON = "/organisatie/{ura}/medewerkers/{bram}"
 LOGGED_IN_START = {role: (302, "/overzicht") for role in ROLES if role != "anonymous"}
+OIDC_AUTHORIZE = ("/oidc/authorize?client_id={care_app}&redirect_uri=https%3A%2F%2Fehr.example%2Fcb&response_type=code"
+                  "&scope=openid&state=s&nonce=n&code_challenge=" + "E" * 43 + "&code_challenge_method=S256"
+                  "&application_version=1.0")
 
 # name: (method, path, rule, POST data, outcome of an allowed role: (status, error code or redirect target)
 #        or a dict of outcomes per role where they differ)
@@ -140,6 +144,15 @@ TABLE = {
     "care-apps-operator-action": ("post", "/beheer/applicaties/{care_app}/suspend", "operator",
                                   {"reason": "Storing"}, (302, "/beheer/applicaties/{care_app}")),
     # the OpenID Connect provider (oidc)
+    "oidc-discovery": ("get", "/.well-known/openid-configuration", "public", None, (200, None)),
+    "oidc-jwks": ("get", "/oidc/jwks", "public", None, (200, None)),
+    "oidc-authorize": ("get", OIDC_AUTHORIZE, "public", None, (200, None)),  # the QR page, for everyone
+    "oidc-login-status": ("get", "/oidc/authorize/{oidc_flow}/status", "bound", None,
+                          (403, "ZID-LOGIN-OTHER-BROWSER")),
+    "oidc-authorize-continue": ("get", "/oidc/authorize/{oidc_flow}/verder", "bound", None,
+                                (403, "ZID-LOGIN-OTHER-BROWSER")),
+    "oidc-token": ("post", "/oidc/token", "public", {}, (400, "ZID-OIDC-GRANT-TYPE")),
+    "oidc-userinfo": ("get", "/oidc/userinfo", "public", None, (401, "ZID-OIDC-TOKEN-MISSING")),
     "oidc-logout": ("get", "/oidc/logout", "public", None, (400, "ZID-OIDC-LOGOUT-HINT-MISSING")),
 }
 
@@ -180,6 +193,12 @@ CASES = {
     "a logout form without a hint": ("post", "/oidc/logout", "public", {"state": "s"},
                                      (400, "ZID-OIDC-LOGOUT-HINT-MISSING")),
     "NUL in a logout hint": ("get", "/oidc/logout?id_token_hint=%00", "public", None, CONTROL_CHARACTER),
+    "an unknown application asking for a login": ("get", "/oidc/authorize?client_id=" + "0" * 32, "public", None,
+                                                  (400, "ZID-CARE-APP-UNKNOWN")),
+    "NUL in an authorization request": ("get", OIDC_AUTHORIZE + "&ura=%00", "public", None, CONTROL_CHARACTER),
+    "a client secret at the token endpoint": ("post", "/oidc/token", "public", {
+        "grant_type": "authorization_code", "code": "x", "client_id": "{care_app}", "client_secret": "geheim"},
+        (401, "ZID-OIDC-CLIENT-AUTH")),
     "NUL in a healthcare application's client_id": ("get", "/beheer/applicaties/%00", "public", None,
                                                     CONTROL_CHARACTER),
     "an unknown healthcare application": ("get", "/beheer/applicaties/" + "0" * 32, "operator", None,
@@ -244,6 +263,8 @@ def world(client):
         "care_app": add_application(name="Dossier", supplier="Leverancier BV", versions=["1.0"], actor="t",
                                     redirect_uris=["https://ehr.example/cb"], jwks_uri="https://ehr.example/jwks",
                                     ).client_id,
+        "oidc_flow": start_login(browser_secret="another-browser", origin="http://testserver", requester_name="x",
+                                 application=CareApplication.objects.get(name="Dossier")).id,
         "card_flow": start_card_flow(browser_secret="another-browser", origin="http://testserver",
                                      purpose="self-registration", requester_name="x").id,
     }
@@ -269,7 +290,10 @@ def outcome(response) -> tuple[int, str | None]:
     if status < 400:
         return status, None
     if response.get("Content-Type", "").startswith("application/json"):
-        return status, (json.loads(response.content).get("error") or {}).get("code")
+        body = json.loads(response.content)
+        if isinstance(body.get("error"), str):  # an OAuth error (RFC 6749 §5.2): the ZID code opens its description
+            return status, str(body.get("error_description", "")).split(":", 1)[0]
+        return status, (body.get("error") or {}).get("code")
     page = response.content.decode(errors="replace")
     marker = 'data-testid="error-code">'
     return status, page.split(marker, 1)[1].split("<", 1)[0] if marker in page else None

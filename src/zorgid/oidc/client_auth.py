@@ -50,7 +50,8 @@ JWKS_REFETCH_SECONDS = 10.0  # an unknown kid fetches the set again, but not mor
 
 # -- the application's keys ---------------------------------------------------------------------------------------
 
-_fetched: dict[str, tuple[float, KeySet]] = {}
+_fetched: dict[str, tuple[float, KeySet]] = {}  # uri: (fetched at, its keys)
+_forced: dict[str, float] = {}  # uri: when an unknown kid last fetched it again
 _fetched_lock = threading.Lock()
 
 
@@ -74,13 +75,17 @@ def _fetch(uri: str) -> KeySet:
 
 
 def _remote_keys(uri: str, *, fresh: bool) -> KeySet:
+    """The key set of ``uri``, kept JWKS_CACHE_SECONDS; ``fresh`` (an unknown kid) fetches it again, at most once
+    per JWKS_REFETCH_SECONDS, so that assertions with made-up kids cannot make zorgid fetch without end."""
     now = time.monotonic()
     with _fetched_lock:
         cached = _fetched.get(uri)
-    if cached is not None:
-        age = now - cached[0]
-        if age < JWKS_CACHE_SECONDS and not (fresh and age >= JWKS_REFETCH_SECONDS):
-            return cached[1]
+        if fresh:
+            if now - _forced.get(uri, -JWKS_REFETCH_SECONDS) < JWKS_REFETCH_SECONDS and cached is not None:
+                return cached[1]
+            _forced[uri] = now
+    if cached is not None and not fresh and now - cached[0] < JWKS_CACHE_SECONDS:
+        return cached[1]
     keys = _fetch(uri)
     with _fetched_lock:
         _fetched[uri] = (time.monotonic(), keys)
@@ -91,6 +96,7 @@ def forget_fetched_keys() -> None:
     """Empty the cache of fetched key sets (tests)."""
     with _fetched_lock:
         _fetched.clear()
+        _forced.clear()
 
 
 def application_keys(application: CareApplication, *, fresh: bool = False) -> KeySet:

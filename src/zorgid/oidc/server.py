@@ -138,14 +138,16 @@ def find_client(client_id: object) -> Client | None:
 
 
 class RegisterRules:
-    """zorgid's rules of an authorization request, after Authlib's own: one value per parameter, a state, the
-    application accepted, for ZORG-ID Mobiel, in an accepted version, and an ``ura`` of 8 digits if one is asked."""
+    """zorgid's rules of an authorization request besides Authlib's. First (before the scope, PKCE and nonce): one
+    value per parameter, no request objects, the query response mode, a state. Then: the application accepted,
+    for ZORG-ID Mobiel, in an accepted version, and an ``ura`` of 8 digits if one is asked."""
 
     def __call__(self, grant) -> None:
-        grant.register_hook("after_validate_authorization_request_payload", self.check)
+        grant.register_hook("before_validate_authorization_request_payload", self.check_form)
+        grant.register_hook("after_validate_authorization_request_payload", self.check_application)
 
     @staticmethod
-    def check(grant, redirect_uri: str) -> None:
+    def check_form(grant, redirect_uri: str) -> None:
         payload = grant.request.payload
         try:
             for name in SINGLE_PARAMETERS:
@@ -159,10 +161,17 @@ class RegisterRules:
             state = payload.data.get("state")
             if not state or len(state) > STATE_MAX:
                 raise StateRequired()
-            application = application_for_login(payload.data.get("client_id"))
+        except ZorgidError as error:
+            raise as_oauth_error(error) from error
+
+    @staticmethod
+    def check_application(grant, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        try:
+            application = application_for_login(data.get("client_id"))
             check_product(application, Product.MOBIEL)
-            check_version(application, payload.data.get("application_version"))
-            ura = payload.data.get("ura")
+            check_version(application, data.get("application_version"))
+            ura = data.get("ura")
             if ura is not None:
                 Ura(ura)
         except ZorgidError as error:
@@ -176,14 +185,12 @@ class S256Challenge(CodeChallenge):
     SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
 
     def validate_code_challenge(self, grant, redirect_uri) -> None:
-        data, datalist = grant.request.payload.data, grant.request.payload.datalist
+        data = grant.request.payload.data
         challenge, method = data.get("code_challenge"), data.get("code_challenge_method")
         if not challenge or not CODE_CHALLENGE_PATTERN.match(challenge):
             raise as_oauth_error(PkceRequired("code_challenge is missing or not 43 to 128 characters"))
         if method != "S256":
             raise as_oauth_error(PkceRequired(f"code_challenge_method {str(method)[:20]!r}"))
-        if len(datalist.get("code_challenge", [])) > 1 or len(datalist.get("code_challenge_method", [])) > 1:
-            raise as_oauth_error(PkceRequired("code_challenge is given more than once"))
 
     def validate_code_verifier(self, grant, result) -> None:
         verifier = grant.request.form.get("code_verifier")

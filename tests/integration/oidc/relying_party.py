@@ -82,7 +82,7 @@ class RelyingParty:
                   jti: str | None = None, lifetime: int = 60, **claims) -> str:
         now = int(clock.now().timestamp())
         body = {"iss": self.client_id, "sub": self.client_id, "aud": aud, "iat": now, "exp": now + lifetime,
-                "jti": jti or str(uuid.uuid4()), **claims}
+                "jti": str(uuid.uuid4()) if jti is None else jti, **claims}
         return jwt.encode(body, key or self.key, algorithm="RS256", headers={"kid": kid or self.kid})
 
     def token_form(self, code: str, **overrides) -> dict[str, str]:
