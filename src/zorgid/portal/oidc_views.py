@@ -100,7 +100,7 @@ def login_status(request: HttpRequest, flow_id: str) -> JsonResponse:
     return JsonResponse(answer.body, status=answer.status)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])
 def authorize_continue(request: HttpRequest, flow_id: str) -> HttpResponse:
     """After the approval: the organisation of this login (chosen here if he has several), then back to the
     application with the code."""
