@@ -57,6 +57,18 @@ def test_reads_and_writes_have_budgets_of_their_own(client, limits):
     assert client.get("/foutmeldingen").status_code == 429
 
 
+def test_an_application_servers_token_and_userinfo_requests_have_a_budget_of_their_own(client, limits):
+    """One application server may log in a whole hospital: its token and userinfo requests do not spend (and are
+    not refused by) an anonymous client's budget, but by their own."""
+    limits(client_read=(1, 60), client_write=(1, 60), application_server=(3, 60))
+    answers = [client.post("/oidc/token", {}).status_code, client.get("/oidc/userinfo").status_code,
+               client.post("/oidc/token", {}).status_code]
+    assert 429 not in answers
+    assert client.post("/oidc/token", {}).status_code == 429
+    assert client.get("/foutmeldingen").status_code == 200  # the anonymous budget was not spent
+    assert client.post("/api/v1/activations", {}, content_type="application/json").status_code == 400
+
+
 def test_client_addresses_count_apart(limits):
     limits(client_read=(1, 60))
     assert Client(REMOTE_ADDR="192.0.2.1").get("/foutmeldingen").status_code == 200

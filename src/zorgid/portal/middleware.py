@@ -88,12 +88,18 @@ ENDPOINT_RULES = {
 }
 
 
+# What a healthcare application's server asks (docs/koppelen.md): one address may serve a whole hospital's logins,
+# so these count under a budget of their own per address, not under an anonymous client's.
+SERVER_TO_SERVER = {"/oidc/token": "application-server", "/oidc/userinfo": "application-server"}
+
+
 class RequestLimitMiddleware:
     """Every request counts against a budget (ZID-RATE-LIMIT, 429 with Retry-After once spent).
 
     Anonymous requests count per client address (REMOTE_ADDR: behind a reverse proxy that is the proxy's
     address, so serve zorgid directly or keep these limits generous), reads and writes apart; a logged-in
-    portal session counts per Mobile ID with a larger budget. A few addresses have a tighter limit of their
+    portal session counts per Mobile ID with a larger budget, an application server's token and userinfo requests
+    per address with theirs (SERVER_TO_SERVER). A few addresses have a tighter limit of their
     own per client address on top (ENDPOINT_RULES).
     """
 
@@ -110,6 +116,8 @@ class RequestLimitMiddleware:
         try:
             if isinstance(mobile_id, str) and mobile_id:
                 limit("logged-in", f"mobile_id:{mobile_id}")
+            elif request.path in SERVER_TO_SERVER:
+                limit(SERVER_TO_SERVER[request.path], client_ip(request))
             else:
                 limit("client-read" if request.method in SAFE_METHODS else "client-write", client_ip(request))
         except RateLimited as error:
