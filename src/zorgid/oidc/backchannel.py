@@ -40,7 +40,7 @@ from zorgid.audit.services import record
 from zorgid.identities.models import MobileId, Person
 
 from . import discovery, keys
-from .models import AppSession, DeliveryState, LogoutDelivery
+from .models import AppSession, AuthorizationCode, DeliveryState, LogoutDelivery
 
 log = logging.getLogger("zorgid.oidc")
 
@@ -70,8 +70,11 @@ def end_sessions(person: Person, mobile_id: MobileId | None, reason: str) -> lis
             return []
         AppSession.objects.filter(sid__in=[s.sid for s in ended], ended_at__isnull=True).update(
             ended_at=now, end_reason=reason[:32])
+        # only where the application got its tokens: a session whose code was never exchanged it does not know
+        exchanged = set(AuthorizationCode.objects.filter(session__in=ended, used_at__isnull=False)
+                        .values_list("session_id", flat=True))
         deliveries = [LogoutDelivery(session=s, next_attempt_at=now) for s in ended
-                      if s.application.backchannel_logout_uri]
+                      if s.application.backchannel_logout_uri and s.sid in exchanged]
         LogoutDelivery.objects.bulk_create(deliveries)
         record("oidc.sessions.ended", actor="zorgid", subject=f"person:{person.id}",
                details={"reason": reason, "mobile_id": mobile_id.id if mobile_id else None,

@@ -27,11 +27,13 @@ from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.care_apps.services import add_application
 from zorgid.cli import app as cli
-from zorgid.identities.models import MobileId, Person
+from zorgid.flows.services import start_login
+from zorgid.hashing import token_hash
+from zorgid.identities.models import MobileId, Person, new_public_id
 from zorgid.identities.services import issue_activation_code
 from zorgid.oidc import backchannel
 from zorgid.oidc.claims import subject
-from zorgid.oidc.models import AppSession, DeliveryState, LogoutDelivery
+from zorgid.oidc.models import AppSession, AuthorizationCode, DeliveryState, LogoutDelivery
 from zorgid.organisations.models import Role
 from zorgid.organisations.roles import add_operator, grant_role
 from zorgid.organisations.services import add_organisation
@@ -113,11 +115,21 @@ class World:
     sessions: dict[str, AppSession]
 
 
-def app_session(application, person: Person, mobile_id: MobileId, organisation) -> AppSession:
-    """A person logged in at an application, as the provider leaves it after a login (oidc.models)."""
-    return AppSession.objects.create(application=application, person=person, mobile_id=mobile_id,
-                                     organisation=organisation, subject=subject(application, person.id),
-                                     started_at=clock.now())
+def app_session(application, person: Person, mobile_id: MobileId, organisation, *,
+                exchanged: bool = True) -> AppSession:
+    """A person logged in at an application, as the provider leaves it after a login (oidc.models): with the
+    login's code, which the application exchanged for its tokens (``exchanged``) or not."""
+    now = clock.now()
+    session = AppSession.objects.create(application=application, person=person, mobile_id=mobile_id,
+                                        organisation=organisation, subject=subject(application, person.id),
+                                        started_at=now)
+    flow = start_login(browser_secret="a-browser", origin="http://testserver", requester_name=application.name,
+                       application=application)
+    AuthorizationCode.objects.create(
+        code_hash=token_hash(new_public_id()), flow=flow, application=application, session=session,
+        redirect_uri=application.redirect_uris[0], scope="openid", code_challenge="x" * 43, auth_time=now,
+        issued_at=now, expires_at=now, used_at=now if exchanged else None)
+    return session
 
 
 def register_application(name: str, backchannel_logout_uri: str = "", **options):
@@ -182,6 +194,16 @@ def test_blocking_a_person_logs_him_out_at_every_application_and_tells_those_tha
     events = list(AuditEvent.objects.values_list("event", flat=True))
     assert events.count("oidc.sessions.ended") == 1
     wait_until(lambda: AuditEvent.objects.filter(event="oidc.backchannel.delivered").count() == 2)
+
+
+def test_a_session_whose_code_was_never_exchanged_ends_without_a_logout_token(world):
+    """The application never got tokens for it, so it has no session to end: it is not told."""
+    unexchanged = app_session(world.epd, world.bram, None, world.linde, exchanged=False)
+    for name in ("epd-1", "epd-2"):
+        AuthorizationCode.objects.filter(session=world.sessions[name]).delete()
+    assert world.beheerder.post(f"/organisatie/{world.linde.ura}/medewerkers/{world.bram.id}/block").status_code == 302
+    assert _fresh(unexchanged).end_reason == "blocked"
+    assert not LogoutDelivery.objects.exists()
 
 
 def test_revoking_one_mobile_id_ends_only_that_ids_sessions(world):
