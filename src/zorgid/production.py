@@ -9,6 +9,7 @@ developer's machine.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 from django.conf import settings
@@ -31,6 +32,22 @@ def _secret_problem(secret: str) -> str:
     lowered = secret.lower()
     word = next((word for word in PLACEHOLDER_WORDS if word in lowered), "")
     return f"een voorbeeld- of ontwikkelsleutel (bevat '{word}')" if word else ""
+
+
+MAX_PROXY_ADDRESSES = 256  # a trusted proxy is a host or a small subnet of them, never "everyone"
+
+
+def _broad_proxies(proxies: list[str]) -> list[str]:
+    """The entries of ZORGID_TRUSTED_PROXIES that are no address or a network of more than MAX_PROXY_ADDRESSES."""
+    broad = []
+    for proxy in proxies:
+        try:
+            too_many = ipaddress.ip_network(proxy, strict=False).num_addresses > MAX_PROXY_ADDRESSES
+        except ValueError:
+            too_many = True
+        if too_many:
+            broad.append(repr(proxy))
+    return broad
 
 
 @checks.register("zorgid")
@@ -59,6 +76,14 @@ def production_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]
             "anders hangt de issuer van de tokens af van het adres waarmee een verzoek binnenkomt",
             hint="Zet ZORGID_OIDC_ISSUER=https://<adres van het portaal>, meestal gelijk aan ZORGID_BASE_URL.",
             id="zorgid.E004"))
+    broad = _broad_proxies(getattr(settings, "ZORGID_TRUSTED_PROXIES", []))
+    if broad:
+        errors.append(checks.Error(
+            f"ZORGID_TRUSTED_PROXIES noemt {', '.join(broad)}: een adres waarvan zorgid de kop met het "
+            "clientcertificaat gelooft, moet de eigen reverse proxy zijn, geen (onleesbaar) netwerk van meer dan "
+            f"{MAX_PROXY_ADDRESSES} adressen",
+            hint="Noem alleen de adressen van de eigen reverse proxies (docs/security.md, 'Healthcare applications').",
+            id="zorgid.E005"))
     if settings.DEBUG or os.environ.get("ZORGID_DEBUG", "") not in ("", "0"):
         errors.append(checks.Error("ZORGID_DEBUG staat aan: de foutpagina's van Django tonen instellingen en code",
                                    hint="Laat ZORGID_DEBUG weg in productie.", id="zorgid.E003"))

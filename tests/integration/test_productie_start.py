@@ -38,6 +38,8 @@ def serve(tmp_path, **env_vars):
     ({"ZORGID_OIDC_ISSUER": "http://zorgid.example.nl"}, "zorgid.E004: ZORGID_OIDC_ISSUER is 'http://zorgid.example.nl'"),
     ({"ZORGID_OIDC_ISSUER": "https://zorgid.example.nl/oidc"}, "zorgid.E004: ZORGID_OIDC_ISSUER is "
                                                               "'https://zorgid.example.nl/oidc'"),
+    ({"ZORGID_TRUSTED_PROXIES": "10.0.0.5,0.0.0.0/0"}, "zorgid.E005: ZORGID_TRUSTED_PROXIES noemt '0.0.0.0/0'"),
+    ({"ZORGID_TRUSTED_PROXIES": "proxy.example.nl"}, "zorgid.E005: ZORGID_TRUSTED_PROXIES noemt 'proxy.example.nl'"),
 ])
 def test_serve_refuses_to_start_in_productie_with_an_unsafe_setting(tmp_path, env_vars, reason):
     done = serve(tmp_path, **env_vars)
@@ -67,6 +69,8 @@ def test_productie_with_safe_settings_and_acceptatie_over_http_pass_the_checks(t
     check = "import django; django.setup(); from zorgid.production import refuse_unsafe; refuse_unsafe()"
     env = {"DJANGO_SETTINGS_MODULE": "zorgid.settings"}
     assert run(tmp_path, "-c", check, **env).returncode == 0
+    proxies = run(tmp_path, "-c", check, ZORGID_TRUSTED_PROXIES="10.0.0.5,192.0.2.0/24,2001:db8::7", **env)
+    assert proxies.returncode == 0, proxies.stderr
     acceptatie = run(tmp_path, "-c", check, ZORGID_ENVIRONMENT="acceptatie", ZORGID_BASE_URL="http://127.0.0.1:8000",
                      ZORGID_SECRET_KEY=None, ZORGID_DEBUG="1", **env)
     assert acceptatie.returncode == 0, acceptatie.stderr
