@@ -339,6 +339,9 @@ def create_app(config: Config) -> Flask:
             claims = verify_logout_token(zorgid, config, request.form.get("logout_token", ""))
         except (JoseError, ValueError) as error:
             return {"error": "invalid_request", "error_description": str(error)}, 400
+        except requests.RequestException as error:  # ZORG-ID's keys could not be fetched: it will try again
+            app.logger.warning("ZORG-ID niet bereikbaar: %s", error)
+            return {"error": "temporarily_unavailable"}, 503
         ended = logins.end(sid=claims.get("sid"), sub=claims.get("sub"))
         app.logger.info("back-channel logout: %d sessie(s) beëindigd", ended)
         return "", 200

@@ -24,6 +24,7 @@ import httpx
 import jwt
 import pytest
 import zxingcpp
+from cryptography.hazmat.primitives.asymmetric import rsa
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -241,6 +242,13 @@ def test_who_works_for_two_organisations_chooses_one_at_zorgid(page, live_server
     assert "90000999" in relations.nth(0).inner_text() and "beheerder" in relations.nth(0).inner_text()
     assert "01.015" in relations.nth(1).inner_text()  # his UZI role is De Linde's
 
+    # the application may name the organisation itself (ura): no choice at zorgid then
+    page.goto(example.url + "/inloggen?ura=90000382")
+    page.get_by_test_id("login-qr").wait_for()
+    employee_app.run("scan", read_qr(page), "--accept")
+    page.wait_for_url(example.url + "/profiel", timeout=15_000)
+    assert page.get_by_test_id("organisation-name").inner_text() == "Huisartsenpraktijk De Linde"
+
 
 def test_a_revoked_zorg_id_logs_him_out_at_the_application_by_back_channel(page, live_server, settings, example,
                                                                            employee_app):
@@ -249,6 +257,20 @@ def test_a_revoked_zorg_id_logs_him_out_at_the_application_by_back_channel(page,
     example.start()
     log_in_at(page, example, employee_app)
     page.wait_for_url(example.url + "/profiel", timeout=15_000)
+
+    # a logout token that zorgid did not sign (right claims, another key) ends nothing
+    id_token = page.get_by_test_id("id-token").text_content().strip()
+    claims = jwt.decode(id_token, options={"verify_signature": False})
+    forged = jwt.encode({"iss": claims["iss"], "aud": example.client_id, "iat": int(time.time()), "jti": "x1",
+                         "sid": claims["sid"], "sub": claims["sub"],
+                         "events": {"http://schemas.openid.net/event/backchannel-logout": {}}},
+                        rsa.generate_private_key(public_exponent=65537, key_size=2048), algorithm="RS256",
+                        headers={"kid": jwt.get_unverified_header(id_token)["kid"], "typ": "logout+jwt"})
+    refused = httpx.post(example.url + "/backchannel-logout", data={"logout_token": forged})
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_request"
+    assert httpx.post(example.url + "/backchannel-logout", data={}).status_code == 400
+    page.goto(example.url + "/profiel")
+    assert page.url == example.url + "/profiel"
 
     revoke_mobile_id(MobileId.objects.get(person=employee_app.person), actor="test", reason="lost phone")
 
