@@ -48,7 +48,7 @@ from joserfc.jwk import KeySet, RSAKey
 NAME = "Zorgapplicatie Voorbeeld"
 SCOPE = "openid profile uzi"
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
-ASSERTION_SECONDS = 60  # a client assertion is used at once; ZORG-ID refuses one valid longer than 10 minutes
+ASSERTION_SECONDS = 60  # a client assertion is used at once (ZORG-ID refuses one valid longer than an hour)
 LOOPBACK_NAMES = {"localhost"}
 
 

@@ -39,7 +39,7 @@ from .models import UsedAssertion
 from .oauth import as_oauth_error
 
 ALGORITHMS = ("RS256", "PS256", "ES256")
-MAX_LIFETIME_SECONDS = 600  # an assertion's exp at most this far ahead
+MAX_LIFETIME_SECONDS = 3600  # an assertion's exp at most this far ahead: the hour common client libraries use
 LEEWAY_SECONDS = 30
 JTI_MAX = 256
 JWKS_TIMEOUT_SECONDS = 5.0
@@ -171,7 +171,7 @@ class PrivateKeyJwt(JWTBearerClientAssertion):
             raise as_oauth_error(ClientAssertionInvalid(f"{type(exc).__name__}: {exc.description}")) from exc
         if claims["sub"] != claims["iss"]:
             raise as_oauth_error(ClientAssertionInvalid("iss and sub must both be the client_id"))
-        if claims["exp"] > _now() + MAX_LIFETIME_SECONDS:
+        if claims["exp"] > _now() + MAX_LIFETIME_SECONDS + LEEWAY_SECONDS:
             raise as_oauth_error(ClientAssertionInvalid(f"exp more than {MAX_LIFETIME_SECONDS} s ahead"))
         jti = claims["jti"]
         if not isinstance(jti, str) or not 0 < len(jti) <= JTI_MAX:

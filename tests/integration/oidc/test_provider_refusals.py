@@ -372,7 +372,7 @@ def test_a_replayed_assertion_is_refused(client, device, employee, rp):
 @pytest.mark.parametrize("assertion_of", [
     lambda rp: rp.assertion(aud="https://elsewhere.example/token"),
     lambda rp: rp.assertion(lifetime=-120),
-    lambda rp: rp.assertion(lifetime=3600),
+    lambda rp: rp.assertion(lifetime=3700),
     lambda rp: rp.assertion(iss="someone-else"),
     lambda rp: rp.assertion(jti=""),
     lambda rp: "not.a.jwt",
@@ -454,3 +454,8 @@ def test_userinfo_after_the_session_ended(client, device, employee, rp):
     assert client.get("/oidc/userinfo", **bearer).status_code == 200
     suspend(rp.client_id, actor="test")
     userinfo_error(client.get("/oidc/userinfo", **bearer), "ZID-OIDC-SESSION-ENDED")
+
+
+def test_an_assertion_valid_for_an_hour_as_common_client_libraries_make_it_is_accepted(client, device, employee, rp):
+    code = code_of(Client(), client, device, rp)
+    assert rp.token(client, code, client_assertion=rp.assertion(lifetime=3600)).status_code == 200
