@@ -82,7 +82,8 @@ def login_status(flow_id: str, *, browser_secret: str, client: str, wait: bool,
     "done" (with ``flow.mobile_id_id``, whom the view logs in) for this browser only and at most once; an
     approved flow whose time has passed logs no one in: "expired". The portal's page completes only a login at
     the portal, the provider's page (``for_application``) only a login at a healthcare application: an approval
-    in the app for one never logs the browser in to the other.
+    in the app for one never logs the browser in to the other. Only a portal login sends ``login_completed``
+    (the administrator's first login completes the organisation's application; a login at an EHR does not).
     """
     return browser_answer(LoginFlow, flow_id, browser_secret=browser_secret, client=client, wait=wait,
                           answered=lambda flow: _complete(flow, for_application))
@@ -96,7 +97,8 @@ def _complete(flow: LoginFlow, for_application: bool) -> dict[str, object]:
         now = clock.now()
         with transaction.atomic():
             if flow.move(LoginFlowState.APPROVED, LoginFlowState.COMPLETED, now, completed_at=now):
-                login_completed.send(sender=LoginFlow, person=flow.mobile_id.person)
+                if not for_application:  # a login at a healthcare application is no login at the portal
+                    login_completed.send(sender=LoginFlow, person=flow.mobile_id.person)
                 return {"state": "done"}
         if LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.APPROVED).exists():
             return {"state": "expired"}  # approved in time, but the browser came too late: it starts anew
