@@ -20,7 +20,6 @@ import html
 import json
 import os
 import re
-import shutil
 import ssl
 import subprocess
 import sys
@@ -36,12 +35,14 @@ from login import (
     Server,
     SimulatedUser,
     activate_device,
+    add_server_options,
     bench_environment,
-    create_database,
-    drop_database,
+    clean_up,
+    django_snippet,
     free_port,
     lift_client_limits,
     log,
+    migrate,
     ms_row,
     percentile,
     start_server,
@@ -101,15 +102,8 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--explain", action="store_true",
                         help="print EXPLAIN ANALYZE of every kind's query (default: only of kinds whose server "
                              "p95 misses the 50 ms target)")
-    parser.add_argument("--workers", type=int, default=2, help="zorgid serve --workers (default 2)")
-    parser.add_argument("--threads", type=int, default=8, help="zorgid serve --threads (default 8)")
-    parser.add_argument("--database-url", default=None,
-                        help="an existing, empty PostgreSQL database to use and keep (default: a fresh database "
-                             "postgres://postgres@127.0.0.1:5432/zorgid_bench_<random>, dropped at the end)")
+    add_server_options(parser, threads=8)
     parser.add_argument("--keep", action="store_true", help="keep the fresh database (its URL is printed)")
-    parser.add_argument("--port", type=int, default=None, help="port to serve on (default: a free one)")
-    parser.add_argument("--zorgid", default=None,
-                        help="the zorgid command (default: next to this Python, else .venv/bin/zorgid)")
     args = parser.parse_args(argv)
     if args.organisations < 2 or args.large < 1 or args.persons < args.large or args.uzi_every < 1:
         parser.error("need --organisations ≥ 2, --large ≥ 1, --persons ≥ --large, --uzi-every ≥ 1")
@@ -300,15 +294,6 @@ for kind, query in json.loads(sys.argv[2]).items():
 """
 
 
-def django_snippet(env: dict, code: str, *snippet_args: str, timeout: float = 300) -> str:
-    result = subprocess.run([sys.executable, "-c", code, *snippet_args], env={**env,
-                            "DJANGO_SETTINGS_MODULE": "zorgid.settings"}, capture_output=True, text=True,
-                            timeout=timeout, stdin=subprocess.DEVNULL)
-    if result.returncode != 0:
-        raise RuntimeError(f"Django snippet failed ({result.returncode}):\n{result.stderr[-2000:]}")
-    return result.stdout
-
-
 def log_in_beheerder(env: dict, base_url: str, ura: str) -> SimulatedUser:
     code = django_snippet(env, MAKE_BEHEERDER, ura).strip().splitlines()[-1]
     with httpx.Client(base_url=base_url, timeout=30.0) as client:
@@ -474,13 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     server: Server | None = None
     status = 0
     try:
-        if made_database:
-            log(f"creating database {database_url}")
-            create_database(database_url)
-        log("zorgid migrate")
-        migrated = subprocess.run([zorgid, "migrate"], env=env, capture_output=True, text=True, timeout=300)
-        if migrated.returncode != 0:
-            log(f"zorgid migrate failed:\n{migrated.stdout[-2000:]}{migrated.stderr[-2000:]}")
+        if not migrate(zorgid, env, database_url if made_database else None):
             return 2
         log(f"filling: {args.organisations:,} organisations, {args.persons:,} persons (the large organisation "
             f"{args.large:,}), a UZI registration for every {args.uzi_every}th")
@@ -522,16 +501,9 @@ def main(argv: list[str] | None = None) -> int:
         log("interrupted")
         return 130
     finally:
-        if server is not None:
-            server.stop()
-        if made_database and not args.keep:
-            try:
-                drop_database(database_url)
-            except psycopg.Error as exc:
-                log(f"could not drop database {database_url}: {exc}")
-        elif made_database:
+        clean_up(home, server, drop=database_url if made_database and not args.keep else None)
+        if made_database and args.keep:
             log(f"database kept: {database_url}")
-        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

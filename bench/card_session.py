@@ -32,20 +32,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import psycopg
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from login import (
-    ACCESS_LINE,
     Server,
     StepFailed,
-    create_database,
-    drop_database,
+    add_server_options,
+    background_cores,
+    clean_up,
     failure_kind,
     free_port,
     log,
-    machine_cpu,
+    migrate,
     ms_row,
+    server_times,
     start_server,
     wait_until_serving,
     zorgid_command,
@@ -99,18 +99,12 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
                         help="cards (one SoftHSM2 token directory each, its own 'reader') doing sessions at the "
                              "same time; the --sessions are shared among them (default 1)")
     parser.add_argument("--pin", default="123456", help="the test UZI-pas's security code (default 123456)")
-    parser.add_argument("--workers", type=int, default=2, help="zorgid serve --workers (default 2)")
     parser.add_argument("--threads", type=int, default=None,
                         help="zorgid serve --threads (default max(8, 4 x --parallel))")
     database = parser.add_mutually_exclusive_group()
-    database.add_argument("--database-url", default=None,
-                          help="an existing, empty PostgreSQL database to use and keep (default: a fresh database "
-                               "postgres://postgres@127.0.0.1:5432/zorgid_bench_<random>, dropped at the end)")
+    add_server_options(parser, threads=None, database=database)
     database.add_argument("--sqlite", action="store_true",
                           help="use SQLite in the temporary ZORGID_HOME instead of PostgreSQL")
-    parser.add_argument("--port", type=int, default=None, help="port to serve on (default: a free one)")
-    parser.add_argument("--zorgid", default=None,
-                        help="the zorgid command (default: next to this Python, else .venv/bin/zorgid)")
     parser.add_argument("--zorgid-desktop", default=None,
                         help="the zorgid-desktop command (default: next to the zorgid command)")
     args = parser.parse_args(argv)
@@ -314,36 +308,14 @@ def run_sessions(sessions: int, holders: list[CardHolder], results: Results) -> 
 # ---------------------------------------------------------------------------------------- server times
 
 
-REQUEST_KINDS = (
+REQUEST_KINDS = (  # the access log names the route, never the flow's id (docs/security.md)
     ("POST /registreren  (challenge made)", re.compile(r"POST /registreren$")),
-    ("GET /uzi-pas/<id>  (card page)", re.compile(r"GET /uzi-pas/(\w+)$")),
-    ("GET /api/v1/card-flows/<id>  (Desktop App)", re.compile(r"GET /api/v1/card-flows/(\w+)$")),
-    ("POST /api/v1/card-flows/<id>/response  (verify)", re.compile(r"POST /api/v1/card-flows/(\w+)/response$")),
-    ("GET /uzi-pas/<id>/status?wait=1  (long-poll)", re.compile(r"GET /uzi-pas/(\w+)/status\?wait=1$")),
+    ("GET /uzi-pas/<id>  (card page)", re.compile(r"GET /uzi-pas/<str:flow_id>$")),
+    ("GET /api/v1/card-flows/<id>  (Desktop App)", re.compile(r"GET /api/v1/card-flows/<str:flow_id>$")),
+    ("POST /api/v1/card-flows/<id>/response  (verify)",
+     re.compile(r"POST /api/v1/card-flows/<str:flow_id>/response$")),
+    ("GET /uzi-pas/<id>/status?wait=1  (long-poll)", re.compile(r"GET /uzi-pas/<str:flow_id>/status$")),
 )
-
-
-def server_times(log_path: Path, offset: int, flows: set[str]) -> list[tuple[str, list[float]]]:
-    """Per request kind, gunicorn's own request times (%(M)s) of the measured sessions, from ``offset`` on."""
-    found: dict[str, list[float]] = {kind: [] for kind, _ in REQUEST_KINDS}
-    try:
-        with open(log_path, "rb") as handle:
-            handle.seek(offset)
-            lines = handle.read().decode(errors="replace").splitlines()
-    except OSError:
-        return []
-    for line in lines:
-        match = ACCESS_LINE.search(line)
-        if not match:
-            continue
-        request = f"{match.group(1)} {match.group(2)}"
-        for kind, pattern in REQUEST_KINDS:
-            hit = pattern.match(request)
-            if hit:
-                if not hit.groups() or hit.group(1) in flows:
-                    found[kind].append(int(match.group(4)) / 1000)
-                break
-    return list(found.items())
 
 
 # ------------------------------------------------------------------------------------------- context
@@ -445,17 +417,10 @@ def main(argv: list[str] | None = None) -> int:
         env["DATABASE_URL"] = database_url
     server: Server | None = None
     polls: ThreadPoolExecutor | None = None
-    busy, _, total = machine_cpu()
-    time.sleep(1.0)
-    background = (machine_cpu()[0] - busy) / ((machine_cpu()[2] - total) / (os.cpu_count() or 1))
-    if background > 0.2:
-        log(f"the machine is already {background:.2f} cores busy before the benchmark: figures will suffer")
+    background = background_cores()
     try:
-        if made_database:
-            log(f"creating database {database_url}")
-            create_database(database_url)
-        log("zorgid migrate" + (" (SQLite)" if args.sqlite else ""))
-        run_checked([zorgid, "migrate"], env, "zorgid migrate", timeout=300)
+        if not migrate(zorgid, env, database_url if made_database else None):
+            return 2
         log(f"zorgid serve --port {port} --workers {args.workers} --threads {args.threads}")
         server = start_server(zorgid, env, home, port, args.workers, args.threads)
         try:
@@ -498,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
             "rsa_verify": rsa_verify_rate(),
             "background": background,
         }
-        times = server_times(server.log_path, offset, {s.flow_id for s in results.sessions})
+        times = server_times(server.log_path, REQUEST_KINDS, offset)  # the measured sessions' requests
         return 0 if report(args, results, elapsed, times, context) else 1
     except RuntimeError as exc:
         log(str(exc))
@@ -509,14 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if polls is not None:
             polls.shutdown(wait=False, cancel_futures=True)
-        if server is not None:
-            server.stop()
-        if made_database:
-            try:
-                drop_database(database_url)
-            except psycopg.Error as exc:
-                log(f"could not drop database {database_url}: {exc}")
-        shutil.rmtree(home, ignore_errors=True)
+        clean_up(home, server, drop=database_url if made_database else None)
         shutil.rmtree(cards_dir, ignore_errors=True)
 
 

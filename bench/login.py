@@ -69,9 +69,19 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         description="Serve zorgid as in production (PostgreSQL, gunicorn gthread) and measure complete logins: "
                     "browser start page + long-poll, app fetches the flow, signs and approves.",
     )
-    parser.add_argument("--duration", type=float, default=20.0, help="seconds of measured load (default 20)")
+    add_load_options(parser, duration=20.0)
+    add_server_options(parser)
+    parser.add_argument("--no-openssl", action="store_true", help="skip the `openssl speed ecdsap256` comparison")
+    return check_load_options(parser, parser.parse_args(argv))
+
+
+def add_load_options(parser: argparse.ArgumentParser, *, duration: float, per: str = "") -> None:
+    """The load's options (this benchmark's and oidc_login.py's): duration, warm-up, simulated users, Mobile IDs,
+    open loop; ``per`` names what one measurement covers (", per kind of login")."""
+    parser.add_argument("--duration", type=float, default=duration,
+                        help=f"seconds of measured load{per} (default {duration:g})")
     parser.add_argument("--warmup", type=float, default=2.0,
-                        help="seconds of load before the measurement starts, not counted (default 2)")
+                        help=f"seconds of load before the measurement starts{per}, not counted (default 2)")
     parser.add_argument("--concurrency", type=int, default=32,
                         help="simulated users, each looping over complete logins (default 32)")
     parser.add_argument("--users", type=int, default=None,
@@ -80,22 +90,30 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
                         help="open loop: start this many logins per second, spread evenly, each taken by a free "
                              "simulated user; --concurrency then caps the logins under way (default 0: closed "
                              "loop, every simulated user starts its next login as soon as the last is done)")
-    parser.add_argument("--workers", type=int, default=2, help="zorgid serve --workers (default 2)")
-    parser.add_argument("--threads", type=int, default=48, help="zorgid serve --threads (default 48)")
-    parser.add_argument("--database-url", default=None,
-                        help="an existing, empty PostgreSQL database to use and keep (default: a fresh database "
-                             "postgres://postgres@127.0.0.1:5432/zorgid_bench_<random>, dropped at the end)")
-    parser.add_argument("--port", type=int, default=None, help="port to serve on (default: a free one)")
-    parser.add_argument("--zorgid", default=None,
-                        help="the zorgid command (default: next to this Python, else .venv/bin/zorgid)")
-    parser.add_argument("--no-openssl", action="store_true", help="skip the `openssl speed ecdsap256` comparison")
-    args = parser.parse_args(argv)
-    if args.concurrency < 1 or args.duration <= 0 or args.warmup < 0 or args.rate < 0:
-        parser.error("--concurrency must be ≥ 1, --duration > 0, --warmup ≥ 0, --rate ≥ 0")
+
+
+def check_load_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    if args.concurrency < 1 or args.workers < 1 or args.duration <= 0 or args.warmup < 0 or args.rate < 0:
+        parser.error("--concurrency and --workers must be ≥ 1, --duration > 0, --warmup ≥ 0, --rate ≥ 0")
     args.users = args.users or args.concurrency
     if args.users < 1:
         parser.error("--users must be ≥ 1")
     return args
+
+
+def add_server_options(parser: argparse.ArgumentParser, *, threads: int | None = 48, database=None) -> None:
+    """How the benchmarks serve zorgid: --workers, --threads (left to the caller when ``threads`` is None),
+    --database-url (into ``database``, a group of the parser, when given), --port, --zorgid."""
+    parser.add_argument("--workers", type=int, default=2, help="zorgid serve --workers (default 2)")
+    if threads is not None:
+        parser.add_argument("--threads", type=int, default=threads, help=f"zorgid serve --threads (default {threads})")
+    (database or parser).add_argument(
+        "--database-url", default=None,
+        help="an existing, empty PostgreSQL database to use and keep (default: a fresh database "
+             "postgres://postgres@127.0.0.1:5432/zorgid_bench_<random>, dropped at the end)")
+    parser.add_argument("--port", type=int, default=None, help="port to serve on (default: a free one)")
+    parser.add_argument("--zorgid", default=None,
+                        help="the zorgid command (default: next to this Python, else .venv/bin/zorgid)")
 
 
 def free_port() -> int:
@@ -394,6 +412,11 @@ class Login:
     browser_done: float  # long-poll returned {"state": "done"}
     unlock_rtt: float = 0.0  # the app's POST …/unlock (the key share), sent to answered
 
+    @property
+    def completed(self) -> float:
+        """When the login was complete (here: the browser saw done)."""
+        return self.browser_done
+
 
 @dataclass
 class Results:
@@ -411,27 +434,45 @@ class Results:
             self.errors[kind] += 1
 
 
+def login_payload(page: httpx.Response, step: str) -> LoginPayload:
+    """The ``zorgid://login?…`` link of a QR page (the portal's start page, or the provider's authorize page)."""
+    if page.status_code != 200:
+        raise StepFailed(failure_kind(step, page) + f" {page.headers.get('location', '')[:120]}".rstrip())
+    link = PAYLOAD_LINK.search(page.text)
+    if link is None:
+        raise StepFailed(f"{step}: no login link")
+    payload = parse_payload(html.unescape(link.group(1)))
+    if not isinstance(payload, LoginPayload):
+        raise StepFailed(f"{step}: link is no login payload")
+    return payload
+
+
 class SimulatedUser:
     """One person logging in again and again: a fresh browser session per login, one app."""
 
+    status_path = "/inloggen/status/{}"  # the QR page's status, long-polled by its script
+
     def __init__(self, base_url: str, device: Device, polls: ThreadPoolExecutor, tls: ssl.SSLContext):
-        limits = httpx.Limits(max_keepalive_connections=2, max_connections=4)
-        timeout = httpx.Timeout(30.0, connect=10.0)
         self.device, self.polls = device, polls
-        self.app = httpx.Client(base_url=base_url, timeout=timeout, limits=limits, verify=tls)
-        self.browser = httpx.Client(base_url=base_url, timeout=timeout, limits=limits, verify=tls,
-                                    headers={"Accept-Language": "nl"})
+        self.app = self.client(base_url, tls)
+        self.browser = self.client(base_url, tls, headers={"Accept-Language": "nl"})
+
+    @staticmethod
+    def client(base_url: str, tls: ssl.SSLContext, **options) -> httpx.Client:
+        """A connection pool of its own (keep-alive), as a browser, an app or a server has one."""
+        return httpx.Client(base_url=base_url, timeout=httpx.Timeout(30.0, connect=10.0), verify=tls,
+                            limits=httpx.Limits(max_keepalive_connections=2, max_connections=4), **options)
 
     def close(self) -> None:
         self.app.close()
         self.browser.close()
 
     def _poll(self, flow_id: str, polling: threading.Event) -> float:
-        """The start page's script: long-poll until done; returns the time it saw done."""
+        """The QR page's script: long-poll until done; returns the time it saw done."""
         deadline = time.perf_counter() + LOGIN_TIMEOUT
         while True:
             polling.set()  # the request goes out now (a page polls before anyone can scan its QR)
-            response = self.browser.get(f"/inloggen/status/{flow_id}", params={"wait": "1"})
+            response = self.browser.get(self.status_path.format(flow_id), params={"wait": "1"})
             seen = time.perf_counter()
             if response.status_code != 200:
                 raise StepFailed(failure_kind("poll", response))
@@ -444,21 +485,17 @@ class SimulatedUser:
     def login(self, scheduled: float | None = None) -> Login:
         self.browser.cookies.clear()  # a new browser session, as a fresh browser would have
         started = time.perf_counter()
-        page = self.browser.get("/")
-        if page.status_code != 200:
-            raise StepFailed(failure_kind("start page", page))
-        link = PAYLOAD_LINK.search(page.text)
-        if link is None:
-            raise StepFailed("start page: no login link")
-        payload = parse_payload(html.unescape(link.group(1)))
-        if not isinstance(payload, LoginPayload):
-            raise StepFailed("start page: link is no login payload")
+        payload = login_payload(self.browser.get("/"), "start page")
+        return Login(started if scheduled is None else scheduled, started, *self.approve(payload.flow))
 
+    def approve(self, flow_id: str) -> tuple[float, float, float, float]:
+        """The QR page's long-poll and the app's part (fetch the flow, unlock the key share, sign, approve), until
+        the page saw done: (approval_sent, approval_answered, browser_done, unlock_rtt) of :class:`Login`."""
         polling = threading.Event()
-        done = self.polls.submit(self._poll, payload.flow, polling)
+        done = self.polls.submit(self._poll, flow_id, polling)
         polling.wait(5.0)
 
-        response = self.app.get(login_flow_path(payload.flow))
+        response = self.app.get(login_flow_path(flow_id))
         if response.status_code != 200:
             done.cancel()
             raise StepFailed(failure_kind("app flow", response))
@@ -472,13 +509,11 @@ class SimulatedUser:
             unlock_rtt = time.perf_counter() - unlock_sent
             approval = self.device.approval(flow, response.json()["unlock_token"])
             approval_sent = time.perf_counter()
-            response = self.app.post(login_approval_path(payload.flow), json=approval)
+            response = self.app.post(login_approval_path(flow_id), json=approval)
             approval_answered = time.perf_counter()
         if response.status_code != 200:
             raise StepFailed(failure_kind("app approval", response))
-        browser_done = done.result(timeout=LOGIN_TIMEOUT + 35)
-        return Login(started if scheduled is None else scheduled, started, approval_sent, approval_answered,
-                     browser_done, unlock_rtt)
+        return approval_sent, approval_answered, done.result(timeout=LOGIN_TIMEOUT + 35), unlock_rtt
 
 
 def run_user(user: SimulatedUser, results: Results, measure_from: float, stop_at: float,
@@ -572,27 +607,32 @@ REQUEST_KINDS = (
 )
 
 
-def server_times(log_path: Path) -> list[tuple[str, int, list[float]]]:
-    """Per request kind: (kind, count, server-side durations in s) from the server's access log (zorgid.access)."""
-    found: dict[str, list[float]] = {kind: [] for kind, _ in REQUEST_KINDS}
+def server_times(log_path: Path, kinds=REQUEST_KINDS, start: int = 0,
+                 end: int | None = None) -> list[tuple[str, list[float]]]:
+    """Per request kind (``kinds``: (kind, pattern of "METHOD route")): the server-side durations in s of the
+    requests in the server's access log (zorgid.access), of the whole log or of the bytes from ``start`` to
+    ``end``."""
+    found: dict[str, list[float]] = {kind: [] for kind, _ in kinds}
     try:
-        lines = log_path.read_text(errors="replace").splitlines()
+        with open(log_path, "rb") as file:
+            file.seek(start)
+            text = file.read(-1 if end is None else max(0, end - start)).decode(errors="replace")
     except OSError:
         return []
-    for line in lines:
+    for line in text.splitlines():
         match = ACCESS_LINE.search(line)
         if not match:
             continue
         request = f"{match.group(1)} {match.group(2)}"
-        for kind, pattern in REQUEST_KINDS:
+        for kind, pattern in kinds:
             if pattern.match(request):
                 found[kind].append(int(match.group(4)) / 1000)
                 break
-    return [(kind, len(values), values) for kind, values in found.items()]
+    return list(found.items())
 
 
 def report(args, results: Results, elapsed: float, sampler: MemorySampler, cpu: dict,
-           times: list[tuple[str, int, list[float]]]) -> bool:
+           times: list[tuple[str, list[float]]]) -> bool:
     logins, errors = results.logins, results.errors
     failed = sum(errors.values())
     attempts = len(logins) + failed
@@ -647,8 +687,8 @@ def report(args, results: Results, elapsed: float, sampler: MemorySampler, cpu: 
     print(f"    stolen by the host   {cpu['steal'] / span:5.2f}")
     if times:
         print("  time inside the server per request (the access log, warm-up and measured load), ms")
-        for kind, count, values in times:
-            print(f"    {kind:48s} n {count:6d}  {ms_row(values, (50, 95)) if values else 'n/a'}")
+        for kind, values in times:
+            print(f"    {kind:48s} n {len(values):6d}  {ms_row(values, (50, 95)) if values else 'n/a'}")
     print(f"  ECDSA P-256 verify     python cryptography: {cpu['py_verify']:,.0f}/s on one core")
     if cpu.get("openssl"):
         print(f"                         openssl speed: {cpu['openssl']}")
@@ -666,11 +706,15 @@ def cpu_snapshot(workers: list[int]) -> dict:
             "workers": {pid: process_cpu(pid) or 0.0 for pid in workers}, "wall": time.perf_counter()}
 
 
-def load(args, base_url: str, devices: list[Device], server_pid: int, sampler: MemorySampler):
+def load(args, base_url: str, devices: list[Device], server_pid: int, sampler: MemorySampler,
+         user=SimulatedUser):
+    """``args.concurrency`` simulated users (made by ``user(base_url, device, polls, tls)``, a SimulatedUser by
+    default) log in for ``args.warmup`` + ``args.duration`` seconds, closed loop or paced by ``args.rate``; returns
+    the results, the measured time and the CPU spent in it."""
     results = Results()
     tls = ssl.create_default_context()  # made once: httpx would load the CA bundle for every client
     polls = ThreadPoolExecutor(max_workers=2 * args.concurrency, thread_name_prefix="browser-poll")
-    users = [SimulatedUser(base_url, devices[i % len(devices)], polls, tls) for i in range(args.concurrency)]
+    users = [user(base_url, devices[i % len(devices)], polls, tls) for i in range(args.concurrency)]
     now = time.perf_counter()
     measure_from, stop_at = now + args.warmup, now + args.warmup + args.duration
     tickets: queue.Queue | None = queue.Queue() if args.rate else None
@@ -696,7 +740,7 @@ def load(args, base_url: str, devices: list[Device], server_pid: int, sampler: M
             break
     for thread in threads:
         thread.join(timeout=LOGIN_TIMEOUT + 40)
-    elapsed = max([stop_at, *(x.browser_done for x in results.logins)]) - measure_from
+    elapsed = max([stop_at, *(x.completed for x in results.logins)]) - measure_from
     polls.shutdown(wait=False, cancel_futures=True)
     for user in users:
         user.close()
@@ -726,6 +770,56 @@ def lift_client_limits(env: dict[str, str]) -> None:
     env.setdefault("ZORGID_WAIT_SLOTS", "48")
 
 
+def background_cores() -> float:
+    """How many cores the machine is busy with before the benchmark (over one second); a warning when too many."""
+    busy, _, total = machine_cpu()
+    time.sleep(1.0)
+    background = (machine_cpu()[0] - busy) / ((machine_cpu()[2] - total) / (os.cpu_count() or 1))
+    if background > 0.2:
+        log(f"the machine is already {background:.2f} cores busy before the benchmark: figures will suffer")
+    return background
+
+
+def migrate(zorgid: str, env: dict[str, str], fresh: str | None = None) -> bool:
+    """``zorgid migrate`` (after creating the database ``fresh``, when given); False, logged, when it failed."""
+    if fresh:
+        log(f"creating database {fresh}")
+        create_database(fresh)
+    log("zorgid migrate" + ("" if env.get("DATABASE_URL") else " (SQLite)"))
+    migrated = subprocess.run([zorgid, "migrate"], env=env, capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL)
+    if migrated.returncode != 0:
+        log(f"zorgid migrate failed:\n{migrated.stdout[-2000:]}{migrated.stderr[-2000:]}")
+    return migrated.returncode == 0
+
+
+def django_snippet(env: dict, code: str, *snippet_args: str, timeout: float = 300) -> str:
+    """Run ``code`` (which calls django.setup()) in a Python of its own against the benchmark's database: set-up
+    that has no command; its standard output."""
+    result = subprocess.run([sys.executable, "-c", code, *snippet_args], env={**env,
+                            "DJANGO_SETTINGS_MODULE": "zorgid.settings"}, capture_output=True, text=True,
+                            timeout=timeout, stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        raise RuntimeError(f"Django snippet failed ({result.returncode}):\n{result.stderr[-2000:]}")
+    return result.stdout
+
+
+def clean_up(home: Path, server: Server | None = None, sampler: MemorySampler | None = None,
+             drop: str | None = None) -> None:
+    """The end of every run, also a failed one: the sampler and the server stopped, the database ``drop`` (the
+    fresh one) dropped, the temporary ZORGID_HOME removed."""
+    if sampler is not None:
+        sampler.stop.set()
+    if server is not None:
+        server.stop()
+    if drop:
+        try:
+            drop_database(drop)
+        except psycopg.Error as exc:
+            log(f"could not drop database {drop}: {exc}")
+    shutil.rmtree(home, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = options(argv)
     zorgid = zorgid_command(args.zorgid)
@@ -736,19 +830,9 @@ def main(argv: list[str] | None = None) -> int:
     server: Server | None = None
     sampler: MemorySampler | None = None
     status = 0
-    busy, _, total = machine_cpu()
-    time.sleep(1.0)
-    background = (machine_cpu()[0] - busy) / ((machine_cpu()[2] - total) / (os.cpu_count() or 1))
-    if background > 0.2:
-        log(f"the machine is already {background:.2f} cores busy before the benchmark: figures will suffer")
+    background = background_cores()
     try:
-        if made_database:
-            log(f"creating database {database_url}")
-            create_database(database_url)
-        log("zorgid migrate")
-        migrated = subprocess.run([zorgid, "migrate"], env=env, capture_output=True, text=True, timeout=300)
-        if migrated.returncode != 0:
-            log(f"zorgid migrate failed:\n{migrated.stdout[-2000:]}{migrated.stderr[-2000:]}")
+        if not migrate(zorgid, env, database_url if made_database else None):
             return 2
         log(f"zorgid serve --port {port} --workers {args.workers} --threads {args.threads}")
         server = start_server(zorgid, env, home, port, args.workers, args.threads)
@@ -782,16 +866,7 @@ def main(argv: list[str] | None = None) -> int:
         log("interrupted")
         return 130
     finally:
-        if sampler is not None:
-            sampler.stop.set()
-        if server is not None:
-            server.stop()
-        if made_database:
-            try:
-                drop_database(database_url)
-            except psycopg.Error as exc:
-                log(f"could not drop database {database_url}: {exc}")
-        shutil.rmtree(home, ignore_errors=True)
+        clean_up(home, server, sampler, database_url if made_database else None)
 
 
 if __name__ == "__main__":

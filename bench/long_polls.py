@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -25,10 +24,10 @@ import psycopg
 from login import (
     Server,
     bench_environment,
-    create_database,
-    drop_database,
+    clean_up,
     free_port,
     log,
+    migrate,
     start_server,
     wait_until_serving,
     zorgid_command,
@@ -155,12 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         env.update(ZORGID_WAIT_SLOTS="10000", ZORGID_WAITS_PER_CLIENT="10000")
     server: Server | None = None
     try:
-        if made_database:
-            log(f"creating database {database_url}")
-            create_database(database_url)
-        migrated = subprocess.run([zorgid, "migrate"], env=env, capture_output=True, text=True, timeout=300)
-        if migrated.returncode != 0:
-            log(f"zorgid migrate failed:\n{migrated.stdout[-2000:]}{migrated.stderr[-2000:]}")
+        if not migrate(zorgid, env, database_url if made_database else None):
             return 2
         log(f"zorgid serve --workers {args.workers} --threads {args.threads}")
         server = start_server(zorgid, env, home, port, args.workers, args.threads)
@@ -180,10 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        if server is not None:
-            server.stop()
-        if made_database:
-            drop_database(database_url)
+        clean_up(home, server, drop=database_url if made_database else None)
 
 
 if __name__ == "__main__":

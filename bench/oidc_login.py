@@ -8,26 +8,23 @@ code; the application's server exchanges the code at ``POST /oidc/token`` with a
 assertion (RFC 7523, PyJWT), verifies the ID token against ``/oidc/jwks`` and calls ``GET /oidc/userinfo``. It is
 complete when userinfo has answered.
 
-Server, database, Mobile IDs, the portal's login, the load loop's parts and the figures come from bench/login.py
-(the Django set-up snippet from bench/admin.py): run it as a script, ``python bench/oidc_login.py``.
+Server, database, Mobile IDs, the portal's login with its app and QR page, the load loop, the Django set-up snippet
+and the figures come from bench/login.py: run it as a script, ``python bench/oidc_login.py``.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import hashlib
-import html
 import json
 import os
-import queue
 import re
 import secrets
-import shutil
 import ssl
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -36,54 +33,49 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import jwt
-import psycopg
-from admin import django_snippet
 from cryptography.hazmat.primitives.asymmetric import rsa
 from login import (
-    ACCESS_LINE,
-    LOGIN_TIMEOUT,
-    PAYLOAD_LINK,
     REQUEST_KINDS,
     Device,
     Login,
     MemorySampler,
     Results,
     Server,
+    SimulatedUser,
     StepFailed,
+    add_load_options,
+    add_server_options,
+    background_cores,
     bench_environment,
-    children,
-    cpu_snapshot,
-    create_database,
-    drop_database,
+    check_load_options,
+    clean_up,
+    django_snippet,
     failure_kind,
     free_port,
     lift_client_limits,
     load,
     log,
-    machine_cpu,
+    login_payload,
     make_devices,
+    migrate,
     ms_row,
-    pace,
     percentile,
-    run_user,
+    server_times,
     start_server,
     wait_until_serving,
     zorgid_command,
 )
 
-from zorgid.protocol.messages import key_share_unlock_path, login_approval_path, login_flow_path
-from zorgid.protocol.payloads import LoginPayload, parse_payload
-
 REDIRECT_URI = "http://127.0.0.1:9/callback"  # never opened: the browser's last redirect is read, not followed
 VERSION = "1.0"
 URA = "90000382"
 OIDC_KINDS = (
-    ("GET /oidc/authorize  (checks, new flow, QR page)", r"GET /oidc/authorize$"),
-    ("GET /oidc/authorize/<id>/status?wait=1  (long-poll)", r"GET /oidc/authorize/<str:flow_id>/status$"),
-    *((kind, pattern.pattern) for kind, pattern in REQUEST_KINDS if "(app)" in kind),
-    ("GET /oidc/authorize/<id>/verder  (organisation, code)", r"GET /oidc/authorize/<str:flow_id>/verder$"),
-    ("POST /oidc/token  (assertion, code, ID token)", r"POST /oidc/token$"),
-    ("GET /oidc/userinfo  (access token, claims)", r"GET /oidc/userinfo$"),
+    ("GET /oidc/authorize  (checks, new flow, QR page)", re.compile(r"GET /oidc/authorize$")),
+    ("GET /oidc/authorize/<id>/status?wait=1  (long-poll)", re.compile(r"GET /oidc/authorize/<str:flow_id>/status$")),
+    *((kind, pattern) for kind, pattern in REQUEST_KINDS if "(app)" in kind),
+    ("GET /oidc/authorize/<id>/verder  (organisation, code)", re.compile(r"GET /oidc/authorize/<str:flow_id>/verder$")),
+    ("POST /oidc/token  (assertion, code, ID token)", re.compile(r"POST /oidc/token$")),
+    ("GET /oidc/userinfo  (access token, claims)", re.compile(r"GET /oidc/userinfo$")),
 )
 
 # Every Mobile ID's person (the operators login.make_devices made) becomes a medewerker of one organisation with
@@ -114,33 +106,11 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
                     "status, continue, code, token with private_key_jwt, userinfo), next to the portal's login "
                     "with the same server, Mobile IDs and load.",
     )
-    parser.add_argument("--duration", type=float, default=15.0,
-                        help="seconds of measured load per kind of login (default 15)")
-    parser.add_argument("--warmup", type=float, default=2.0,
-                        help="seconds of load before each measurement, not counted (default 2)")
-    parser.add_argument("--concurrency", type=int, default=32,
-                        help="simulated users, each looping over complete logins (default 32)")
-    parser.add_argument("--users", type=int, default=None,
-                        help="Mobile IDs to make; simulated users share them round-robin (default: = concurrency)")
-    parser.add_argument("--rate", type=float, default=0.0,
-                        help="open loop: start this many logins per second (default 0: closed loop), as login.py")
+    add_load_options(parser, duration=15.0, per=", per kind of login")
     parser.add_argument("--no-portal", action="store_true",
                         help="measure only the logins at the application, not the portal's for comparison")
-    parser.add_argument("--workers", type=int, default=2, help="zorgid serve --workers (default 2)")
-    parser.add_argument("--threads", type=int, default=48, help="zorgid serve --threads (default 48)")
-    parser.add_argument("--database-url", default=None,
-                        help="an existing, empty PostgreSQL database to use and keep (default: a fresh database "
-                             "postgres://postgres@127.0.0.1:5432/zorgid_bench_<random>, dropped at the end)")
-    parser.add_argument("--port", type=int, default=None, help="port to serve on (default: a free one)")
-    parser.add_argument("--zorgid", default=None,
-                        help="the zorgid command (default: next to this Python, else .venv/bin/zorgid)")
-    args = parser.parse_args(argv)
-    if args.concurrency < 1 or args.duration <= 0 or args.warmup < 0 or args.rate < 0 or args.workers < 1:
-        parser.error("--concurrency and --workers must be ≥ 1, --duration > 0, --warmup ≥ 0, --rate ≥ 0")
-    args.users = args.users or args.concurrency
-    if args.users < 1:
-        parser.error("--users must be ≥ 1")
-    return args
+    add_server_options(parser)
+    return check_load_options(parser, parser.parse_args(argv))
 
 
 # ----------------------------------------------------------------------------------------- the application
@@ -206,6 +176,10 @@ class OidcLogin(Login):
     token_done: float = 0.0  # POST /oidc/token answered, ID token verified
     userinfo_done: float = 0.0  # GET /oidc/userinfo answered: the login is complete
 
+    @property
+    def completed(self) -> float:
+        return self.userinfo_done
+
 
 def pkce() -> tuple[str, str]:
     verifier = secrets.token_urlsafe(48)
@@ -213,37 +187,21 @@ def pkce() -> tuple[str, str]:
     return verifier, challenge
 
 
-class OidcUser:
-    """One person logging in at the application again and again: a fresh browser session per login, one app, and
-    the application's server (its own connection pool)."""
+class OidcUser(SimulatedUser):
+    """One person logging in at the application again and again: login.SimulatedUser's fresh browser session per
+    login and app, and the application's server (its own connection pool)."""
 
-    def __init__(self, base_url: str, device: Device, application: Application, polls: ThreadPoolExecutor,
-                 tls: ssl.SSLContext):
-        limits = httpx.Limits(max_keepalive_connections=2, max_connections=4)
-        timeout = httpx.Timeout(30.0, connect=10.0)
-        self.device, self.application, self.polls = device, application, polls
-        self.app = httpx.Client(base_url=base_url, timeout=timeout, limits=limits, verify=tls)
-        self.browser = httpx.Client(base_url=base_url, timeout=timeout, limits=limits, verify=tls,
-                                    headers={"Accept-Language": "nl"})
-        self.server = httpx.Client(base_url=base_url, timeout=timeout, limits=limits, verify=tls)
+    status_path = "/oidc/authorize/{}/status"
+
+    def __init__(self, base_url: str, device: Device, polls: ThreadPoolExecutor, tls: ssl.SSLContext, *,
+                 application: Application):
+        super().__init__(base_url, device, polls, tls)
+        self.application = application
+        self.server = self.client(base_url, tls)
 
     def close(self) -> None:
-        for client in (self.app, self.browser, self.server):
-            client.close()
-
-    def _poll(self, flow_id: str, polling: threading.Event) -> float:
-        deadline = time.perf_counter() + LOGIN_TIMEOUT
-        while True:
-            polling.set()
-            response = self.browser.get(f"/oidc/authorize/{flow_id}/status", params={"wait": "1"})
-            seen = time.perf_counter()
-            if response.status_code != 200:
-                raise StepFailed(failure_kind("poll", response))
-            state = response.json().get("state")
-            if state == "done":
-                return seen
-            if state != "pending" or seen > deadline:
-                raise StepFailed(f"poll: state {state}")
+        super().close()
+        self.server.close()
 
     def login(self, scheduled: float | None = None) -> OidcLogin:
         application, metadata = self.application, self.application.metadata
@@ -255,37 +213,8 @@ class OidcUser:
             "client_id": application.client_id, "redirect_uri": REDIRECT_URI, "response_type": "code",
             "scope": "openid profile uzi", "state": state, "nonce": nonce, "code_challenge": challenge,
             "code_challenge_method": "S256", "application_version": VERSION})
-        if page.status_code != 200:
-            raise StepFailed(failure_kind("authorize", page) + f" {page.headers.get('location', '')[:120]}")
-        link = PAYLOAD_LINK.search(page.text)
-        if link is None:
-            raise StepFailed("authorize: no login link")
-        payload = parse_payload(html.unescape(link.group(1)))
-        if not isinstance(payload, LoginPayload):
-            raise StepFailed("authorize: link is no login payload")
-
-        polling = threading.Event()
-        done = self.polls.submit(self._poll, payload.flow, polling)
-        polling.wait(5.0)
-        response = self.app.get(login_flow_path(payload.flow))
-        if response.status_code != 200:
-            done.cancel()
-            raise StepFailed(failure_kind("app flow", response))
-        flow = response.json()
-        with self.device.in_use:
-            unlock_sent = time.perf_counter()
-            response = self.app.post(key_share_unlock_path(self.device.mobile_id), json=self.device.unlock_body())
-            if response.status_code != 200:
-                done.cancel()
-                raise StepFailed(failure_kind("app unlock", response))
-            unlock_rtt = time.perf_counter() - unlock_sent
-            approval = self.device.approval(flow, response.json()["unlock_token"])
-            approval_sent = time.perf_counter()
-            response = self.app.post(login_approval_path(payload.flow), json=approval)
-            approval_answered = time.perf_counter()
-        if response.status_code != 200:
-            raise StepFailed(failure_kind("app approval", response))
-        browser_done = done.result(timeout=LOGIN_TIMEOUT + 35)
+        payload = login_payload(page, "authorize")
+        approved = self.approve(payload.flow)
 
         response = self.browser.get(f"/oidc/authorize/{payload.flow}/verder")
         code_received = time.perf_counter()
@@ -310,67 +239,11 @@ class OidcUser:
                                    headers={"Authorization": f"Bearer {tokens['access_token']}"})
         if response.status_code != 200 or response.json().get("sub") != claims["sub"]:
             raise StepFailed(failure_kind("userinfo", response))
-        return OidcLogin(started if scheduled is None else scheduled, started, approval_sent, approval_answered,
-                         browser_done, unlock_rtt, code_received, token_done, time.perf_counter())
-
-
-def load_oidc(args, base_url: str, devices: list[Device], application: Application, server_pid: int):
-    """login.load's loop (run_user, pace, the CPU snapshots) with simulated users who log in at the application."""
-    results = Results()
-    tls = ssl.create_default_context()
-    polls = ThreadPoolExecutor(max_workers=2 * args.concurrency, thread_name_prefix="browser-poll")
-    users = [OidcUser(base_url, devices[i % len(devices)], application, polls, tls) for i in range(args.concurrency)]
-    now = time.perf_counter()
-    measure_from, stop_at = now + args.warmup, now + args.warmup + args.duration
-    tickets: queue.Queue | None = queue.Queue() if args.rate else None
-    threads = [threading.Thread(target=run_user, args=(user, results, measure_from, stop_at, tickets), daemon=True,
-                                name=f"oidc-user-{i}") for i, user in enumerate(users)]
-    if tickets is not None:
-        threads.append(threading.Thread(target=pace, args=(tickets, args.rate, now, stop_at), daemon=True))
-    for thread in threads:
-        thread.start()
-    time.sleep(max(0.0, measure_from - time.perf_counter()))
-    workers = children(server_pid)
-    before = cpu_snapshot(workers)
-    time.sleep(max(0.0, stop_at - time.perf_counter()))
-    after = cpu_snapshot(workers)
-    log("load phase over; letting the logins under way finish")
-    while tickets is not None:
-        try:
-            if tickets.get_nowait() >= measure_from:
-                results.not_started += 1
-        except queue.Empty:
-            break
-    for thread in threads:
-        thread.join(timeout=LOGIN_TIMEOUT + 40)
-    elapsed = max([stop_at, *(x.userinfo_done for x in results.logins)]) - measure_from
-    polls.shutdown(wait=False, cancel_futures=True)
-    for user in users:
-        user.close()
-    cpu = {key: after[key] - before[key] for key in ("machine", "steal", "postgres", "bench", "wall")}
-    cpu["workers"] = sum(after["workers"][pid] - before["workers"][pid] for pid in workers)
-    return results, elapsed, cpu
+        return OidcLogin(started if scheduled is None else scheduled, started, *approved, code_received, token_done,
+                         time.perf_counter())
 
 
 # ---------------------------------------------------------------------------------------------- report
-
-
-def server_times(log_path: Path, start: int, end: int, kinds) -> list[tuple[str, list[float]]]:
-    """Per request kind, gunicorn's own time (zorgid.access) of the requests logged between two offsets."""
-    patterns = [(kind, re.compile(pattern)) for kind, pattern in kinds]
-    found: dict[str, list[float]] = {kind: [] for kind, _ in kinds}
-    with open(log_path, "rb") as file:
-        file.seek(start)
-        text = file.read(max(0, end - start)).decode(errors="replace")
-    for line in text.splitlines():
-        match = ACCESS_LINE.search(line)
-        if match:
-            request = f"{match.group(1)} {match.group(2)}"
-            for kind, pattern in patterns:
-                if pattern.match(request):
-                    found[kind].append(int(match.group(4)) / 1000)
-                    break
-    return list(found.items())
 
 
 @dataclass
@@ -389,8 +262,20 @@ class Phase:
         return self.cpu[key] / len(self.results.logins) * 1000 if self.results.logins else float("nan")
 
 
-def print_phase(phase: Phase, whole: list[float]) -> None:
+def measure(args, server: Server, devices: list[Device], sampler: MemorySampler, name: str, user,
+            requests) -> Phase:
+    """login.load with ``user`` (a SimulatedUser, or an OidcUser), and the server's time of the ``requests`` (kind,
+    pattern) it made."""
+    log(f"{name}: {args.concurrency} simulated users, {args.warmup:g} s + {args.duration:g} s")
+    start = server.log_path.stat().st_size
+    results, elapsed, cpu = load(args, server.base_url, devices, server.process.pid, sampler, user)
+    return Phase(name, results, elapsed, cpu,
+                 server_times(server.log_path, requests, start, server.log_path.stat().st_size))
+
+
+def print_phase(phase: Phase) -> None:
     results = phase.results
+    whole = [x.completed - x.started for x in results.logins]
     failed = sum(results.errors.values())
     print(f"  {phase.name}")
     print(f"    complete logins        {len(results.logins)} in {phase.elapsed:.1f} s = {phase.rate:.1f} per second")
@@ -419,8 +304,8 @@ def report(args, portal: Phase | None, oidc: Phase) -> bool:
           f"after {args.warmup:g} s warm-up per kind, PostgreSQL, {os.cpu_count()} cores")
     logins = oidc.results.logins
     if portal is not None:
-        print_phase(portal, [x.browser_done - x.started for x in portal.results.logins])
-    print_phase(oidc, [x.userinfo_done - x.started for x in logins])
+        print_phase(portal)
+    print_phase(oidc)
     print("    latency of the steps at the application, ms (nearest rank)")
     to_approval = [x.approval_sent - x.started for x in logins]
     print(f"      authorize -> approval sent            {ms_row(to_approval)}  (QR page, the app's fetch and unlock)")
@@ -433,8 +318,8 @@ def report(args, portal: Phase | None, oidc: Phase) -> bool:
                 / (portal.per_login_ms("workers") + portal.per_login_ms("postgres")))
         print(f"  at the application vs the portal: {oidc.rate:.1f} vs {portal.rate:.1f} logins/s; server CPU per "
               f"login x{cost:.2f}; whole login p50 "
-              f"{percentile([x.userinfo_done - x.started for x in logins], 50) * 1000:.0f} vs "
-              f"{percentile([x.browser_done - x.started for x in portal.results.logins], 50) * 1000:.0f} ms")
+              f"{percentile([x.completed - x.started for x in logins], 50) * 1000:.0f} vs "
+              f"{percentile([x.completed - x.started for x in portal.results.logins], 50) * 1000:.0f} ms")
     ok = True
     for phase in (portal, oidc):
         if phase is not None:
@@ -455,19 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     lift_client_limits(env)
     server: Server | None = None
     sampler: MemorySampler | None = None
-    busy, _, total = machine_cpu()
-    time.sleep(1.0)
-    background = (machine_cpu()[0] - busy) / ((machine_cpu()[2] - total) / (os.cpu_count() or 1))
-    if background > 0.2:
-        log(f"the machine is already {background:.2f} cores busy before the benchmark: figures will suffer")
+    background_cores()
     try:
-        if made_database:
-            log(f"creating database {database_url}")
-            create_database(database_url)
-        log("zorgid migrate")
-        migrated = subprocess.run([zorgid, "migrate"], env=env, capture_output=True, text=True, timeout=300)
-        if migrated.returncode != 0:
-            log(f"zorgid migrate failed:\n{migrated.stdout[-2000:]}{migrated.stderr[-2000:]}")
+        if not migrate(zorgid, env, database_url if made_database else None):
             return 2
         log(f"zorgid serve --port {port} --workers {args.workers} --threads {args.threads}")
         server = start_server(zorgid, env, home, port, args.workers, args.threads)
@@ -485,17 +360,10 @@ def main(argv: list[str] | None = None) -> int:
         sampler.start()
         portal = None
         if not args.no_portal:
-            log(f"portal logins: {args.concurrency} simulated users, {args.warmup:g} s + {args.duration:g} s")
-            start = server.log_path.stat().st_size
-            results, elapsed, cpu = load(args, server.base_url, devices, server.process.pid, sampler)
-            portal = Phase("the portal's login (bench/login.py)", results, elapsed, cpu,
-                           server_times(server.log_path, start, server.log_path.stat().st_size,
-                                        [(kind, pattern.pattern) for kind, pattern in REQUEST_KINDS]))
-        log(f"logins at the application: {args.concurrency} simulated users, {args.warmup:g} s + {args.duration:g} s")
-        start = server.log_path.stat().st_size
-        results, elapsed, cpu = load_oidc(args, server.base_url, devices, application, server.process.pid)
-        oidc = Phase("the login at an application (OpenID Connect)", results, elapsed, cpu,
-                     server_times(server.log_path, start, server.log_path.stat().st_size, OIDC_KINDS))
+            portal = measure(args, server, devices, sampler, "the portal's login (bench/login.py)", SimulatedUser,
+                             REQUEST_KINDS)
+        oidc = measure(args, server, devices, sampler, "the login at an application (OpenID Connect)",
+                       functools.partial(OidcUser, application=application), OIDC_KINDS)
         status = 0
         if server.process.poll() is not None:
             log(f"the server exited during the load (status {server.process.returncode}):\n{server.tail()}")
@@ -507,16 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         log("interrupted")
         return 130
     finally:
-        if sampler is not None:
-            sampler.stop.set()
-        if server is not None:
-            server.stop()
-        if made_database:
-            try:
-                drop_database(database_url)
-            except psycopg.Error as exc:
-                log(f"could not drop database {database_url}: {exc}")
-        shutil.rmtree(home, ignore_errors=True)
+        clean_up(home, server, sampler, database_url if made_database else None)
 
 
 if __name__ == "__main__":
