@@ -12,24 +12,22 @@ Removed, each kind in its own transaction:
 
 Never the audit log: it is append-only (audit/services.py). Each run that removes anything records one audit event
 (``housekeeping.purged``) with the numbers per kind. A dry run counts inside the same transactions and rolls them
-back, so its numbers are exactly what a real run would remove at that moment.
+back (``zorgid.purging``), so its numbers are exactly what a real run would remove at that moment.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.contrib.sessions.models import Session
-from django.db import transaction
 from django.db.models import Q
 
-from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.flows.models import CardFlow, LoginFlow
 from zorgid.identities.models import ActivationCode
 from zorgid.outbox import services as outbox
+from zorgid.purging import Purged, remove_each
 from zorgid.ratelimit import services as ratelimit
 
 DEFAULT_DAYS = 30
@@ -45,18 +43,8 @@ KINDS = {
 }
 
 
-@dataclass
-class Purged:
-    days: int
-    dry_run: bool
-    removed: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(self.removed.values())
-
-
-def _removers(now: dt.datetime, cutoff: dt.datetime, retention: dt.timedelta) -> dict[str, Callable[[], int]]:
+def _removers(now: dt.datetime, retention: dt.timedelta) -> dict[str, Callable[[], int]]:
+    cutoff = now - retention
     return {
         "login_flows": lambda: LoginFlow.objects.filter(expires_at__lt=cutoff).delete()[0],
         "card_flows": lambda: CardFlow.objects.filter(expires_at__lt=cutoff).delete()[0],
@@ -70,16 +58,7 @@ def _removers(now: dt.datetime, cutoff: dt.datetime, retention: dt.timedelta) ->
 
 def purge(*, days: int = DEFAULT_DAYS, dry_run: bool = False, actor: str) -> Purged:
     """Remove (or with ``dry_run`` only count) what expired; ``days`` is the retention period."""
-    if days < 1:
-        raise ValueError("days must be at least 1")
-    now = clock.now()
-    retention = dt.timedelta(days=days)
-    result = Purged(days, dry_run)
-    for kind, remove in _removers(now, now - retention, retention).items():
-        with transaction.atomic():
-            result.removed[kind] = remove()
-            if dry_run:
-                transaction.set_rollback(True)
+    result = remove_each(_removers, days=days, dry_run=dry_run)
     if not dry_run and result.total:
         record("housekeeping.purged", actor=actor, details={"days": days, "removed": result.removed})
     return result

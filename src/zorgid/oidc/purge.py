@@ -11,19 +11,16 @@ Removed, each kind in its own transaction:
   up long before). Sessions that have not ended stay: the application may still log the person out.
 
 Never the audit log. A run that removes anything records one audit event (``oidc.purged``) with the numbers per
-kind; a dry run counts inside the same transactions and rolls them back.
+kind; a dry run counts inside the same transactions and rolls them back (``zorgid.purging``, as housekeeping).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from django.db import transaction
-
-from zorgid import clock
 from zorgid.audit.services import record
+from zorgid.purging import Purged, remove_each
 
 from .models import AccessToken, AppSession, AuthorizationCode, LogoutDelivery, UsedAssertion
 
@@ -40,22 +37,12 @@ KINDS = {
 }
 
 
-@dataclass
-class Purged:
-    days: int
-    dry_run: bool
-    removed: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(self.removed.values())
-
-
 def _ended_sessions(cutoff: dt.datetime):
     return AppSession.objects.filter(ended_at__lt=cutoff)
 
 
-def _removers(now: dt.datetime, cutoff: dt.datetime) -> dict[str, Callable[[], int]]:
+def _removers(now: dt.datetime, retention: dt.timedelta) -> dict[str, Callable[[], int]]:
+    cutoff = now - retention
     # deliveries first, so that their count is not hidden in the sessions' cascade
     return {
         "authorization_codes": lambda: AuthorizationCode.objects.filter(expires_at__lt=now - CODE_MARGIN).delete()[0],
@@ -68,16 +55,8 @@ def _removers(now: dt.datetime, cutoff: dt.datetime) -> dict[str, Callable[[], i
 
 def purge(*, days: int = DEFAULT_DAYS, dry_run: bool = False, actor: str) -> Purged:
     """Remove (or with ``dry_run`` only count) what expired or ended; ``days`` is the retention of ended sessions."""
-    if days < 1:
-        raise ValueError("days must be at least 1")
-    now = clock.now()
-    result = Purged(days, dry_run)
-    for kind, remove in _removers(now, now - dt.timedelta(days=days)).items():
-        with transaction.atomic():
-            result.removed[kind] = remove()
-            if dry_run:
-                transaction.set_rollback(True)
-    result.removed = {kind: result.removed[kind] for kind in KINDS}
+    result = remove_each(_removers, days=days, dry_run=dry_run)
+    result.removed = {kind: result.removed[kind] for kind in KINDS}  # in the order of the output
     if not dry_run and result.total:
         record("oidc.purged", actor=actor, details={"days": days, "removed": result.removed})
     return result
