@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from django.test import RequestFactory
 
-from tests.unit.pki.test_client_certificates import OvCa
+from tests.unit.pki.certificates import OvCa
 from zorgid.web import MAX_CLIENT_CERT_HEADER, client_certificate
 
 PROXY = "10.0.0.5"

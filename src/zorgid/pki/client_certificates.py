@@ -10,7 +10,8 @@ reverse proxy passes on (``zorgid.web.client_certificate``):
 - a supplier's **public OV certificate** (PKIoverheid or a public CA): the chain from the leaf (the header may
   carry the leaf only: intermediates come from the trust directory) to a CA in ``ZORGID_TLS_CLIENT_TRUST_DIR``,
   every certificate valid at that moment, extendedKeyUsage clientAuth, not revoked by a CRL in
-  ``ZORGID_TLS_CLIENT_CRL_DIR``. As for UZI: a CRL past its nextUpdate is refused; an issuer without a CRL in the
+  ``ZORGID_TLS_CLIENT_CRL_DIR``. Validity, chain and revocation are checked by pki.uzi's own steps (the refusals
+  carry the TLS client codes): as for UZI, a CRL past its nextUpdate is refused and an issuer without a CRL in the
   directory is not checked for revocation.
 
 Which of the two an application must present, and with which URA or subject, the register says
@@ -19,6 +20,7 @@ Which of the two an application must present, and with which URA or subject, the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -26,7 +28,6 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from cryptography.x509.verification import ExtensionPolicy, PolicyBuilder, Store, VerificationError
 from django.conf import settings
 
 from .errors import (
@@ -41,11 +42,20 @@ from .errors import (
 )
 from .uzi import policies
 from .uzi.attributes import read_uzi_certificate
-from .uzi.errors import UziCrlUnusable, UziError, UziNotUzi, UziRevoked, UziTrustStoreInvalid
+from .uzi.errors import (
+    UziCrlUnusable,
+    UziError,
+    UziExpired,
+    UziNotUzi,
+    UziNotYetValid,
+    UziRevoked,
+    UziTrustStoreInvalid,
+    UziUntrusted,
+)
 from .uzi.numbers import Ura
 from .uzi.revocation import CrlCache
 from .uzi.truststore import TrustStore, load_trust_store
-from .uzi.validation import MAX_CHAIN_DEPTH, check_chain_revocation, validate_uzi_certificate
+from .uzi.validation import check_chain_revocation, check_validity, validate_uzi_certificate, verify_chain
 from .uzi_installation import MAX_CRL_FILES, crl_source, trust_store
 
 MAX_DN_LENGTH = 1000
@@ -68,6 +78,13 @@ _EXTRA_NAMES = {  # attribute types cryptography writes as OIDs, by the names pe
 UZI_SERVER = "uzi-server"
 OV = "ov"
 SERVER_CARD_TYPE = "S"
+_AS_TLS_REFUSAL = {  # pki.uzi's refusal -> the same refusal of a supplier's certificate
+    UziNotYetValid: TlsClientNotYetValid,
+    UziExpired: TlsClientExpired,
+    UziUntrusted: TlsClientUntrusted,
+    UziRevoked: TlsClientRevoked,
+    UziCrlUnusable: TlsClientCrlUnusable,
+}
 
 
 @dataclass(frozen=True)
@@ -158,45 +175,25 @@ def check_ov_certificate(certificate: x509.Certificate, at: dt.datetime) -> Clie
     """A supplier's certificate from a CA in ZORGID_TLS_CLIENT_TRUST_DIR, for TLS client authentication."""
     if at.tzinfo is None:
         raise ValueError("at must be timezone-aware")
-    _check_validity(certificate, at, "client certificate")
-    store = ov_trust_store()
-    if store is None:
-        raise TlsClientUntrusted("no CA is trusted for TLS client certificates (ZORGID_TLS_CLIENT_TRUST_DIR)")
-    chain = _verify_chain(certificate, store, at)
-    _check_client_auth(certificate)
-    try:
+    with _as_tls_refusal():
+        check_validity(certificate, at, "client certificate")
+        store = ov_trust_store()
+        if store is None:
+            raise TlsClientUntrusted("no CA is trusted for TLS client certificates (ZORGID_TLS_CLIENT_TRUST_DIR)")
+        chain = verify_chain(certificate, store, at)  # RFC 5280 path validation, Web PKI rules for the CAs
+        _check_client_auth(certificate)
         check_chain_revocation(chain, ov_crl_source(), at)
-    except UziRevoked as exc:
-        raise TlsClientRevoked(exc.detail) from exc
-    except UziCrlUnusable as exc:
-        raise TlsClientCrlUnusable(exc.detail) from exc
     return ClientCertificate(OV, subject_of(certificate), f"{certificate.serial_number:X}")
 
 
-def _check_validity(certificate: x509.Certificate, at: dt.datetime, what: str) -> None:
-    if at < certificate.not_valid_before_utc:
-        raise TlsClientNotYetValid(f"{what} is valid from {certificate.not_valid_before_utc:%d-%m-%Y %H:%M} UTC")
-    if at > certificate.not_valid_after_utc:
-        raise TlsClientExpired(f"{what} expired on {certificate.not_valid_after_utc:%d-%m-%Y %H:%M} UTC")
-
-
-def _verify_chain(certificate: x509.Certificate, store: TrustStore, at: dt.datetime) -> list[x509.Certificate]:
-    """RFC 5280 path validation with the Web PKI rules for the CAs; the leaf's own checks are ours (their codes)."""
-    verifier = (
-        PolicyBuilder()
-        .store(Store(list(store.roots)))
-        .time(at)
-        .max_chain_depth(MAX_CHAIN_DEPTH)
-        .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=ExtensionPolicy.permit_all())
-        .build_client_verifier()
-    )
+@contextlib.contextmanager
+def _as_tls_refusal():
+    """pki.uzi's checks of validity, chain and revocation serve a supplier's certificate too: their refusals become
+    the TLS client refusals (codes ZID-TLS-CLIENT-...), with the same detail."""
     try:
-        return verifier.verify(certificate, list(store.intermediates)).chain
-    except VerificationError as exc:
-        for ca in (*store.roots, *store.intermediates):
-            if ca.subject == certificate.issuer:
-                _check_validity(ca, at, f"CA certificate {ca.subject.rfc4514_string()}")
-        raise TlsClientUntrusted(f"no valid chain to a trusted CA: {exc}") from exc
+        yield
+    except tuple(_AS_TLS_REFUSAL) as exc:
+        raise _AS_TLS_REFUSAL[type(exc)](exc.detail) from exc
 
 
 def _check_client_auth(certificate: x509.Certificate) -> None:

@@ -4,15 +4,13 @@ project's test UZI CA or a supplier's OV certificate of a CA made here with cryp
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from tests.unit.pki.certificates import SUPPLIER_DN, OvCa, trusting, write_crl
+from tests.unit.pki.certificates import now as _now
 from zorgid.devtools.test_uzi_ca import ensure_test_uzi_ca
 from zorgid.pki import client_certificates, uzi_installation
 from zorgid.pki.client_certificates import (
@@ -35,119 +33,13 @@ from zorgid.pki.errors import (
 from zorgid.pki.uzi.errors import UziExpired, UziRevoked, UziUntrusted
 
 URA = "90000382"
-SUPPLIER_DN = "C=NL,O=Leverancier EPD B.V.,CN=epd.leverancier.example"
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def _name(common_name: str, organisation: str = "Test OV CA B.V.") -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-
-
-@dataclass
-class OvCa:
-    """A public CA as a supplier's OV certificate comes from: a root and an issuing CA, EC P-256 keys."""
-
-    root_key: ec.EllipticCurvePrivateKey = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
-    issuing_key: ec.EllipticCurvePrivateKey = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
-    name: str = "Test OV"
-
-    def __post_init__(self) -> None:
-        start = _now() - dt.timedelta(days=365)
-        self.root = self._ca(_name(f"{self.name} Root CA"), self.root_key, None, start, dt.timedelta(days=3650))
-        self.issuing = self._ca(_name(f"{self.name} Issuing CA"), self.issuing_key, self.root, start,
-                                dt.timedelta(days=1825), signer=self.root_key)
-
-    def _ca(self, subject, key, parent, start, validity, signer=None) -> x509.Certificate:
-        builder = (
-            x509.CertificateBuilder().subject_name(subject)
-            .issuer_name(parent.subject if parent else subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(start + validity)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0 if parent else None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        )
-        if parent is not None:
-            ski = parent.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-            builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski),
-                                            critical=False)
-        return builder.sign(signer or key, hashes.SHA256())
-
-    def issue(self, subject: str = SUPPLIER_DN, *, usages=(ExtendedKeyUsageOID.CLIENT_AUTH,), expired: bool = False,
-              not_yet_valid: bool = False) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
-        """A client certificate with ``subject`` (RFC 4514), valid a year from now, or already expired."""
-        key = ec.generate_private_key(ec.SECP256R1())
-        start = _now() - dt.timedelta(minutes=5)
-        if expired:
-            start = _now() - dt.timedelta(days=400)
-        if not_yet_valid:
-            start = _now() + dt.timedelta(days=2)
-        builder = (
-            x509.CertificateBuilder().subject_name(x509.Name.from_rfc4514_string(subject))
-            .issuer_name(self.issuing.subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(start)
-            .not_valid_after(start + dt.timedelta(days=365))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("epd.leverancier.example")]), critical=False)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-        )
-        if usages:
-            builder = builder.add_extension(x509.ExtendedKeyUsage(list(usages)), critical=False)
-        return builder.sign(self.issuing_key, hashes.SHA256()), key
-
-    def crl(self, revoked=(), *, next_update: dt.datetime | None = None) -> x509.CertificateRevocationList:
-        this_update = _now() - dt.timedelta(hours=1)
-        builder = (x509.CertificateRevocationListBuilder().issuer_name(self.issuing.subject)
-                   .last_update(this_update).next_update(next_update or this_update + dt.timedelta(hours=48)))
-        for certificate in revoked:
-            builder = builder.add_revoked_certificate(
-                x509.RevokedCertificateBuilder().serial_number(certificate.serial_number)
-                .revocation_date(this_update).build())
-        return builder.sign(self.issuing_key, hashes.SHA256())
-
-    def install(self, trust_dir: Path, *, with_intermediate: bool = True) -> Path:
-        """The trust directory the operator makes: the root, and the issuing CA (the header carries the leaf)."""
-        trust_dir.mkdir(parents=True, exist_ok=True)
-        (trust_dir / "root.pem").write_bytes(self.root.public_bytes(serialization.Encoding.PEM))
-        if with_intermediate:
-            (trust_dir / "issuing.pem").write_bytes(self.issuing.public_bytes(serialization.Encoding.PEM))
-        return trust_dir
-
-
-def write_crl(directory: Path, crl: x509.CertificateRevocationList, name: str = "ca.crl") -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / name).write_bytes(crl.public_bytes(serialization.Encoding.DER))
-
-
-@pytest.fixture(scope="session")
-def ov_ca() -> OvCa:
-    return OvCa()
-
-
-@pytest.fixture(scope="session")
-def uzi_ca(tmp_path_factory):
-    return ensure_test_uzi_ca(tmp_path_factory.mktemp("client-cert-uzi-ca") / "ca")
 
 
 @pytest.fixture
 def trusted(settings, tmp_path, ov_ca, uzi_ca):
-    """The OV CA in ZORGID_TLS_CLIENT_TRUST_DIR, the test UZI CA in ZORGID_UZI_TRUST_DIR, empty CRL directories."""
-    settings.ZORGID_TLS_CLIENT_TRUST_DIR = str(ov_ca.install(tmp_path / "tls-trust"))
-    settings.ZORGID_TLS_CLIENT_CRL_DIR = str(tmp_path / "tls-crl")
-    settings.ZORGID_UZI_TRUST_DIR = str(uzi_ca.trust_dir)
-    settings.ZORGID_UZI_CRL_DIR = str(tmp_path / "uzi-crl")
-    client_certificates.forget()
-    uzi_installation.forget()
-    yield tmp_path
-    client_certificates.forget()
-    uzi_installation.forget()
+    """The OV CA and the test UZI CA trusted, empty CRL directories in tmp_path."""
+    with trusting(settings, tmp_path, ov_ca, uzi_ca):
+        yield tmp_path
 
 
 def test_a_supplier_ov_certificate_passes_with_its_subject(trusted, ov_ca):
