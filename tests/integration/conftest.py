@@ -1,4 +1,5 @@
-"""Fixtures of the card-session tests: a trusted self-made UZI root and a registered organisation."""
+"""Fixtures of the integration tests: a trusted self-made UZI root and a registered organisation (the card
+sessions); De Linde and Oost, two organisations (the red-team tests, the provider's)."""
 
 import pytest
 
@@ -20,3 +21,13 @@ def issuer(settings, tmp_path):
 @pytest.fixture
 def organisation(db):
     return add_organisation(name="Huisartsenpraktijk De Linde", ura="90000001", kvk="12345678", actor="test")
+
+
+@pytest.fixture
+def linde(db):
+    return add_organisation(name="Huisartsenpraktijk De Linde", ura="90000382", kvk="12345678", actor="t")
+
+
+@pytest.fixture
+def oost(db):
+    return add_organisation(name="Ziekenhuis Oost", ura="90000999", kvk="87654321", actor="t")

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import activate_code, wait_until
 from tests.integration.administration.test_administration import person_with_role
-from tests.integration.oidc.test_mtls_token import employee, ov_ca, trust, uzi_ca  # noqa: F401 (fixtures)
+from tests.integration.oidc.test_mtls_token import employee  # noqa: F401 (fixture)
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.care_apps.services import add_application
@@ -335,7 +335,7 @@ def test_a_session_from_a_real_login_is_told_by_its_sid_and_sub(client, live_ser
     """The whole way: a login at the application (mutual TLS at the token endpoint), a block by the beheerder, and
     the logout token names the session and the person exactly as the ID token did."""
     from tests.integration.oidc.test_mtls_token import REDIRECT_URI, URA, exchange, log_in_at
-    from tests.unit.pki.test_client_certificates import SUPPLIER_DN
+    from tests.unit.pki.certificates import SUPPLIER_DN
     from zorgid.organisations.models import Organisation
 
     settings.ZORGID_OIDC_ISSUER = live_server.url

@@ -11,16 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 
-from tests.integration.oidc.test_mtls_token import (  # noqa: F401 (fixtures)
-    REDIRECT_URI,
-    employee,
-    exchange,
-    log_in_at,
-    ov_ca,
-    trust,
-    uzi_ca,
-)
-from tests.unit.pki.test_client_certificates import SUPPLIER_DN
+from tests.integration.oidc.test_mtls_token import REDIRECT_URI, employee, exchange, log_in_at  # noqa: F401 (fixture)
+from tests.unit.pki.certificates import SUPPLIER_DN
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.care_apps.services import add_application

@@ -4,9 +4,6 @@ proxy passes it on (ZORGID_CLIENT_CERT_HEADER, from ZORGID_TRUSTED_PROXIES only)
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import secrets
 import urllib.parse
 from dataclasses import dataclass
 
@@ -16,20 +13,17 @@ from cryptography.hazmat.primitives import serialization
 from django.test import Client
 
 from tests.conftest import activate_code
-from tests.integration.test_login_api import approve, fetch
-from tests.unit.pki.test_client_certificates import SUPPLIER_DN, OvCa, write_crl
+from tests.integration.oidc.conftest import PROXY
+from tests.integration.oidc.relying_party import RelyingParty, log_in
+from tests.unit.pki.certificates import SUPPLIER_DN, OvCa, write_crl
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.care_apps.services import add_application
 from zorgid.devtools.test_uzi_ca import ensure_test_uzi_ca
 from zorgid.organisations.models import Role
 from zorgid.organisations.roles import add_operator, grant_role
-from zorgid.organisations.services import add_organisation
-from zorgid.pki import client_certificates, uzi_installation
-from zorgid.protocol.payloads import parse_payload
 
 pytestmark = pytest.mark.django_db
-PROXY = "10.0.0.5"
 REDIRECT_URI = "http://127.0.0.1:8765/callback"
 URA = "90000382"
 
@@ -48,25 +42,14 @@ class Login:
 
 
 def log_in_at(application, device, client: Client, *, scope: str = "openid profile uzi") -> Login:
-    """authorize → QR page → the app approves → status → continue → the code on the redirect_uri."""
-    browser = Client()
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    nonce, state = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
-    page = browser.get("/oidc/authorize", {
-        "client_id": application.client_id, "redirect_uri": REDIRECT_URI, "response_type": "code", "scope": scope,
-        "state": state, "nonce": nonce, "code_challenge": challenge, "code_challenge_method": "S256",
-        "application_version": "1.0"})
-    assert page.status_code == 200, page.content.decode()[:2000]
-    flow_id = parse_payload(page.context["payload"]).flow
-    assert approve(client, flow_id, device.approval(fetch(client, flow_id).json())).status_code == 200
-    done = browser.get(f"/oidc/authorize/{flow_id}/status").json()
-    assert done["state"] == "done", done
-    back = browser.get(done["next"])
+    """authorize → QR page → the app approves → status → continue → the code on the redirect_uri (relying_party's
+    login, with this application and its redirect_uri)."""
+    rp = RelyingParty(application, redirect_uri=REDIRECT_URI)
+    back = log_in(Client(), client, device, rp, scope=scope)
     assert back.status_code == 302, back.content.decode()[:2000]
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(back["Location"]).query)
-    assert query["state"] == [state], query
-    return Login(query["code"][0], verifier, nonce, application.client_id)
+    assert query["state"] == [rp.state], query
+    return Login(query["code"][0], rp.verifier, rp.nonce, application.client_id)
 
 
 def exchange(login: Login, certificate=None, *, address: str = PROXY, **extra):
@@ -82,35 +65,9 @@ def refusal(response) -> tuple[int, str, str]:
     return response.status_code, body.get("error", ""), body.get("error_description", "").split(":", 1)[0]
 
 
-@pytest.fixture(scope="module")
-def ov_ca() -> OvCa:
-    return OvCa()
-
-
-@pytest.fixture(scope="module")
-def uzi_ca(tmp_path_factory):
-    return ensure_test_uzi_ca(tmp_path_factory.mktemp("mtls-uzi-ca") / "ca")
-
-
 @pytest.fixture
-def trust(settings, tmp_path, ov_ca, uzi_ca):
-    settings.ZORGID_TRUSTED_PROXIES = [PROXY]
-    settings.ZORGID_CLIENT_CERT_HEADER = "X-SSL-Client-Cert"
-    settings.ZORGID_TLS_CLIENT_TRUST_DIR = str(ov_ca.install(tmp_path / "tls-trust"))
-    settings.ZORGID_TLS_CLIENT_CRL_DIR = str(tmp_path / "tls-crl")
-    settings.ZORGID_UZI_TRUST_DIR = str(uzi_ca.trust_dir)
-    settings.ZORGID_UZI_CRL_DIR = str(tmp_path / "uzi-crl")
-    client_certificates.forget()
-    uzi_installation.forget()
-    yield tmp_path
-    client_certificates.forget()
-    uzi_installation.forget()
-
-
-@pytest.fixture
-def employee(client):
-    """Mies, a medewerker of De Linde, her app activated."""
-    linde = add_organisation(name="Huisartsenpraktijk De Linde", ura=URA, kvk="12345678", actor="t")
+def employee(client, linde):
+    """Mies, a medewerker of De Linde (URA), her app activated."""
     issued = add_operator("Mies", "Medewerker", clock.parse_date("03-03-1985"), actor="t")
     issued.person.roles.all().delete()
     grant_role(issued.person, Role.MEDEWERKER, linde, actor="t")

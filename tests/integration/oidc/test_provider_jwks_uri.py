@@ -15,11 +15,7 @@ import pytest
 from django.test import Client
 
 from tests.integration.oidc.relying_party import code_of, new_key, public_jwk, register
-from zorgid.identities.models import MobileId
 from zorgid.oidc import client_auth
-from zorgid.organisations.models import Role
-from zorgid.organisations.roles import grant_role
-from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +66,6 @@ def keys_server():
     yield served
     served.stop()
     client_auth.forget_fetched_keys()
-
-
-@pytest.fixture
-def employee(device):
-    person = MobileId.objects.get(id=device.mobile_id).person
-    linde = add_organisation(name="Huisartsenpraktijk De Linde", ura="90000382", kvk="12345678", actor="t")
-    grant_role(person, Role.MEDEWERKER, linde, actor="test")
-    return person
 
 
 def error_code(response) -> str:

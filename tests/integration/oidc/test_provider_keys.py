@@ -11,11 +11,7 @@ from typer.testing import CliRunner
 
 from tests.integration.oidc.relying_party import code_of, register
 from zorgid.cli import app as cli
-from zorgid.identities.models import MobileId
 from zorgid.oidc import keys
-from zorgid.organisations.models import Role
-from zorgid.organisations.roles import grant_role
-from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +21,6 @@ def home(settings, tmp_path):
     """Keys of this test only: a rotation here does not reach the other tests."""
     settings.ZORGID_HOME = tmp_path
     return tmp_path
-
-
-@pytest.fixture
-def employee(device):
-    person = MobileId.objects.get(id=device.mobile_id).person
-    linde = add_organisation(name="Huisartsenpraktijk De Linde", ura="90000382", kvk="12345678", actor="t")
-    grant_role(person, Role.MEDEWERKER, linde, actor="test")
-    return person
 
 
 def test_discovery_names_the_provider_and_is_valid_metadata(client):

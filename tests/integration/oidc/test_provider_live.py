@@ -11,21 +11,13 @@ import httpx
 import jwt
 import pytest
 
-from tests.integration.oidc.relying_party import REDIRECT_URI, register
+from tests.integration.oidc.relying_party import REDIRECT_URI
 from tests.integration.test_login_api import approve, fetch
-from zorgid.identities.models import MobileId
-from zorgid.organisations.models import Role
-from zorgid.organisations.roles import grant_role
-from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_login_over_http_verified_with_pyjwkclient(live_server, client, device):
-    person = MobileId.objects.get(id=device.mobile_id).person
-    linde = add_organisation(name="Huisartsenpraktijk De Linde", ura="90000382", kvk="12345678", actor="t")
-    grant_role(person, Role.MEDEWERKER, linde, actor="test")
-    rp = register()
+def test_a_login_over_http_verified_with_pyjwkclient(live_server, client, device, employee, rp):
     issuer = live_server.url
     with httpx.Client(base_url=issuer, timeout=30) as browser, httpx.Client(timeout=30) as application:
         metadata = application.get(f"{issuer}/.well-known/openid-configuration").json()

@@ -28,36 +28,8 @@ from zorgid.oidc.claims import subject
 from zorgid.oidc.models import AccessToken, AppSession, AuthorizationCode
 from zorgid.organisations.models import Role
 from zorgid.organisations.roles import grant_role
-from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def linde(db):
-    return add_organisation(name="Huisartsenpraktijk De Linde", ura="90000382", kvk="12345678", actor="t")
-
-
-@pytest.fixture
-def oost(db):
-    return add_organisation(name="Ziekenhuis Oost", ura="90000999", kvk="87654321", actor="t")
-
-
-@pytest.fixture
-def person(device):
-    return MobileId.objects.get(id=device.mobile_id).person
-
-
-@pytest.fixture
-def employee(person, linde):
-    """The device's person (Jan Willem de Vries) is a medewerker of De Linde."""
-    grant_role(person, Role.MEDEWERKER, linde, actor="test")
-    return person
-
-
-@pytest.fixture
-def rp(db):
-    return register()
 
 
 def test_a_whole_login_from_authorize_to_userinfo(client, device, employee, linde, rp):

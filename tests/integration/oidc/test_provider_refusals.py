@@ -25,39 +25,13 @@ from tests.integration.test_login_api import start_flow
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
 from zorgid.care_apps.services import refuse_version, suspend
-from zorgid.identities.models import MobileId, Person
+from zorgid.identities.models import Person
 from zorgid.oidc.models import AppSession, AuthorizationCode
 from zorgid.organisations.models import Role
 from zorgid.organisations.roles import grant_role
 from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def linde(db):
-    return add_organisation(name="Huisartsenpraktijk De Linde", ura="90000382", kvk="12345678", actor="t")
-
-
-@pytest.fixture
-def oost(db):
-    return add_organisation(name="Ziekenhuis Oost", ura="90000999", kvk="87654321", actor="t")
-
-
-@pytest.fixture
-def person(device):
-    return MobileId.objects.get(id=device.mobile_id).person
-
-
-@pytest.fixture
-def employee(person, linde):
-    grant_role(person, Role.MEDEWERKER, linde, actor="test")
-    return person
-
-
-@pytest.fixture
-def rp(db):
-    return register()
 
 
 def page_code(response) -> str:

@@ -7,15 +7,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.integration.oidc.relying_party import ISSUER, register
+from tests.integration.oidc.relying_party import ISSUER
 from zorgid import clock
 from zorgid.flows.models import LoginFlow, LoginFlowState
 from zorgid.identities.models import MobileId
 from zorgid.oidc import authorize, tokens
 from zorgid.oidc.errors import LoginNotDone
-from zorgid.organisations.models import Role
-from zorgid.organisations.roles import grant_role
-from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +21,8 @@ def as_lists(params: dict[str, str]) -> dict[str, list[str]]:
     return {name: [value] for name, value in params.items()}
 
 
-def test_the_services_of_one_login(device):
+def test_the_services_of_one_login(device, employee, rp):
     holder = MobileId.objects.get(id=device.mobile_id)
-    linde = add_organisation(name="Huisartsenpraktijk De Linde", ura="90000382", kvk="12345678", actor="t")
-    grant_role(holder.person, Role.MEDEWERKER, linde, actor="test")
-    rp = register()
     started = authorize.begin(as_lists(rp.authorize_params(scope="profile openid")), issuer=ISSUER,
                               browser_secret="browser-1", origin=ISSUER)
     assert isinstance(started, authorize.Started) and started.application == rp.application
@@ -53,8 +47,7 @@ def test_the_services_of_one_login(device):
     assert info.status == 200 and info.body["family_name"] == "de Vries" and "ura" not in info.body
 
 
-def test_a_refused_request_is_an_answer_for_the_application(db):
-    rp = register()
+def test_a_refused_request_is_an_answer_for_the_application(rp):
     refused = authorize.begin(as_lists(rp.authorize_params(code_challenge=None)), issuer=ISSUER,
                               browser_secret="browser-1", origin=ISSUER)
     assert isinstance(refused, authorize.Refused) and refused.code == "ZID-OIDC-PKCE"

@@ -26,7 +26,6 @@ from zorgid.identities.models import ActivationCode, Person
 from zorgid.identities.services import issue_activation_code
 from zorgid.organisations.models import Role
 from zorgid.organisations.roles import add_operator, grant_role
-from zorgid.organisations.services import add_organisation
 from zorgid.protocol.messages import login_approval_path, login_flow_path
 from zorgid.protocol.payloads import parse_payload
 
@@ -70,16 +69,6 @@ def qr_handed_out(browser: Browser, response: httpx.Response) -> str:
 
 def refused(response: httpx.Response, code: str) -> bool:
     return response.status_code == 403 and code in response.text
-
-
-@pytest.fixture
-def linde(db):
-    return add_organisation(name="Huisartsenpraktijk De Linde", ura="90000382", kvk="12345678", actor="t")
-
-
-@pytest.fixture
-def oost(db):
-    return add_organisation(name="Ziekenhuis Oost", ura="90000999", kvk="87654321", actor="t")
 
 
 def test_a_new_qr_does_not_make_the_beheerder_his_administrator(live_server, linde):
