@@ -11,6 +11,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from tests.unit.pki.certificates import SUPPLIER_DN, OvCa, trusting, write_crl
 from tests.unit.pki.certificates import now as _now
+from tests.unit.pki.uzi.factory import make_ca
 from zorgid.devtools.test_uzi_ca import ensure_test_uzi_ca
 from zorgid.pki import client_certificates, uzi_installation
 from zorgid.pki.client_certificates import (
@@ -89,6 +90,20 @@ def test_an_expired_and_a_not_yet_valid_certificate_are_refused(trusted, ov_ca):
     assert caught.value.code == "ZID-TLS-CLIENT-EXPIRED"
     with pytest.raises(TlsClientNotYetValid):
         check_ov_certificate(ov_ca.issue(not_yet_valid=True)[0], _now())
+
+
+def test_an_expired_ca_on_the_way_up_is_named(settings, tmp_path):
+    """As for UZI (pki.uzi.validation): a chain that fails because a CA above the issuing CA expired says so."""
+    ca = OvCa(name="Verlopen")
+    start = _now() - dt.timedelta(days=800)
+    ca.root = make_ca(ca.root_key, "Verlopen Root CA", not_before=start, not_after=start + dt.timedelta(days=365))
+    settings.ZORGID_TLS_CLIENT_TRUST_DIR = str(ca.install(tmp_path / "trust"))
+    client_certificates.forget()
+    with pytest.raises(TlsClientExpired) as caught:
+        check_ov_certificate(ca.issue()[0], _now())
+    assert caught.value.code == "ZID-TLS-CLIENT-EXPIRED" and "CA certificate" in caught.value.detail
+    assert "Verlopen Root CA" in caught.value.detail
+    client_certificates.forget()
 
 
 def test_the_moment_decides(trusted, ov_ca):
