@@ -74,8 +74,9 @@ LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
 def _short_text(value: object, limit: int) -> str | None:
-    """``value`` if it is a non-empty string of at most ``limit`` characters, else None."""
-    if isinstance(value, str) and 0 < len(value) <= limit:
+    """``value`` if it is a non-empty string of at most ``limit`` characters with nothing invisible (a control
+    character or a lone surrogate cannot be stored, so it is never looked up), else None."""
+    if isinstance(value, str) and 0 < len(value) <= limit and not invisible(value):
         return value
     return None
 

@@ -34,7 +34,8 @@ from django.urls import reverse
 from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.care_apps.models import CareApplication, Product
-from zorgid.care_apps.services import application_for_login, check_product, check_version
+from zorgid.care_apps.services import CLIENT_ID_MAX, application_for_login, check_product, check_version
+from zorgid.control_characters import invisible
 from zorgid.flows.models import LoginFlow
 from zorgid.hashing import token_hash
 from zorgid.identities.models import MobileId, MobileIdStatus
@@ -127,8 +128,11 @@ class Client(ClientMixin):
 
 
 def find_client(client_id: object) -> Client | None:
-    """The application with this client_id, whatever its status (the grant checks the status), as a client."""
-    if not isinstance(client_id, str) or not 0 < len(client_id) <= 32:
+    """The application with this client_id, whatever its status (the grant checks the status), as a client.
+
+    The client_id may come from an assertion nobody has verified yet (its ``sub``): what no client_id can be (too
+    long, a control character, a lone surrogate that no database can store) is no client, never a query."""
+    if not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX or invisible(client_id):
         return None
     application = CareApplication.objects.filter(client_id=client_id).first()
     return Client(application) if application is not None else None
