@@ -281,6 +281,18 @@ class LoginNoLongerValid(OidcError):
     solution_en = "Have the user log in again; if that fails, he contacts his administrator."
 
 
+class OrganisationLeft(OidcError):
+    code = "ZID-OIDC-ORGANISATION-LEFT"
+    status = 400
+    oauth_error = "invalid_grant"
+    cause_nl = "De medewerker heeft geen rol meer in de organisatie waarvoor hij inlogde."
+    cause_en = "The employee no longer holds a role in the organisation he logged in for."
+    solution_nl = ("Laat de gebruiker opnieuw inloggen voor een organisatie waar hij een rol heeft; hoort hij er nog "
+                   "bij, dan geeft de beheerder van de organisatie hem weer een rol.")
+    solution_en = ("Have the user log in again for an organisation where he holds a role; if he still belongs to "
+                   "it, the organisation's administrator gives him a role again.")
+
+
 # -- the userinfo endpoint (RFC 6750) ----------------------------------------------------------------------------
 
 

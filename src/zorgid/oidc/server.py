@@ -39,7 +39,7 @@ from zorgid.control_characters import invisible
 from zorgid.flows.models import LoginFlow
 from zorgid.hashing import token_hash
 from zorgid.identities.models import MobileId, MobileIdStatus
-from zorgid.organisations.models import Organisation
+from zorgid.organisations.models import Organisation, RoleAssignment
 from zorgid.pki.uzi.numbers import Ura
 from zorgid.protocol.errors import ZorgidError
 
@@ -58,6 +58,7 @@ from .errors import (
     GrantTypeUnsupported,
     LoginNoLongerValid,
     NonceRequired,
+    OrganisationLeft,
     PkceRequired,
     RedirectUriMismatch,
     ResponseTypeUnsupported,
@@ -265,6 +266,21 @@ class LoginOutcome:
     ip: str = ""
 
 
+def check_login_holds(sid: str, *, lock: bool = False) -> AppSession:
+    """The session ``sid``, read again (``lock``: locked until the end of the transaction, as end_sessions locks
+    it), if its login still holds; else the OAuth error of the token endpoint with its code."""
+    sessions = AppSession.objects.select_related("person", "organisation", "mobile_id")
+    session = (sessions.select_for_update(of=("self",)) if lock else sessions).get(sid=sid)
+    holder = session.mobile_id
+    if (session.ended_at is not None or session.person.blocked_at is not None or holder is None
+            or holder.status != MobileIdStatus.ACTIVE):
+        raise as_oauth_error(LoginNoLongerValid())
+    if session.organisation_id is None or not RoleAssignment.objects.filter(
+            person_id=session.person_id, organisation_id=session.organisation_id).exists():
+        raise as_oauth_error(OrganisationLeft(f"URA {session.organisation.ura}" if session.organisation else ""))
+    return session
+
+
 def end_session(session: AppSession, reason: str) -> None:
     """Revoke the session's access tokens and end it (a code used twice: RFC 6749 §4.1.2)."""
     AccessToken.objects.filter(session=session).delete()
@@ -321,22 +337,20 @@ class CodeGrant(AuthorizationCodeGrant):
         raise as_oauth_error(CodeUsed())
 
     def authenticate_user(self, authorization_code: AuthorizationCode) -> AppSession:
-        """The code's session, if the login still holds; the code is used here, once (a conditional UPDATE)."""
+        """The code's session, if the login still holds; the code is used here, once (a conditional UPDATE).
+
+        The login holds when the application is still accepted, the session open, the person not blocked, his
+        Mobile ID active, and he still holds a role in the organisation he logged in for. ``Provider.save_token``
+        checks it all again with the session locked, after the access token is written (see there)."""
         now = clock.now()
         if not AuthorizationCode.objects.filter(code_hash=authorization_code.code_hash, used_at__isnull=True).update(
                 used_at=now):
             self._reused(authorization_code)
-        session = AppSession.objects.select_related("person", "organisation", "mobile_id").get(
-            sid=authorization_code.session_id)
         try:
             application_for_login(authorization_code.application_id)
         except ZorgidError as error:
             raise as_oauth_error(error) from error
-        holder = session.mobile_id
-        if (session.ended_at is not None or session.person.blocked_at is not None or holder is None
-                or holder.status != MobileIdStatus.ACTIVE):
-            raise as_oauth_error(LoginNoLongerValid())
-        return session
+        return check_login_holds(authorization_code.session_id)
 
     def delete_authorization_code(self, authorization_code) -> None:
         """Kept (marked used) until it is purged: a second use must still be recognised."""
@@ -381,11 +395,23 @@ class Provider(AuthorizationServer):
         return find_client(client_id)
 
     def save_token(self, token: dict, request) -> None:
+        """Keep the access token (its hash); then check the login again with its session locked.
+
+        A block, a revocation or a removal from the organisation ends the session under the same lock
+        (oidc.backchannel.end_sessions). If it came first, the exchange is refused here (and its token removed);
+        if the exchange came first, the ending waits for it and then sees the code used, so the application gets
+        a logout token. The lock is taken after the token is written, never before: an exchange never holds the
+        session while it waits for anything else."""
         session: AppSession = request.user
         now = clock.now()
-        AccessToken.objects.create(token_hash=token_hash(token["access_token"]), session=session,
-                                   scope=token.get("scope", ""), issued_at=now,
-                                   expires_at=now + dt.timedelta(seconds=int(token["expires_in"])))
+        stored = AccessToken.objects.create(token_hash=token_hash(token["access_token"]), session=session,
+                                            scope=token.get("scope", ""), issued_at=now,
+                                            expires_at=now + dt.timedelta(seconds=int(token["expires_in"])))
+        try:
+            check_login_holds(session.sid, lock=True)
+        except OAuth2Error:
+            stored.delete()  # the refusal commits (the code stays used), the token must not
+            raise
         record("oidc.token", actor=f"care_app:{session.application_id}", subject=f"person:{session.person_id}",
                details={"client_id": session.application_id, "sid": session.sid,
                         "ura": session.organisation.ura if session.organisation else "",
