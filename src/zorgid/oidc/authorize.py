@@ -1,16 +1,21 @@
 """A login at a healthcare application, split over the QR page (docs/koppelen.md):
 
-1. ``begin``: the application's authorization request. An unknown client or a redirect_uri that is not
-   registered cannot be trusted with an answer: a ZorgidError, shown on zorgid's own error page (no redirect).
-   Every other refusal goes back to the redirect_uri as an OAuth error (``error``, ``error_description`` with the
-   ZID code, ``state``). A valid request becomes a LoginFlow of this browser, with the application and the checked
-   request on it; the page shows its QR code.
+1. ``begin``: the application's authorization request. An unknown client, a redirect_uri that is not
+   registered or a withdrawn application (its domain may have lapsed) cannot be trusted with an answer: a
+   ZorgidError, shown on zorgid's own error page (no redirect). Every other refusal, a suspended application's
+   too (its supplier must be able to show its users why), goes back to the redirect_uri as an OAuth error
+   (``error``, ``error_description`` with the ZID code, ``state``). A valid request becomes a LoginFlow of this
+   browser, with the application and the checked request on it; the page shows its QR code.
 2. ``status``: the waiting page's status (flows.login_status); "done" once the app approved, never a portal login.
-3. ``proceed``: after the approval, for this browser, once: the person still usable, the organisation of this
-   login (the one asked for, his only one, or his choice), then one AppSession and one code (60 s) and the
-   redirect to the application with ``code`` and ``state``.
+3. ``proceed``: after the approval, for this browser, once: the application not withdrawn meanwhile (else the
+   error page), the person still usable, the organisation of this login (the one asked for, his only one, or his
+   choice), then one AppSession and one code (60 s) and the redirect to the application with ``code`` and
+   ``state``.
 
-Each refusal is an audit event ``oidc.authorize.refused`` with the client and the code; a login is ``oidc.login``.
+Each refusal for a known application at one of its registered addresses is an audit event
+``oidc.authorize.refused`` with the client and the code; a login is ``oidc.login``. A request with an unknown
+client or an unregistered redirect_uri is not audited: anyone can send it, and the audit log is never purged
+(docs/security.md); the access log has it.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from django.db import IntegrityError, transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
-from zorgid.care_apps.errors import CareAppUnknown, RedirectUriNotRegistered
-from zorgid.care_apps.models import CareApplication
-from zorgid.care_apps.services import check_redirect_uri
+from zorgid.care_apps.errors import CareAppUnknown, CareAppWithdrawn, RedirectUriNotRegistered
+from zorgid.care_apps.models import CareApplication, CareAppStatus
+from zorgid.care_apps.services import CLIENT_ID_MAX, check_redirect_uri
+from zorgid.control_characters import invisible
 from zorgid.flows import services as flows
 from zorgid.flows.models import LoginFlow, LoginFlowState
 from zorgid.flows.status import BrowserAnswer
@@ -94,12 +100,12 @@ def _refused(client_id: object, code: str, *, stage: str, ip: str, flow: LoginFl
            details={"client_id": client[:32], "code": code, "stage": stage})
 
 
-def _trusted_target(params: Mapping[str, list[str]]) -> tuple[CareApplication, str]:
-    """The application and its redirect_uri, if both can be trusted with an answer; else a ZorgidError (a page)."""
+def _registered_target(params: Mapping[str, list[str]]) -> tuple[CareApplication, str]:
+    """The application and its redirect_uri as registered; else a ZorgidError (a page, not audited)."""
     client_ids, redirect_uris = params.get("client_id", []), params.get("redirect_uri", [])
     client_id = client_ids[0] if len(client_ids) == 1 else None
     application = CareApplication.objects.filter(client_id=client_id).first() if isinstance(client_id, str) and \
-        0 < len(client_id) <= 32 else None
+        0 < len(client_id) <= CLIENT_ID_MAX and not invisible(client_id) else None
     if application is None:
         raise CareAppUnknown("client_id is missing, repeated or not registered" if client_id is None else
                              f"client_id {client_id[:40]!r} is not registered")
@@ -108,13 +114,21 @@ def _trusted_target(params: Mapping[str, list[str]]) -> tuple[CareApplication, s
     return application, check_redirect_uri(application, redirect_uris[0])
 
 
+def _check_not_withdrawn(application: CareApplication) -> None:
+    """A withdrawn application is no longer trusted with an answer (the register no longer vouches for its
+    addresses): a ZorgidError (a page). A suspended one still is: it gets unauthorized_client."""
+    if application.status == CareAppStatus.WITHDRAWN:
+        raise CareAppWithdrawn(f"client_id {application.client_id} is withdrawn")
+
+
 def begin(params: Mapping[str, list[str]], *, issuer: str, browser_secret: str, origin: str,
           ip: str = "") -> Started | Refused:
     """Check an authorization request and start its login flow (see the module's text)."""
+    application, redirect_uri = _registered_target(params)
     try:
-        application, redirect_uri = _trusted_target(params)
+        _check_not_withdrawn(application)
     except ZorgidError as error:
-        _refused((params.get("client_id") or [""])[0], error.code, stage="client", ip=ip)
+        _refused(application.client_id, error.code, stage="client", ip=ip)
         raise
     request = ZorgidRequest("GET", endpoint(issuer, "oidc-authorize"), params)
     server = Provider(issuer)
@@ -190,6 +204,11 @@ def proceed(flow_id: object, *, issuer: str, browser_secret: str, chosen_ura: st
     page); every other refusal goes to the application's redirect_uri. ``chosen_ura`` is the person's choice.
     """
     flow = _application_flow(flow_id, browser_secret)
+    try:
+        _check_not_withdrawn(flow.application)
+    except ZorgidError as error:
+        _refused(flow.application_id, error.code, stage="continue", ip=ip, flow=flow)
+        raise
     authorization = flow.authorization
     params = {name: [value] for name, value in authorization.items() if isinstance(value, str)}
     redirect_uri, state = authorization.get("redirect_uri", ""), authorization.get("state")
