@@ -14,29 +14,56 @@ keys_app = typer.Typer(cls=DutchGroup, no_args_is_help=True,
 oidc_app.add_typer(keys_app, name="keys")
 
 
+def _moment(value) -> str:
+    from django.utils import timezone
+
+    from zorgid import clock
+
+    local = timezone.localtime(value)
+    return f"{clock.format_date(local.date())} {local:%H:%M:%S}"
+
+
 @keys_app.command("list", cls=DutchCommand, help="Toon alle sleutels: welke ondertekent, welke gepubliceerd zijn "
-                                                 "(in /oidc/jwks) en welke teruggetrokken.")
+                                                 "(in /oidc/jwks) en vanaf wanneer een nieuwe sleutel ondertekent, "
+                                                 "en welke teruggetrokken zijn.")
 def keys_list() -> None:
     setup_django()
     from zorgid.oidc import keys
 
     signing = keys.signing_key()
     for key in keys.all_keys():
-        state = "ondertekent" if key.number == signing.number else "teruggetrokken" if key.retired else "gepubliceerd"
-        out.print(f"{key.number:>4}  {key.kid}  {state}", highlight=False)
+        if key.number == signing.number:
+            state = "ondertekent"
+        elif key.retired:
+            state = "teruggetrokken"
+        elif key.number > signing.number:
+            state = f"gepubliceerd, ondertekent vanaf {_moment(key.signs_from)}"
+        else:
+            state = "gepubliceerd"
+        out.print(f"{key.number:>4}  {key.kid}  {state}", highlight=False, soft_wrap=True)
 
 
 @keys_app.command("rotate", cls=DutchCommand,
-                  help="Maak een nieuwe sleutel die vanaf nu ondertekent. De oude sleutels blijven gepubliceerd, "
-                       "zodat tokens die ermee zijn ondertekend geldig blijven; trek ze later terug met 'retire' "
-                       "(wacht daarvoor ten minste de levensduur van de tokens en van de caches van de applicaties: "
-                       "10 minuten).")
-def keys_rotate() -> None:
+                  help="Maak een nieuwe sleutel. Hij wordt meteen gepubliceerd en ondertekent na 5 minuten (zo lang "
+                       "mogen applicaties /oidc/jwks bewaren); tot dan ondertekent de vorige. De oude sleutels "
+                       "blijven gepubliceerd, zodat tokens die ermee zijn ondertekend geldig blijven; trek ze later "
+                       "terug met 'retire' (wacht daarvoor ten minste 10 minuten na 'rotate': de 5 minuten tot de "
+                       "nieuwe sleutel ondertekent en de levensduur van de tokens).")
+def keys_rotate(
+    at_once: bool = typer.Option(False, "--now", help="De nieuwe sleutel ondertekent meteen (na een gelekte "
+                                                       "sleutel; applicaties met een oudere JWKS halen die opnieuw "
+                                                       "op bij de onbekende kid)."),
+) -> None:
     setup_django()
     from zorgid.oidc import keys
 
-    made = keys.rotate(actor=actor())
-    out.print(f"Nieuwe sleutel {made.kid} ondertekent vanaf nu.", highlight=False)
+    made = keys.rotate(actor=actor(), at_once=at_once)
+    if at_once:
+        out.print(f"Nieuwe sleutel {made.kid} is gepubliceerd en ondertekent vanaf nu.", highlight=False,
+                  soft_wrap=True)
+    else:
+        out.print(f"Nieuwe sleutel {made.kid} is gepubliceerd en ondertekent vanaf {_moment(made.signs_from)} "
+                  "(na 5 minuten; tot dan de vorige).", highlight=False, soft_wrap=True)
 
 
 @keys_app.command("retire", cls=DutchCommand,

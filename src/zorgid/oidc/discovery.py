@@ -23,7 +23,8 @@ ENDPOINTS = {  # metadata name: URL name (portal/oidc_urls.py)
     "jwks_uri": "oidc-jwks",
     "end_session_endpoint": "oidc-logout",
 }
-CACHE_SECONDS = 300  # discovery and JWKS may be cached this long (a rotated key is published before it signs)
+CACHE_SECONDS = keys.JWKS_CACHE_SECONDS  # discovery and JWKS may be cached this long: a rotated key is published
+# this long before it signs (oidc.keys)
 
 
 def issuer(request_origin: str) -> str:

@@ -1,10 +1,16 @@
 """The installation's signing keys for ID tokens and logout tokens: RSA 3072, RS256 (docs/koppelen.md).
 
 Kept as PEM files (0600) under ``ZORGID_HOME/oidc``, made on first need like the CA (pki/ca.py). A key's file
-name is its number and its kid (the RFC 7638 thumbprint): ``0001-<kid>.pem``. The newest key signs; the JWKS
-(``/oidc/jwks``) publishes every key that is not retired, so a token signed before a rotation still verifies
-after it. ``zorgid oidc keys rotate`` adds a key that signs from then on; ``zorgid oidc keys retire KID`` moves
-a key to ``retired/`` (kept, no longer published), never the one that signs.
+name is its number and its kid (the RFC 7638 thumbprint): ``0001-<kid>.pem``; the file's modification time is
+when it was published (set from zorgid's clock when the key is made). The JWKS (``/oidc/jwks``) publishes every
+key that is not retired, so a token signed before a rotation still verifies after it.
+
+Which key signs: the newest that has been published at least ``JWKS_CACHE_SECONDS`` (the time an application
+may keep /oidc/jwks: discovery.CACHE_SECONDS), so that every application that fetched the JWKS since the
+rotation knows it; until then the one before it (or, when no key is that old yet, the oldest: a new installation's
+first key signs at once, as no application can have cached a JWKS without it). ``zorgid oidc keys rotate`` adds a
+key that starts signing after that time (``at_once``: at once, after a compromised key); ``zorgid oidc keys
+retire KID`` moves a key to ``retired/`` (kept, no longer published), never the one that signs.
 
 The directory is read at every use (a listing, the keys themselves cached per file), so a rotation by the
 command line reaches every worker process at once.
@@ -12,6 +18,7 @@ command line reaches every worker process at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import re
@@ -27,6 +34,7 @@ from django.conf import settings
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.config import write_private_file
 
@@ -35,28 +43,36 @@ from .errors import SigningKeyInUse, SigningKeyUnknown
 KEY_BITS = 3072
 ALGORITHM = "RS256"
 RETIRED = "retired"
+JWKS_CACHE_SECONDS = 300  # /oidc/jwks may be cached this long: a new key is published this long before it signs
 _FILE = re.compile(r"^(\d{4,})-([A-Za-z0-9_-]{43})\.pem$")
 
 
 @dataclass(frozen=True)
 class SigningKey:
-    """One of the installation's keys: its number (order of making), kid, file and the key itself."""
+    """One of the installation's keys: its number (order of making), kid, file, the key itself, and when it was
+    published (its file's modification time)."""
 
     number: int
     kid: str
     path: Path
     jwk: RSAKey  # the private key, as joserfc signs with it
+    published_at: dt.datetime
 
     @property
     def retired(self) -> bool:
         return self.path.parent.name == RETIRED
+
+    @property
+    def signs_from(self) -> dt.datetime:
+        """The earliest moment it may sign: JWKS_CACHE_SECONDS after it was published."""
+        return self.published_at + dt.timedelta(seconds=JWKS_CACHE_SECONDS)
 
     def public_jwk(self) -> dict[str, str]:
         """The public key as the JWKS publishes it."""
         return {**self.jwk.as_dict(private=False), "kid": self.kid, "use": "sig", "alg": ALGORITHM}
 
 
-_cache: dict[tuple[Path, int], SigningKey] = {}
+_cache: dict[tuple[Path, int], RSAKey] = {}
 _cache_lock = threading.Lock()
 
 
@@ -79,10 +95,11 @@ def _load(path: Path, number: int, kid: str) -> SigningKey:
         private = serialization.load_pem_private_key(path.read_bytes(), password=None)
         if not isinstance(private, rsa.RSAPrivateKey):
             raise ValueError(f"{path} is not an RSA key")
-        found = SigningKey(number, kid, path, RSAKey.import_key(private))
+        found = RSAKey.import_key(private)
         with _cache_lock:
             _cache[(path, number)] = found
-    return found
+    published_at = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+    return SigningKey(number, kid, path, found, published_at)
 
 
 def _scan(directory: Path) -> list[SigningKey]:
@@ -94,13 +111,15 @@ def _scan(directory: Path) -> list[SigningKey]:
     return sorted(found, key=lambda key: key.number)
 
 
-def _make(directory: Path, number: int) -> SigningKey:
+def _make(directory: Path, number: int, *, published_at: dt.datetime | None = None) -> SigningKey:
     private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
     kid = RSAKey.import_key(private.public_key()).thumbprint()
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     path = directory / f"{number:04d}-{kid}.pem"
     write_private_file(path, pem)
+    moment = (published_at or clock.now()).timestamp()  # zorgid's clock (tests move it), not the file system's
+    os.utime(path, (moment, moment))
     return _load(path, number, kid)
 
 
@@ -120,27 +139,41 @@ def published() -> list[SigningKey]:
     return keys
 
 
+def _signer(keys: list[SigningKey], now: dt.datetime) -> SigningKey:
+    """Of ``keys`` (published, oldest first): the newest published at least JWKS_CACHE_SECONDS, else the oldest."""
+    ready = [key for key in keys if key.signs_from <= now]
+    return ready[-1] if ready else keys[0]
+
+
 def signing_key() -> SigningKey:
-    """The newest published key: the one that signs now."""
-    return published()[-1]
+    """The key that signs now (see the module's text): a rotated key only once every cached JWKS can know it."""
+    return _signer(published(), clock.now())
 
 
 def jwks() -> dict[str, list[dict[str, str]]]:
-    """The JWK Set of ``/oidc/jwks``: the public halves of every published key, the signing key first."""
-    return {"keys": [key.public_jwk() for key in reversed(published())]}
+    """The JWK Set of ``/oidc/jwks``: the public halves of every published key, the signing key first, then the
+    others newest first."""
+    keys = published()
+    signer = _signer(keys, clock.now())
+    return {"keys": [key.public_jwk() for key in [signer, *(key for key in reversed(keys) if key != signer)]]}
 
 
 def _next_number() -> int:
     return max((key.number for key in all_keys()), default=0) + 1
 
 
-def rotate(*, actor: str) -> SigningKey:
-    """A new key that signs from now on; the older ones stay published until they are retired."""
+def rotate(*, actor: str, at_once: bool = False) -> SigningKey:
+    """A new key, published now, that signs from ``signs_from`` on (JWKS_CACHE_SECONDS later; ``at_once``: at once,
+    as if published that long ago: after a compromised key, when waiting is worse than an application fetching the
+    JWKS again for an unknown kid). The older keys stay published until they are retired."""
     directory = key_directory()
     published()  # the first key, if there is none yet: a rotation always leaves an older key published
+    now = clock.now()
     with _locked(directory):
-        made = _make(directory, _next_number())
-    record("oidc.key.rotated", actor=actor, subject=f"oidc_key:{made.kid}", details={"kid": made.kid})
+        made = _make(directory, _next_number(),
+                     published_at=now - dt.timedelta(seconds=JWKS_CACHE_SECONDS) if at_once else now)
+    record("oidc.key.rotated", actor=actor, subject=f"oidc_key:{made.kid}",
+           details={"kid": made.kid, "signs_from": made.signs_from.isoformat(), "at_once": at_once})
     return made
 
 
@@ -152,7 +185,7 @@ def retire(kid: str, *, actor: str) -> SigningKey:
         found = next((key for key in keys if key.kid == kid), None)
         if found is None:
             raise SigningKeyUnknown(f"kid {str(kid)[:60]!r}")
-        if found is keys[-1] or found.number == keys[-1].number:
+        if found.number == _signer(keys, clock.now()).number:
             raise SigningKeyInUse(f"kid {kid}")
         (directory / RETIRED).mkdir(mode=0o700, exist_ok=True)
         target = directory / RETIRED / found.path.name
