@@ -5,9 +5,10 @@
   app), ``amr`` (PIN, a software key, two factors), ``auth_time``, ``sid`` (and ``nonce`` in the ID token).
 - ``profile``: the names as the identity document has them, with the Dutch surname prefix apart
   (identities.people.split_surname) and the initials.
-- ``uzi``: the UZI number and ``loa_uzi`` (high) when the person has linked UZI attributes; the organisation
-  chosen for this login (``ura``, ``entity_name``); ``relations``: every organisation where he holds a role, the
-  chosen one first, with his UZI role codes for its URA and his zorgid roles there.
+- ``uzi``: the UZI number and ``loa_uzi`` (high) when the Mobile ID he logged in with has linked UZI attributes
+  (those of another ID of his, such as a revoked one, are never claimed); the organisation chosen for this login
+  (``ura``, ``entity_name``); ``relations``: every organisation where he holds a role, the chosen one first, with
+  the UZI role codes of that Mobile ID for its URA and his zorgid roles there.
 """
 
 from __future__ import annotations
@@ -61,8 +62,10 @@ def profile_claims(person: Person) -> dict[str, object]:
 
 def uzi_claims(session: AppSession) -> dict[str, object]:
     person, chosen = session.person, session.organisation
-    registrations = list(UziRegistration.objects.filter(mobile_id__person=person).order_by("-registered_at", "-id")
-                         .values_list("uzi_number", "ura", "role"))
+    # only the UZI attributes linked to the Mobile ID he logged in with: not those of an ID he had before
+    registrations = list(UziRegistration.objects.filter(mobile_id_id=session.mobile_id_id)
+                         .order_by("-registered_at", "-id").values_list("uzi_number", "ura", "role")
+                         ) if session.mobile_id_id is not None else []
     claims: dict[str, object] = {}
     if registrations:
         claims.update(uzi_id=registrations[0][0], loa_uzi=LOA_HIGH)
