@@ -244,11 +244,12 @@ def set_blocked(organisation: Organisation, person: Person, blocked: bool, *, by
         record("person.blocked" if blocked else "person.unblocked", actor=_actor(by), subject=_subject(person),
                ip=ip, details={"ura": organisation.ura})
         if blocked:  # his sessions at healthcare applications end too (back-channel logout)
-            sessions_ended.send(sender=Person, person=person, mobile_id=None, reason="blocked")
+            sessions_ended.send(sender=Person, person=person, mobile_id=None, reason="blocked", organisation=None)
 
 
 def delete(organisation: Organisation, person: Person, *, by: Person, ip: str = "") -> None:
-    """Remove the person's roles here; with no organisation left, his Mobile IDs are revoked too."""
+    """Remove the person's roles here; his sessions at healthcare applications for this organisation end; with
+    no organisation left, his Mobile IDs are revoked too."""
     employee(organisation, person.id)
     with transaction.atomic():
         require_may_manage(organisation, _lock(person), by, Scope.HERE)
@@ -256,6 +257,7 @@ def delete(organisation: Organisation, person: Person, *, by: Person, ip: str = 
         RoleAssignment.objects.filter(person=person, organisation=organisation).delete()
         memberships.left(person, organisation)
         record("employee.deleted", actor=_actor(by), subject=_subject(person), ip=ip, details={"ura": organisation.ura})
+        _left(organisation, person)
         if not person.roles.exists():
             for mobile_id in person.mobile_ids.filter(status=MobileIdStatus.ACTIVE):
                 revoke_mobile_id(mobile_id, actor=_actor(by), reason="no organisation left", ip=ip)
@@ -276,6 +278,14 @@ def remove_role(organisation: Organisation, person: Person, role: str, *, by: Pe
             memberships.left(person, organisation)
             record("role.removed", actor=_actor(by), subject=_subject(person), ip=ip,
                    details={"ura": organisation.ura, "role": role})
+            if not RoleAssignment.objects.filter(person=person, organisation=organisation).exists():
+                _left(organisation, person)
+
+
+def _left(organisation: Organisation, person: Person) -> None:
+    """He holds no role in ``organisation`` any more: his sessions at healthcare applications for it end (and
+    each application that listens is told: back-channel logout), in the caller's transaction."""
+    sessions_ended.send(sender=Person, person=person, mobile_id=None, reason="removed", organisation=organisation)
 
 
 def hand_over_administrator(organisation: Organisation, successor: Person, *, by: Person, ip: str = "") -> None:

@@ -1,11 +1,11 @@
 """Back-channel logout (OpenID Connect Back-Channel Logout 1.0; docs/koppelen.md §6 "Uitloggen").
 
 When a person's sessions end other than by the application's own logout (a beheerder or administrator blocks
-him, his Mobile ID is revoked), the identities domain sends ``identities.signals.sessions_ended`` inside the
-transaction that ends them. :func:`on_sessions_ended` receives it and, in that same transaction, ends his
-``AppSession`` rows (all of them, or those of the revoked Mobile ID; userinfo then refuses their access tokens),
-records ``oidc.sessions.ended`` and writes a ``LogoutDelivery`` for each ended session whose application has a
-``backchannel_logout_uri``.
+him, his Mobile ID is revoked, he is removed from an organisation), the identities domain sends
+``identities.signals.sessions_ended`` inside the transaction that ends them. :func:`on_sessions_ended` receives it
+and, in that same transaction, ends his ``AppSession`` rows (all of them, those of the revoked Mobile ID, or those
+for the organisation he left; userinfo then refuses their access tokens), records ``oidc.sessions.ended`` and
+writes a ``LogoutDelivery`` for each ended session whose application has a ``backchannel_logout_uri``.
 
 Delivery: after the commit, in a background thread (``ZORGID_BACKCHANNEL_SEND_AT_ONCE``), and by
 ``zorgid oidc logouts send`` (cron) for whatever is still due. Each attempt POSTs ``logout_token=<JWT>``
@@ -38,6 +38,7 @@ from django.utils import timezone
 from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.identities.models import MobileId, Person
+from zorgid.organisations.models import Organisation
 
 from . import discovery, keys
 from .models import AppSession, AuthorizationCode, DeliveryState, LogoutDelivery
@@ -56,15 +57,19 @@ DELIVERED_STATUSES = (200, 204)
 # -- ending the sessions (inside the identities domain's transaction) -------------------------------------------
 
 
-def end_sessions(person: Person, mobile_id: MobileId | None, reason: str) -> list[AppSession]:
-    """End the person's open sessions at applications (those of ``mobile_id`` only, when given) and queue a
-    logout token for each whose application listens. Joins the caller's transaction; returns the ended sessions."""
+def end_sessions(person: Person, mobile_id: MobileId | None, reason: str, *,
+                 organisation: Organisation | None = None) -> list[AppSession]:
+    """End the person's open sessions at applications (those of ``mobile_id`` only, when given; those for
+    ``organisation`` only, when given) and queue a logout token for each whose application listens. Joins the
+    caller's transaction; returns the ended sessions."""
     now = clock.now()
     with transaction.atomic():
         open_sessions = AppSession.objects.select_for_update(of=("self",)).filter(person=person,
                                                                                  ended_at__isnull=True)
         if mobile_id is not None:
             open_sessions = open_sessions.filter(mobile_id=mobile_id)
+        if organisation is not None:
+            open_sessions = open_sessions.filter(organisation=organisation)
         ended = list(open_sessions.select_related("application").order_by("started_at", "sid"))
         if not ended:
             return []
@@ -78,6 +83,7 @@ def end_sessions(person: Person, mobile_id: MobileId | None, reason: str) -> lis
         LogoutDelivery.objects.bulk_create(deliveries)
         record("oidc.sessions.ended", actor="zorgid", subject=f"person:{person.id}",
                details={"reason": reason, "mobile_id": mobile_id.id if mobile_id else None,
+                        "ura": organisation.ura if organisation else None,
                         "count": len(ended),
                         "sessions": [{"sid": s.sid, "client_id": s.application_id} for s in ended[:100]],
                         "logout_tokens": len(deliveries)})
@@ -87,9 +93,10 @@ def end_sessions(person: Person, mobile_id: MobileId | None, reason: str) -> lis
     return ended
 
 
-def on_sessions_ended(sender, *, person: Person, mobile_id: MobileId | None = None, reason: str = "", **kwargs):
+def on_sessions_ended(sender, *, person: Person, mobile_id: MobileId | None = None, reason: str = "",
+                      organisation: Organisation | None = None, **kwargs):
     """The receiver of ``identities.signals.sessions_ended`` (connected in ``OidcConfig.ready``)."""
-    end_sessions(person, mobile_id, reason or "ended")
+    end_sessions(person, mobile_id, reason or "ended", organisation=organisation)
 
 
 # -- the logout token ---------------------------------------------------------------------------------------------

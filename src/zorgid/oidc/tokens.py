@@ -5,7 +5,8 @@
   opaque access token (300 s, kept as its hash), ``token_type`` Bearer, ``expires_in`` and ``scope``. Errors as
   RFC 6749 §5.2: JSON ``error`` and ``error_description`` (with the ZID code), ``Cache-Control: no-store``.
 - ``userinfo``: GET/POST /oidc/userinfo with ``Authorization: Bearer`` (RFC 6750): the claims of the token's scope;
-  a missing, unknown or expired token or an ended session is 401 with ``WWW-Authenticate``.
+  a missing, unknown or expired token or an ended session (also: the person no longer holds a role in the
+  organisation he logged in for) is 401 with ``WWW-Authenticate``.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from zorgid import clock
 from zorgid.care_apps.models import CareAppStatus
 from zorgid.hashing import token_hash
 from zorgid.identities.models import MobileIdStatus
+from zorgid.organisations.models import RoleAssignment
 from zorgid.protocol.errors import ZorgidError
 
 from .claims import userinfo_claims
 from .errors import AccessTokenInvalid, AccessTokenMissing, SessionEnded, TokenRequestInvalid, describe
-from .models import AccessToken
+from .models import AccessToken, AppSession
 from .oauth import OAuthAnswer, ZorgidRequest, as_oauth_error
 from .server import Provider, endpoint
 
@@ -67,8 +69,15 @@ class _Validator(BearerTokenValidator):
         session = found.session
         holder = session.mobile_id
         if (session.ended_at is not None or session.person.blocked_at is not None or holder is None
-                or holder.status != MobileIdStatus.ACTIVE or session.application.status != CareAppStatus.ACCEPTED):
+                or holder.status != MobileIdStatus.ACTIVE or session.application.status != CareAppStatus.ACCEPTED
+                or not _still_in(session)):
             raise _invalid(SessionEnded())
+
+
+def _still_in(session: AppSession) -> bool:
+    """The person still holds a role in the organisation he logged in for (removed from it: the session ended)."""
+    return session.organisation_id is not None and RoleAssignment.objects.filter(
+        person_id=session.person_id, organisation_id=session.organisation_id).exists()
 
 
 def _invalid(error: ZorgidError) -> OAuth2Error:
