@@ -9,8 +9,10 @@ writes a ``LogoutDelivery`` for each ended session whose application has a ``bac
 
 Delivery: after the commit, in a background thread (``ZORGID_BACKCHANNEL_SEND_AT_ONCE``), and by
 ``zorgid oidc logouts send`` (cron) for whatever is still due. Each attempt POSTs ``logout_token=<JWT>``
-(application/x-www-form-urlencoded; at most ``ZORGID_BACKCHANNEL_TIMEOUT_SECONDS``, no redirects followed); a 200
-or 204 is delivered. A failed attempt is tried again after 1, 5, 30 and 120 minutes; the fifth failure gives up.
+(application/x-www-form-urlencoded; no redirects followed) and gets ``ZORGID_BACKCHANNEL_TIMEOUT_SECONDS`` in all,
+however slowly the receiver answers; a 200 or 204 is delivered. Each application's deliveries go one after
+another, up to ``SENDERS`` applications at once: a slow receiver holds up only its own application's logouts.
+A failed attempt is tried again after 1, 5, 30 and 120 minutes; the fifth failure gives up.
 Every outcome is audited (``oidc.backchannel.delivered``, ``oidc.backchannel.failed`` with ``gave_up``). Each
 delivery is claimed with a conditional UPDATE before it is sent, so the thread and cron never send it twice at
 once; a sender that dies mid-way leaves its claim to expire (``CLAIM``).
@@ -22,12 +24,17 @@ application knows him by), ``sid`` and ``events``; never a ``nonce``. It is made
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import logging
 import secrets
+import ssl
 import threading
 import unicodedata
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import httpx
@@ -51,6 +58,7 @@ RETRY_AFTER = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(mi
 MAX_ATTEMPTS = len(RETRY_AFTER) + 1  # 5
 CLAIM = dt.timedelta(minutes=2)  # how long a sender holds a delivery it is sending (well above the timeout)
 BATCH = 100
+SENDERS = 8  # applications sent to at once (each one's deliveries one after another)
 DELIVERED_STATUSES = (200, 204)
 
 
@@ -143,12 +151,100 @@ def send_due(*, limit: int = BATCH) -> Sent:
 
 
 def send(session_ids: Iterable[str]) -> Sent:
-    """Attempt the deliveries of these sessions that are due now (those another sender holds are skipped)."""
+    """Attempt the deliveries of these sessions that are due now (those another sender holds are skipped).
+
+    Each application's deliveries are sent one after another, in the given order; up to ``SENDERS``
+    applications at once, so that a slow receiver holds up only its own application's logouts. The database
+    work (claim, outcome, audit) stays in the calling thread; the workers only POST, each attempt within one
+    total deadline (``ZORGID_BACKCHANNEL_TIMEOUT_SECONDS``: connecting, sending and the whole answer).
+    """
     result = Sent()
-    with httpx.Client(timeout=settings.ZORGID_BACKCHANNEL_TIMEOUT_SECONDS, follow_redirects=False) as http:
-        for session_id in session_ids:
-            result.add(_attempt(http, session_id))
+    queues = _by_application(list(session_ids))
+    waiting = deque(queues)  # applications not started yet
+    seconds = float(settings.ZORGID_BACKCHANNEL_TIMEOUT_SECONDS)
+    with ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="zorgid-backchannel") as pool:
+        running: dict[Future, tuple[str, LogoutDelivery]] = {}
+
+        def start(client_id: str) -> bool:
+            """Send the application's next delivery that is ours to send; False when it has none left."""
+            queue = queues[client_id]
+            while queue:
+                delivery = _claim(queue.popleft())
+                if delivery is None:
+                    continue
+                try:
+                    token = logout_token(delivery.session)
+                except Exception as exc:  # noqa: BLE001 (a signing failure is a failed attempt, never a crash)
+                    log.exception("back-channel logout to %s failed", client_id)
+                    result.add(_failed(delivery, _describe(exc)))
+                    continue
+                uri = delivery.session.application.backchannel_logout_uri
+                running[pool.submit(_post, uri, token, seconds)] = (client_id, delivery)
+                return True
+            return False
+
+        def start_waiting() -> None:
+            while waiting and len(running) < SENDERS:
+                start(waiting.popleft())
+
+        start_waiting()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                client_id, delivery = running.pop(future)
+                error = future.result()
+                result.add(_delivered(delivery) if not error else _failed(delivery, error))
+                if not start(client_id):
+                    start_waiting()
     return result
+
+
+def _by_application(session_ids: list[str]) -> dict[str, deque[str]]:
+    """The sessions' ids by the client_id of their application, each in the given order."""
+    application_of: dict[str, str] = {}
+    for index in range(0, len(session_ids), BATCH):
+        application_of.update(LogoutDelivery.objects.filter(session_id__in=session_ids[index:index + BATCH])
+                              .values_list("session_id", "session__application_id"))
+    queues: dict[str, deque[str]] = {}
+    for session_id in dict.fromkeys(session_ids):
+        if session_id in application_of:
+            queues.setdefault(application_of[session_id], deque()).append(session_id)
+    return queues
+
+
+def _post(uri: str, token: str, seconds: float) -> str:
+    """POST the logout token to ``uri`` within ``seconds`` in all; "" when delivered, else what went wrong.
+
+    httpx's own timeouts hold for each read or write apart, so a receiver that answers a byte at a time would
+    keep the attempt going far longer: the whole request runs under one deadline in an event loop of its own
+    (this worker thread's), which breaks it off at the deadline.
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        answer = loop.run_until_complete(asyncio.wait_for(_post_async(uri, token, seconds), seconds))
+        return "" if answer.status_code in DELIVERED_STATUSES else f"HTTP {answer.status_code}"
+    except TimeoutError:
+        return f"Timeout: no answer within {seconds:g} s"
+    except httpx.HTTPError as exc:
+        return _describe(exc)
+    except Exception as exc:  # noqa: BLE001 (a bad URI is a failed attempt too, never a crash)
+        log.exception("back-channel logout to %s failed", uri[:200])
+        return _describe(exc)
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()  # does not wait for a name lookup still running in the loop's executor
+
+
+async def _post_async(uri: str, token: str, seconds: float) -> httpx.Response:
+    async with httpx.AsyncClient(timeout=seconds, follow_redirects=False, verify=_tls()) as http:
+        return await http.post(uri, data={"logout_token": token},
+                               headers={"Accept": "application/json, text/plain, */*"})
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The TLS context of every attempt (made once: loading the CA bundle costs more than a logout)."""
+    return httpx.create_ssl_context()
 
 
 def send_in_background(session_ids: list[str]) -> threading.Thread:
@@ -166,24 +262,6 @@ def _send_quietly(session_ids: list[str]) -> None:
         log.exception("back-channel logout: sending at once failed; 'zorgid oidc logouts send' tries again")
     finally:
         connections.close_all()  # this thread's own connections: it ends here
-
-
-def _attempt(http: httpx.Client, session_id: str) -> str | None:
-    """One attempt at one delivery: "delivered", "retried", "failed", or None when it is not ours to send."""
-    delivery = _claim(session_id)
-    if delivery is None:
-        return None
-    session = delivery.session
-    try:
-        answer = http.post(session.application.backchannel_logout_uri, data={"logout_token": logout_token(session)},
-                           headers={"Accept": "application/json, text/plain, */*"})
-        error = "" if answer.status_code in DELIVERED_STATUSES else f"HTTP {answer.status_code}"
-    except httpx.HTTPError as exc:
-        error = _describe(exc)
-    except Exception as exc:  # noqa: BLE001 (a bad URI or a signing failure is a failed attempt too, never a crash)
-        log.exception("back-channel logout to %s failed", session.application_id)
-        error = _describe(exc)
-    return _delivered(delivery) if not error else _failed(delivery, error)
 
 
 def _claim(session_id: str) -> LogoutDelivery | None:
