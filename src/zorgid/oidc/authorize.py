@@ -48,7 +48,7 @@ from .errors import (
 )
 from .models import AuthorizationCode
 from .oauth import ZorgidRequest, as_oauth_error
-from .server import LoginOutcome, Provider, endpoint
+from .server import STATE_MAX, LoginOutcome, Provider, endpoint
 
 KEPT = ("client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge",
         "code_challenge_method", "application_version", "ura")
@@ -136,6 +136,8 @@ def begin(params: Mapping[str, list[str]], *, issuer: str, browser_secret: str, 
         grant = server.get_consent_grant(request)
     except OAuth2Error as error:
         error.redirect_uri = redirect_uri  # the client and its redirect_uri are trusted: every refusal goes there
+        if error.state is not None and len(str(error.state)) > STATE_MAX:
+            error.state = None  # refused for its length (ZID-OIDC-STATE): not sent back either
         answer = server.handle_error_response(request, error)  # (it puts a ZID code in Authlib's own refusals)
         code = _code_of(error)
         _refused(application.client_id, code, stage="request", ip=ip)
@@ -182,6 +184,7 @@ def _organisation_of_login(flow: LoginFlow, person, chosen: str | None) -> Organ
     held = _organisations(person)
     allowed = [organisation for organisation in held if not bound or organisation.ura == bound]
     asked = flow.authorization.get("ura") or chosen
+    asked = asked.strip() if isinstance(asked, str) else asked  # as Ura reads it: spaces around it are dropped
     if asked:
         if bound and asked != bound:
             raise OrganisationBound(f"the application is bound to URA {bound}")

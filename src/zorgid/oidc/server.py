@@ -178,7 +178,7 @@ class RegisterRules:
             check_version(application, data.get("application_version"))
             ura = data.get("ura")
             if ura is not None:
-                Ura(ura)
+                data["ura"] = Ura(ura).value  # kept on the login without the spaces Ura drops
         except ZorgidError as error:
             raise as_oauth_error(error) from error
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from zorgid import qrcodes
 from zorgid.oidc import authorize as login
 from zorgid.oidc import discovery, tokens
-from zorgid.oidc.oauth import OAuthAnswer
+from zorgid.oidc.errors import TokenRequestInvalid
+from zorgid.oidc.oauth import OAuthAnswer, as_oauth_error
 from zorgid.protocol.payloads import LoginPayload
 from zorgid.ratelimit.services import limit
 from zorgid.web import client_ip, server_origin
@@ -121,8 +124,20 @@ def authorize_continue(request: HttpRequest, flow_id: str) -> HttpResponse:
 @csrf_exempt  # called by the application's server, authenticated by its client assertion or certificate
 @require_POST
 def token(request: HttpRequest) -> HttpResponse:
-    return _answer(tokens.token(_params(request.POST), issuer=_issuer(request), headers=request.headers,
+    try:
+        params = _params(request.POST)
+    except (RequestDataTooBig, TooManyFieldsSent):  # the JSON error of RFC 6749 §5.2, not Django's page
+        return token_body_refused()
+    return _answer(tokens.token(params, issuer=_issuer(request), headers=request.headers,
                                 client_address=client_ip(request)))
+
+
+def token_body_refused() -> HttpResponse:
+    """The token endpoint's answer to a body over DATA_UPLOAD_MAX_MEMORY_SIZE or with too many fields."""
+    error = TokenRequestInvalid(f"the request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes or "
+                                "has too many fields")
+    status, body, headers = as_oauth_error(error)()
+    return _answer(OAuthAnswer(status, dict(body), list(headers)))
 
 
 @csrf_exempt  # a bearer token, no cookie
