@@ -10,8 +10,10 @@ short string.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import re
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -290,6 +292,39 @@ def clean_uri(uri: object, what: str) -> str:
     return value
 
 
+_NUMERIC_HOST = re.compile(r"[0-9a-fA-FxX.]+")
+
+
+def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address ``host`` is written as, if it is one: also the forms a resolver reads as IPv4 (``127.1``,
+    ``2130706433``, ``0x7f.0.0.1``) and IPv4 mapped in IPv6; None for a name."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if not _NUMERIC_HOST.fullmatch(host) or not any(ch.isdigit() for ch in host):
+            return None
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def clean_server_uri(uri: object, what: str) -> str:
+    """An address zorgid itself calls (``jwks_uri``, ``backchannel_logout_uri``): as ``clean_uri``, and in productie
+    not on a private, loopback, link-local or other non-public IP address (nor ``localhost``), so that a
+    registration cannot point zorgid's own requests into its network."""
+    value = clean_uri(uri, what)
+    if settings.ZORGID_ENVIRONMENT == "productie":
+        host = (urlsplit(value).hostname or "").rstrip(".").lower()
+        address = host_address(host)
+        if host == "localhost" or host.endswith(".localhost") or (address is not None and not address.is_global):
+            raise CareAppRedirectUriInvalid(f"{what} {_shown(value, 80)} is not a public address (productie)")
+    return value
+
+
 def clean_uris(uris: object, what: str, *, at_least: int) -> list[str]:
     if isinstance(uris, str) or not isinstance(uris, Iterable):
         raise CareAppRedirectUriInvalid(f"{what} must be a list")
@@ -412,7 +447,7 @@ def clean_authentication(*, jwks: object, jwks_uri: object, tls_ura: object, tls
     if given == ["jwks"]:
         return Authentication(jwks=_at("jwks", clean_jwks, jwks))
     if given == ["jwks_uri"]:
-        return Authentication(jwks_uri=_at("jwks_uri", clean_uri, jwks_uri, "jwks_uri"))
+        return Authentication(jwks_uri=_at("jwks_uri", clean_server_uri, jwks_uri, "jwks_uri"))
     if given == ["tls_ura"]:
         try:
             return Authentication(tls_ura=Ura(tls_ura).value)
@@ -447,7 +482,7 @@ def add_application(*, name: object, supplier: object, versions: object, redirec
                                           tls_subject_dn=tls_subject_dn)
     post_logout_redirect_uris = _at("post_logout_redirect_uris", lambda: clean_uris(
         post_logout_redirect_uris or (), "post_logout_redirect_uri", at_least=0))
-    backchannel_logout_uri = (_at("backchannel_logout_uri", clean_uri, backchannel_logout_uri,
+    backchannel_logout_uri = (_at("backchannel_logout_uri", clean_server_uri, backchannel_logout_uri,
                                   "backchannel_logout_uri") if backchannel_logout_uri not in (None, "") else "")
     now = clock.now()
     with transaction.atomic():
@@ -489,7 +524,7 @@ def change_application(client_id: object, *, name: object = UNCHANGED, supplier:
         changes["post_logout_redirect_uris"] = _at("post_logout_redirect_uris", lambda: clean_uris(
             post_logout_redirect_uris, "post_logout_redirect_uri", at_least=0))
     if backchannel_logout_uri is not None:
-        changes["backchannel_logout_uri"] = (_at("backchannel_logout_uri", clean_uri, backchannel_logout_uri,
+        changes["backchannel_logout_uri"] = (_at("backchannel_logout_uri", clean_server_uri, backchannel_logout_uri,
                                                  "backchannel_logout_uri") if backchannel_logout_uri != "" else "")
     authentication = None
     if any(value is not None for value in (jwks, jwks_uri, tls_ura, tls_subject_dn)):
