@@ -3,6 +3,8 @@ token signed before a rotation still verifies from the JWKS after it, ``zorgid o
 
 from __future__ import annotations
 
+import datetime as dt
+
 import jwt
 import pytest
 from authlib.oidc.discovery import OpenIDProviderMetadata
@@ -10,6 +12,7 @@ from django.test import Client
 from typer.testing import CliRunner
 
 from tests.integration.oidc.relying_party import code_of, register
+from zorgid import clock
 from zorgid.cli import app as cli
 from zorgid.oidc import keys
 
@@ -69,6 +72,7 @@ def test_an_id_token_signed_before_a_rotation_verifies_after_it(client, device, 
     old_kid = jwt.get_unverified_header(before)["kid"]
     keys.rotate(actor="test")
     assert rp.verify_id_token(client, before)["sub"]  # from the JWKS as it is after the rotation
+    clock.move(dt.timedelta(seconds=keys.JWKS_CACHE_SECONDS))  # the new key signs once cached JWKS sets know it
     rp.nonce += "-2"
     after = rp.token(client, code_of(Client(), client, device, rp)).json()["id_token"]
     assert jwt.get_unverified_header(after)["kid"] != old_kid
@@ -84,8 +88,9 @@ def test_the_key_commands(home):
     assert listed.exit_code == 0 and f"1  {first.kid}  ondertekent" in listed.stdout
     rotated = runner.invoke(cli, ["oidc", "keys", "rotate"])
     assert rotated.exit_code == 0, rotated.output
-    new = keys.signing_key()
-    assert f"Nieuwe sleutel {new.kid} ondertekent vanaf nu." in rotated.stdout
+    new = keys.all_keys()[-1]
+    assert f"Nieuwe sleutel {new.kid} is gepubliceerd en ondertekent vanaf " in rotated.stdout
+    clock.move(dt.timedelta(seconds=keys.JWKS_CACHE_SECONDS))  # when the new key signs
     listed = runner.invoke(cli, ["oidc", "keys", "list"]).stdout
     assert f"{first.kid}  gepubliceerd" in listed and f"{new.kid}  ondertekent" in listed
     refused = runner.invoke(cli, ["oidc", "keys", "retire", new.kid])

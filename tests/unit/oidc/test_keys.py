@@ -3,11 +3,13 @@ retired is published; a token signed before a rotation still verifies after it; 
 
 from __future__ import annotations
 
+import datetime as dt
 import stat
 
 import jwt
 import pytest
 
+from zorgid import clock
 from zorgid.oidc import keys
 from zorgid.oidc.errors import SigningKeyInUse, SigningKeyUnknown
 
@@ -52,7 +54,9 @@ def test_rotation_keeps_the_old_key_published_and_retire_removes_it(home):
     old = keys.signing_key()
     before = keys.sign_jwt({"n": 1})
     new = keys.rotate(actor="test")
-    assert keys.signing_key() == new and new.number == old.number + 1
+    assert keys.signing_key() == old and new.number == old.number + 1  # published first, signing later
+    clock.move(dt.timedelta(seconds=keys.JWKS_CACHE_SECONDS))
+    assert keys.signing_key() == new
     assert [item["kid"] for item in keys.jwks()["keys"]] == [new.kid, old.kid]
     assert verify(before) == {"n": 1}  # signed before the rotation, verified after it
     assert jwt.get_unverified_header(keys.sign_jwt({"n": 2}))["kid"] == new.kid
@@ -80,6 +84,7 @@ def test_a_rotation_and_a_retirement_are_audited(home):
 
     new = keys.rotate(actor="cli:beheer")
     old = keys.published()[0]
+    clock.move(dt.timedelta(seconds=keys.JWKS_CACHE_SECONDS))  # the new key signs: the old one may go
     keys.retire(old.kid, actor="cli:beheer")
     events = list(AuditEvent.objects.filter(event__startswith="oidc.key.").values_list("event", "actor", "subject"))
     assert events == [("oidc.key.rotated", "cli:beheer", f"oidc_key:{new.kid}"),
