@@ -135,9 +135,11 @@ def check_product(application: CareApplication, product: str) -> None:
 
 
 def post_logout_redirect_allowed(application: CareApplication, uri: object) -> bool:
-    """Whether ``uri`` is exactly one of the application's registered post-logout redirect URIs."""
+    """Whether ``uri`` is exactly one of the application's registered post-logout redirect URIs, and the
+    application is not withdrawn (the register no longer vouches for its addresses: its domain may have lapsed)."""
     value = _short_text(uri, URI_MAX)
-    return value is not None and value in _strings(application.post_logout_redirect_uris)
+    return (value is not None and application.status != CareAppStatus.WITHDRAWN
+            and value in _strings(application.post_logout_redirect_uris))
 
 
 def _strings(values: object) -> list[str]:

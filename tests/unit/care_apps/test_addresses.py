@@ -1,6 +1,7 @@
 """The addresses zorgid itself calls (``jwks_uri``, ``backchannel_logout_uri``; docs/koppelen.md §1): in productie
 never a private, loopback, link-local or other non-public IP address, in whatever form a resolver reads it, nor
-localhost; a public address and any host name pass; acceptatie keeps http on loopback for a supplier's own tests."""
+localhost; a public address and any host name pass; acceptatie keeps http on loopback for a supplier's own tests.
+And a withdrawn application's post-logout address is no longer redirected to."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ import pytest
 
 from tests.unit.care_apps.jwks import jwks, rsa_jwk
 from zorgid.care_apps.errors import CareAppRedirectUriInvalid
-from zorgid.care_apps.services import add_application, change_application, clean_server_uri, host_address
+from zorgid.care_apps.services import (
+    add_application,
+    change_application,
+    clean_server_uri,
+    host_address,
+    post_logout_redirect_allowed,
+    suspend,
+    withdraw,
+)
 
 NOT_PUBLIC = [
     "https://127.0.0.1/jwks", "https://127.1/jwks", "https://2130706433/jwks", "https://0x7f.0.0.1/jwks",
@@ -71,3 +80,14 @@ def test_registration_and_change_name_the_field(productie):
     changed = change_application(application.client_id, backchannel_logout_uri="https://epd.example.nl/logout",
                                  actor="test")
     assert changed.backchannel_logout_uri == "https://epd.example.nl/logout"
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_application_gets_no_redirect_after_a_logout():
+    application = add_application(name="EPD", supplier="Leverancier", versions=["1.0"], actor="test",
+                                  redirect_uris=["https://epd.example.nl/cb"], jwks=jwks(rsa_jwk()),
+                                  post_logout_redirect_uris=["https://epd.example.nl/uit"])
+    assert post_logout_redirect_allowed(application, "https://epd.example.nl/uit")
+    assert not post_logout_redirect_allowed(application, "https://epd.example.nl/uit/")
+    assert post_logout_redirect_allowed(suspend(application.client_id, actor="test"), "https://epd.example.nl/uit")
+    assert not post_logout_redirect_allowed(withdraw(application.client_id, actor="test"), "https://epd.example.nl/uit")
