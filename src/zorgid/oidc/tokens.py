@@ -101,3 +101,11 @@ def userinfo(headers: Mapping[str, str]) -> OAuthAnswer:
         status, body, answer_headers = error()
         return OAuthAnswer(status, body, list(answer_headers))
     return OAuthAnswer(200, userinfo_claims(found.session, found.scope), list(default_json_headers))
+
+
+def refused(error: ZorgidError) -> OAuthAnswer:
+    """A refusal of a request to the token or userinfo endpoint before it ran (its body too large, a control
+    character, a request limit) in OAuth's JSON error shape (RFC 6749 §5.2), with the ZID code in
+    ``error_description``; a request limit keeps its 429 (and the caller its Retry-After)."""
+    status, body, headers = as_oauth_error(error)()
+    return OAuthAnswer(error.status if error.status == 429 else status, dict(body), list(headers))

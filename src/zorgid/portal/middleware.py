@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+
 from zorgid.control_characters import ControlCharacter, check, check_all
 from zorgid.ratelimit.errors import RateLimited
 from zorgid.web import with_retry_after
@@ -63,7 +65,12 @@ def error_answer(request, error):
     """A ZorgidError answered by a middleware: JSON for the API and the pages' status requests, else the page."""
     from django.http import JsonResponse
 
-    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+    if request.path in SERVER_TO_SERVER:  # an application's server reads OAuth's error shape (RFC 6749 §5.2)
+        from zorgid.oidc.tokens import refused
+
+        answer = refused(error)
+        response = JsonResponse(answer.body, status=answer.status)
+    elif request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
         response = JsonResponse(error.as_dict(), status=error.status)
     else:
         from .views import error_page
@@ -163,4 +170,10 @@ class ControlCharacterMiddleware:
                 check_all((upload.name or "" for upload in request.FILES.values()), "a file name")
         except ControlCharacter as error:
             return error_answer(request, error)
+        except (RequestDataTooBig, TooManyFieldsSent):
+            if request.path not in SERVER_TO_SERVER:
+                raise  # Django's own 400
+            from .oidc_views import token_body_refused
+
+            return token_body_refused()  # OAuth's JSON error, as the endpoint itself answers it
         return self.get_response(request)

@@ -22,7 +22,7 @@ from zorgid import qrcodes
 from zorgid.oidc import authorize as login
 from zorgid.oidc import discovery, tokens
 from zorgid.oidc.errors import TokenRequestInvalid
-from zorgid.oidc.oauth import OAuthAnswer, as_oauth_error
+from zorgid.oidc.oauth import OAuthAnswer
 from zorgid.protocol.payloads import LoginPayload
 from zorgid.ratelimit.services import limit
 from zorgid.web import client_ip, server_origin
@@ -134,10 +134,8 @@ def token(request: HttpRequest) -> HttpResponse:
 
 def token_body_refused() -> HttpResponse:
     """The token endpoint's answer to a body over DATA_UPLOAD_MAX_MEMORY_SIZE or with too many fields."""
-    error = TokenRequestInvalid(f"the request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes or "
-                                "has too many fields")
-    status, body, headers = as_oauth_error(error)()
-    return _answer(OAuthAnswer(status, dict(body), list(headers)))
+    return _answer(tokens.refused(TokenRequestInvalid(
+        f"the request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes or has too many fields")))
 
 
 @csrf_exempt  # a bearer token, no cookie
