@@ -21,6 +21,7 @@ import typer
 from zorgid.protocol.errors import InternalError, ZorgidError
 from zorgid.terminal import DutchCommand, DutchGroup
 
+from .blank_card import make_blank_card
 from .softhsm import DEFAULT_MODULE, UziPas, make_uzi_pas
 from .test_uzi_ca import ensure_test_uzi_ca
 from .uzi_profile import CARD_TYPES, PROFILES, CardHolder
@@ -160,6 +161,27 @@ def uzi_server_cert(
         if password is None:
             typer.echo(f"Wachtwoord van server.p12: {chosen}")
         typer.echo(f"Test-UZI-CA (laat de server de map vertrouwen): {ca.trust_dir}")
+
+
+@dev_app.command("blank-card", cls=DutchCommand)
+def blank_card(
+    label: Annotated[str | None, typer.Option("--label", help="Label van de token (hoogstens 32 tekens); standaard "
+                                              "\"Blanco kaart <willekeurig>\".", show_default=False)] = None,
+    directory: Annotated[Path | None, typer.Option(
+        "--dir", "--token-dir", file_okay=False, show_default=False,
+        help="SoftHSM2-map voor de tokens en softhsm2.conf; standaard $ZORGID_HOME/softhsm. Alle tokens in één map "
+             "zijn tegelijk 'in de lezer'.")] = None,
+) -> None:
+    """Maak een blanco kaart (SoftHSM2-token zonder sleutels of certificaten) met transport-PIN en transport-SO-PIN,
+    zoals een leverancier die met zijn brief levert; zorgid-desktop maakt er een ZORG-ID Smartcard van."""
+    with reported():
+        card = make_blank_card(home=directory or zorgid_home() / "softhsm", label=label)
+        typer.echo(f"Blanco kaart gemaakt: {card.label}")
+        typer.echo(f"Transport-PIN: {card.transport_pin}")
+        typer.echo(f"Transport-SO-PIN: {card.transport_so_pin}")
+        typer.echo(f"Tokenmap: {card.home.directory}")
+        typer.echo("Gebruik de kaart (zorgid-desktop, pkcs11-tool) na:")
+        typer.echo(card.home.export_line())
 
 
 def main() -> None:
