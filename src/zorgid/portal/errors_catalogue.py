@@ -26,6 +26,7 @@ ERROR_MODULES = (
     "zorgid.portal.errors",
     "zorgid.clients.app.errors",
     "zorgid.clients.desktop.errors",
+    "zorgid.clients.desktop.smartcard_errors",
     "zorgid.clients.validatietool.errors",
     "zorgid.devtools.errors",
 )

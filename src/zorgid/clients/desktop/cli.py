@@ -13,11 +13,12 @@ from typing import Annotated
 
 import typer
 
-from ..terminal import DutchCommand, ReportingGroup, run
+from ..terminal import DutchCommand, DutchGroup, ReportingGroup, run
 from . import actions
 from .card import DEFAULT_MODULE, MODULE_ENV, Card, find_cards
 from .errors import NoCard, PinMissing
 from .handler import applications_dir, install_handler
+from .personalise import find_blank_cards, reset_pin
 from .server import DesktopServerClient
 
 PIN_ENV = "ZORGID_CARD_PIN"
@@ -110,14 +111,56 @@ def open_card(
 
 @app.command("cards", cls=DutchCommand)
 def cards(module: ModuleOption = DEFAULT_MODULE) -> None:
-    """Toon de UZI-passen die worden gevonden: label, UZI-nummer, naam en pastype (voor IT-beheer)."""
+    """Toon de UZI-passen die worden gevonden: label, UZI-nummer, naam en pastype (voor IT-beheer), en de blanco
+    kaarten."""
     found = find_cards(module)
-    if not found:
+    blank = find_blank_cards(module)
+    if not found and not blank:
         raise NoCard(f"module {module}")
     for card in found:
         identity = card.identity
         typer.echo(f"{card.label}\tUZI-nummer {identity.uzi_number}\t{identity.name}\t"
                    f"pastype {identity.card_type} ({identity.card_type_name})\tURA {identity.ura}")
+    for label in blank:
+        typer.echo(f"{label}\tblanco kaart: geen sleutels of certificaten (hiervan kunt u in het portaal een "
+                   "ZORG-ID Smartcard maken)")
+
+
+pin_app = typer.Typer(cls=DutchGroup, help="De pincode van een ZORG-ID Smartcard.", no_args_is_help=True,
+                      add_completion=False, pretty_exceptions_enable=False)
+app.add_typer(pin_app, name="pin")
+
+
+def _ask_secret(given: str | None, question: str, *, confirm: bool = False) -> str:
+    if given is not None:
+        return given
+    try:
+        return typer.prompt(question, hide_input=True, confirmation_prompt=confirm)
+    except (typer.Abort, EOFError):
+        raise PinMissing() from None
+
+
+@pin_app.command("reset", cls=DutchCommand)
+def pin_reset(
+    puk: Annotated[str | None, typer.Option(
+        "--puk", help="De PUK-code die u bij het aanmaken van de smartcard kreeg, voor scripts; zonder: er wordt "
+        "om gevraagd.", show_default=False,
+    )] = None,
+    new_pin: Annotated[str | None, typer.Option(
+        "--new-pin", help="De nieuwe pincode (6 tot 8 cijfers), voor scripts; zonder: er wordt twee keer om "
+        "gevraagd.", show_default=False,
+    )] = None,
+    module: ModuleOption = DEFAULT_MODULE,
+    token_label: Annotated[str | None, typer.Option(
+        "--token-label", help="Gebruik de kaart (token) met dit label, als er meer dan één kaart in de lezers zit.",
+        show_default=False,
+    )] = None,
+) -> None:
+    """Stel met de PUK-code een nieuwe pincode in voor uw ZORG-ID Smartcard (als u de pincode bent vergeten)."""
+    chosen_puk = _ask_secret(puk, "PUK-code van uw smartcard")
+    chosen_pin = _ask_secret(new_pin, "Nieuwe pincode (6 tot 8 cijfers)", confirm=True)
+    label = reset_pin(module, puk=chosen_puk, new_pin=chosen_pin, token_label=token_label)
+    typer.echo(f"Gelukt: de kaart {label} heeft een nieuwe pincode.")
 
 
 @app.command("install-handler", cls=DutchCommand)

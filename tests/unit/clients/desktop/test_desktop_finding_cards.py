@@ -17,13 +17,15 @@ def test_no_card(tmp_path, card_server):
     assert card_server.posted == []
 
 
-def test_a_token_without_uzi_certificate_is_no_card(tmp_path, one_card):
+def test_a_token_without_uzi_certificate_is_no_card(tmp_path, one_card, card_server):
     conf = tmp_path / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {tmp_path}\n")
     subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "Ander token", "--pin", PIN, "--so-pin",
                     "12345678"], capture_output=True, env={"SOFTHSM2_CONF": str(conf)}, check=True)
-    listed = desktop(conf, "cards")
-    assert listed.returncode == 1 and "ZID-DESKTOP-NO-CARD" in listed.stderr
+    listed = desktop(conf, "cards")  # an empty token is a blank card, listed as such, not a UZI-pas
+    assert listed.returncode == 0 and listed.stdout.startswith("Ander token\tblanco kaart")
+    opened = desktop(conf, "open", card_server.address(), "--pin", PIN, "--yes")
+    assert opened.returncode == 1 and "ZID-DESKTOP-NO-CARD" in opened.stderr
 
 
 def test_one_card_is_listed_and_used(one_card, card_server):
