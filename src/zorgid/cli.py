@@ -13,6 +13,7 @@ from zorgid.devtools.cli import dev_app
 from zorgid.employees_cli import employees_app
 from zorgid.oidc_cli import oidc_app
 from zorgid.pki.uzi.cli import uzi_app
+from zorgid.pki_cli import pki_app
 from zorgid.terminal import DutchCommand, DutchGroup, actor, err, fail, out, setup_django
 
 app = typer.Typer(cls=DutchGroup, help="zorgid: server van ZORG-ID. Elke opdracht heeft --help.", no_args_is_help=True,
@@ -34,6 +35,7 @@ app.add_typer(dev_app, name="dev")
 app.add_typer(employees_app, name="employees")
 app.add_typer(apps_app, name="apps")
 app.add_typer(oidc_app, name="oidc")
+app.add_typer(pki_app, name="pki")
 # the server's terminal (zorgid.terminal): Dutch help, the one error report, the audit actor
 _django, _fail, _actor = setup_django, fail, actor
 

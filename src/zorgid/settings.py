@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "zorgid.audit",
     "zorgid.ratelimit",
+    "zorgid.pki",  # the status of the certificates zorgid issues, the CRLs
     "zorgid.outbox",
     "zorgid.identities",
     "zorgid.organisations",
@@ -153,6 +154,10 @@ LOGGING = {
 ZORGID_LOGIN_FLOW_SECONDS = 5 * 60  # R-CONST-LOGIN
 ZORGID_ACTIVATION_DAYS = 10  # R-CONST-REG
 ZORGID_MOBILE_ID_VALIDITY_DAYS = 3 * 365
+# the CRLs (docs/security.md, "Revocation: CRL and OCSP"): nextUpdate after this many hours; made anew on request
+# (and by `zorgid pki crl`) once older than the refresh interval, and at every status change
+ZORGID_CRL_VALIDITY_HOURS = int(os.environ.get("ZORGID_CRL_VALIDITY_HOURS", "6"))
+ZORGID_CRL_REFRESH_HOURS = int(os.environ.get("ZORGID_CRL_REFRESH_HOURS", "4"))
 ZORGID_LOGIN_WAIT_SECONDS = 20  # how long one status request of the waiting portal page may wait
 # Request limits (docs/security.md): (requests, per seconds) per client address (REMOTE_ADDR), or per Mobile ID
 # for a logged-in portal session. ZORGID_RATE_LIMIT_FACTOR scales them all (raise it for load tests only).

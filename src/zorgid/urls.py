@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/", include("zorgid.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("zorgid.portal.oidc_urls")),
+    path("", include("zorgid.portal.pki_urls")),
     path("", include("zorgid.portal.care_app_urls")),
     path("", include("zorgid.portal.application_urls")),
     path("", include("zorgid.portal.urls")),

@@ -154,6 +154,10 @@ TABLE = {
     "oidc-token": ("post", "/oidc/token", "public", {}, (400, "ZID-OIDC-GRANT-TYPE")),
     "oidc-userinfo": ("get", "/oidc/userinfo", "public", None, (401, "ZID-OIDC-TOKEN-MISSING")),
     "oidc-logout": ("get", "/oidc/logout", "public", None, (400, "ZID-OIDC-LOGOUT-HINT-MISSING")),
+    # the status of the certificates zorgid issues: CRL and OCSP (pki)
+    "pki-crl": ("get", "/pki/crl/mobile-id.crl", "public", None, (200, None)),
+    "pki-ocsp": ("post", "/pki/ocsp", "public", {}, (200, None)),  # an OCSP answer: malformedRequest
+    "pki-ocsp-get": ("get", "/pki/ocsp/MAA=", "public", None, (200, None)),
 }
 
 ANNA = "/organisatie/{ura}/medewerkers/{anna}"

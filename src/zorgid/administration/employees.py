@@ -37,6 +37,8 @@ from zorgid.organisations.errors import (
 )
 from zorgid.organisations.models import Membership, Organisation, Role, RoleAssignment
 from zorgid.organisations.roles import grant_role
+from zorgid.pki import certificate_status
+from zorgid.pki.ca import MOBILE_ID_CA
 from zorgid.protocol.errors import ZorgidError
 
 PAGE_SIZE = 25
@@ -241,6 +243,9 @@ def set_blocked(organisation: Organisation, person: Person, blocked: bool, *, by
         now = clock.now()
         changes = {"blocked_at": now, "sessions_ended_at": now} if blocked else {"blocked_at": None}
         Person.objects.filter(pk=person.pk).update(**changes)
+        # his Mobile ID certificates are on hold (certificateHold in CRL and OCSP) while he is blocked
+        serials = list(person.mobile_ids.filter(status=MobileIdStatus.ACTIVE).values_list("serial", flat=True))
+        (certificate_status.hold if blocked else certificate_status.release)(MOBILE_ID_CA, serials, at=now)
         record("person.blocked" if blocked else "person.unblocked", actor=_actor(by), subject=_subject(person),
                ip=ip, details={"ura": organisation.ura})
         if blocked:  # his sessions at healthcare applications end too (back-channel logout)

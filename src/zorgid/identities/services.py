@@ -17,7 +17,8 @@ from django.db import transaction
 from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.hashing import token_hash
-from zorgid.pki.ca import get_ca
+from zorgid.pki import certificate_status
+from zorgid.pki.ca import MOBILE_ID_CA, get_ca
 from zorgid.pki.csr import load_csr
 from zorgid.pki.profiles import build, mobile_id_profile
 from zorgid.protocol.errors import ZorgidError
@@ -132,7 +133,10 @@ def _issue_mobile_id(person: Person, public_key, now: dt.datetime) -> MobileId:
     certificate = ca.issue(build(mobile_id_profile(
         public_key=public_key, identity_id=person.id, mobile_id=mobile_id, first_names=person.first_names,
         last_name=person.last_name, start=start, days=settings.ZORGID_MOBILE_ID_VALIDITY_DAYS,
+        base_url=settings.ZORGID_BASE_URL, ca_id=MOBILE_ID_CA,
     )))
+    # its status for CRL and OCSP, in the caller's transaction with the Mobile ID (on hold while he is blocked)
+    certificate_status.record_issued(MOBILE_ID_CA, certificate, held=person.blocked_at is not None)
     return MobileId.objects.create(
         id=mobile_id, person=person,
         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
@@ -159,10 +163,12 @@ def usable_mobile_id(mobile_id: str) -> tuple[MobileId, x509.Certificate]:
 
 def revoke_mobile_id(mobile_id: MobileId, *, actor: str, reason: str, ip: str = "") -> None:
     with transaction.atomic():
+        now = clock.now()
         updated = MobileId.objects.filter(id=mobile_id.id, status=MobileIdStatus.ACTIVE).update(
-            status=MobileIdStatus.REVOKED, revoked_at=clock.now()
+            status=MobileIdStatus.REVOKED, revoked_at=now
         )
         if updated:
+            certificate_status.revoke(MOBILE_ID_CA, [mobile_id.serial], at=now)  # final; on the CRL and in OCSP
             record("mobile_id.revoked", actor=actor, subject=f"mobile_id:{mobile_id.id}", ip=ip,
                    details={"reason": reason})
             # his sessions at healthcare applications with this ID end too (back-channel logout)

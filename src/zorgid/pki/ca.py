@@ -21,6 +21,7 @@ from cryptography.x509.oid import NameOID
 from zorgid import clock
 from zorgid.config import write_private_file
 
+MOBILE_ID_CA = "mobile-id"  # the id of the issuing CA below in certificate status, CRL and OCSP (pki.models)
 ROOT_VALIDITY = dt.timedelta(days=20 * 365)
 ISSUING_VALIDITY = dt.timedelta(days=10 * 365)
 
@@ -31,6 +32,8 @@ class IssuingKey(Protocol):
     def public_key(self) -> ec.EllipticCurvePublicKey: ...
 
     def sign_certificate(self, builder: x509.CertificateBuilder) -> x509.Certificate: ...
+
+    def sign_crl(self, builder: x509.CertificateRevocationListBuilder) -> x509.CertificateRevocationList: ...
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class SoftwareKey:
         return self.private_key.public_key()
 
     def sign_certificate(self, builder: x509.CertificateBuilder) -> x509.Certificate:
+        return builder.sign(self.private_key, hashes.SHA256())
+
+    def sign_crl(self, builder: x509.CertificateRevocationListBuilder) -> x509.CertificateRevocationList:
         return builder.sign(self.private_key, hashes.SHA256())
 
 

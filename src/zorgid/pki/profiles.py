@@ -2,7 +2,8 @@
 
 A profile is a list of modifiers applied to a CertificateBuilder; the CA adds issuer and authority
 key identifier. The Mobile ID profile (R-CRED-MOBILE): the person's name and stable identity id in the
-subject, clientAuth, a random serial, configurable validity.
+subject, clientAuth, a random serial, configurable validity. Every new certificate names where its status is
+published: the CA's CRL and its OCSP responder (docs/security.md, "Revocation: CRL and OCSP").
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 Modifier = Callable[[x509.CertificateBuilder], x509.CertificateBuilder]
 IDENTITY_URN = "urn:zorgid:identity:"
@@ -61,6 +62,38 @@ def uris(*values: str) -> Modifier:
     )
 
 
+def crl_url(base_url: str, ca_id: str) -> str:
+    return f"{base_url.rstrip('/')}/pki/crl/{ca_id}.crl"
+
+
+def ocsp_url(base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/pki/ocsp"
+
+
+def revocation_pointers(base_url: str, ca_id: str) -> Modifier:
+    """The CRL distribution point and the OCSP address (AIA) of the CA ``ca_id`` at ``base_url``."""
+    crl = x509.CRLDistributionPoints([x509.DistributionPoint(
+        full_name=[x509.UniformResourceIdentifier(crl_url(base_url, ca_id))], relative_name=None, reasons=None,
+        crl_issuer=None)])
+    aia = x509.AuthorityInformationAccess([x509.AccessDescription(
+        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url(base_url)))])
+    return lambda b: b.add_extension(crl, critical=False).add_extension(aia, critical=False)
+
+
+def ocsp_responder_profile(*, public_key: ec.EllipticCurvePublicKey, common_name: str, start: dt.datetime,
+                           days: int) -> list[Modifier]:
+    """The delegated OCSP responder (RFC 6960 §4.2.2.2): OCSPSigning, id-pkix-ocsp-nocheck, short-lived."""
+    return [
+        subject((NameOID.COUNTRY_NAME, "NL"), (NameOID.COMMON_NAME, common_name[:64])),
+        key(public_key),
+        validity(start, days),
+        random_serial(),
+        end_entity(),
+        extended_key_usage(ExtendedKeyUsageOID.OCSP_SIGNING),
+        lambda b: b.add_extension(x509.OCSPNoCheck(), critical=False),
+    ]
+
+
 def build(modifiers: Iterable[Modifier]) -> x509.CertificateBuilder:
     builder = x509.CertificateBuilder()
     for modify in modifiers:
@@ -70,9 +103,11 @@ def build(modifiers: Iterable[Modifier]) -> x509.CertificateBuilder:
 
 def mobile_id_profile(
     *, public_key: ec.EllipticCurvePublicKey, identity_id: str, mobile_id: str, first_names: str,
-    last_name: str, start: dt.datetime, days: int,
+    last_name: str, start: dt.datetime, days: int, base_url: str = "", ca_id: str = "mobile-id",
 ) -> list[Modifier]:
-    """The Mobile ID certificate: who (name, stable identity id) and which device key (mobile id)."""
+    """The Mobile ID certificate: who (name, stable identity id) and which device key (mobile id); with
+    ``base_url``, where its status is published (CRL and OCSP of the CA ``ca_id``)."""
+    pointers = [revocation_pointers(base_url, ca_id)] if base_url else []
     return [
         subject(
             (NameOID.COUNTRY_NAME, "NL"),
@@ -87,4 +122,5 @@ def mobile_id_profile(
         end_entity(),
         extended_key_usage(ExtendedKeyUsageOID.CLIENT_AUTH),
         uris(IDENTITY_URN + identity_id, MOBILE_ID_URN + mobile_id),
+        *pointers,
     ]
