@@ -45,7 +45,7 @@ from pkcs11.exceptions import (
 from zorgid.protocol.card_keys import CARD_KEY_ROLES, CardKeyProof
 
 from .card import SHA256_DIGEST_INFO, check_pin, load_module
-from .errors import CardFailed, ModuleUnavailable, NoCard, PinWrong, TwoCards
+from .errors import CardBlocked, CardFailed, ModuleUnavailable, NoCard, PinWrong, TwoCards
 from .smartcard_errors import (
     MAX_PIN_CHARS,
     MIN_PIN_CHARS,
@@ -175,7 +175,7 @@ def _session(token, *, user_pin: str | None = None, so_pin: str | None = None, w
     except PinIncorrect as exc:
         raise wrong(token.label.strip()) from exc
     except PinLocked as exc:
-        raise (PukBlocked if so_pin is not None else CardFailed)(f"{token.label.strip()}: locked") from exc
+        raise (PukBlocked if so_pin is not None else CardBlocked)(token.label.strip()) from exc
     except (PinLenRange, PinInvalid) as exc:
         raise wrong(token.label.strip()) from exc
     except PKCS11Error as exc:
@@ -213,7 +213,12 @@ def personalise(
         made: list = []
         try:
             keys = tuple(_generate(session, spec, challenge, made) for spec in CARD_KEYS)
-            session.set_pin(transport_pin, new_pin)
+            try:
+                session.set_pin(transport_pin, new_pin)
+            except (PinLenRange, PinInvalid) as exc:
+                raise NewPinFormat(f"{label}: the card refuses this PIN ({type(exc).__name__})") from exc
+            except PKCS11Error as exc:
+                raise CardFailed(f"setting the PIN: {type(exc).__name__}") from exc
         except BaseException:
             for obj in made:  # the card stays blank when making it fails halfway
                 with contextlib.suppress(PKCS11Error):
@@ -223,7 +228,7 @@ def personalise(
     with _session(token, so_pin=transport_so_pin, wrong=TransportPinWrong) as session:
         try:
             session.set_pin(transport_so_pin, puk)
-        except PKCS11Error as exc:
+        except PKCS11Error as exc:  # the keys and the holder's PIN are on the card; the transport SO PIN stays
             raise CardFailed(f"setting the PUK: {type(exc).__name__}") from exc
     return Personalised(label, puk, keys)
 
