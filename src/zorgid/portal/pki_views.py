@@ -11,7 +11,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from zorgid import clock
 from zorgid.pki import certificate_status, ocsp
@@ -19,7 +19,7 @@ from zorgid.pki import certificate_status, ocsp
 OCSP_REQUEST = "application/ocsp-request"
 
 
-@require_GET
+@require_safe
 def crl(request, ca: str):
     try:
         stored = certificate_status.current_crl(ca)
@@ -57,7 +57,7 @@ def ocsp_post(request):
     return _answer(ocsp.respond(body))
 
 
-@require_GET
+@require_safe
 def ocsp_get(request, encoded: str):
     """RFC 6960 appendix A.1: the DER request base64-encoded (and URL-encoded) in the path."""
     if len(encoded) > ocsp.MAX_REQUEST_BYTES * 2:
