@@ -112,10 +112,13 @@ class SlowReceiver:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 receiver.told_at.append(time.monotonic())
                 answer = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Pad: " + b"." * 20 + b"\r\n\r\n"
-                for index in range(len(answer)):
-                    self.wfile.write(answer[index:index + 1])
-                    self.wfile.flush()
-                    time.sleep(trickle)
+                try:
+                    for index in range(len(answer)):
+                        self.wfile.write(answer[index:index + 1])
+                        self.wfile.flush()
+                        time.sleep(trickle)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # zorgid gave up on this slow receiver, as it should
 
             def log_message(self, *args):
                 pass
