@@ -24,6 +24,7 @@ from zorgid import clock
 
 from .ca import MOBILE_ID_CA, CertificateAuthority, get_ca
 from .models import CertificateStatus, IssuedCertificate, RevocationList
+from .smartcard_ca import SMARTCARD_CA, get_smartcard_ca
 
 HOLD_REASON = "certificateHold"
 # RFC 5280 §5.3.1 reason codes by their ASN.1 names; "unspecified" is left out of CRL entries and OCSP answers
@@ -42,8 +43,14 @@ def _mobile_id_ca() -> tuple[CertificateAuthority, Path]:
     return get_ca(), Path(settings.ZORGID_HOME) / "ca"
 
 
+def _smartcard_ca() -> tuple[CertificateAuthority, Path]:
+    return get_smartcard_ca(), Path(settings.ZORGID_HOME) / "ca"  # next to the Mobile ID CA (pki/smartcard_ca.py)
+
+
 # Every CA of zorgid by its id: the CA and the directory its key files live in (the OCSP responder's go there too)
-AUTHORITIES: dict[str, Callable[[], tuple[CertificateAuthority, Path]]] = {MOBILE_ID_CA: _mobile_id_ca}
+AUTHORITIES: dict[str, Callable[[], tuple[CertificateAuthority, Path]]] = {
+    MOBILE_ID_CA: _mobile_id_ca, SMARTCARD_CA: _smartcard_ca,
+}
 
 
 class UnknownAuthority(LookupError):

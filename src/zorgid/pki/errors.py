@@ -119,3 +119,25 @@ class TlsClientTrustStoreInvalid(TlsClientError):
     cause_en = "The directory of CA certificates for applications' TLS client certificates is missing or unreadable."
     solution_nl = "De operator moet ZORGID_TLS_CLIENT_TRUST_DIR herstellen (PEM-bestanden, met een root)."
     solution_en = "The operator must repair ZORGID_TLS_CLIENT_TRUST_DIR (PEM files, with a root)."
+
+
+class SmartcardKeyNotAllowed(ZorgidError):
+    code = "ZID-SMARTCARD-KEY"
+    status = 400
+    cause_nl = "De sleutels van de kaart zijn niet toegestaan: per rol (authenticatie, ondertekenen, versleutelen) " \
+               "een eigen RSA-sleutel van 2048 bits."
+    cause_en = "The card's keys are not allowed: one RSA key of 2048 bits of its own per role (authentication, " \
+               "signing, encryption)."
+    solution_nl = "Gebruik een lege kaart die RSA-2048 ondersteunt en maak de ZORG-ID Smartcard opnieuw."
+    solution_en = "Use a blank card that supports RSA-2048 and make the ZORG-ID Smartcard again."
+
+
+class SmartcardHolderInvalid(ZorgidError):
+    code = "ZID-SMARTCARD-HOLDER"
+    status = 400
+    cause_nl = "De gegevens voor de certificaten van de ZORG-ID Smartcard kloppen niet (kaartnummer, naam, " \
+               "organisatie, URA, pastype, rol of AGB-code)."
+    cause_en = "The data for the ZORG-ID Smartcard's certificates is not valid (card number, name, organisation, " \
+               "URA, card type, role or AGB code)."
+    solution_nl = "Controleer de gegevens van de medewerker en de organisatie en probeer het opnieuw."
+    solution_en = "Check the employee's and the organisation's data and try again."

@@ -17,6 +17,7 @@ from zorgid import clock, config
 from .attributes import UziAttributes, load_certificate, read_uzi_certificate
 from .errors import UziCertificateUnreadable, UziCrlUnusable, UziError
 from .loading import MAX_BUNDLE_BYTES
+from .othername import ZORGID_SMARTCARD, is_zorgid_smartcard
 from .revocation import MAX_CRL_BYTES, CrlCache
 from .truststore import default_trust_dir, load_trust_store
 from .validation import validate_uzi_certificate
@@ -29,8 +30,12 @@ SHOW_KEYS = ("uzi_number", "card_type", "ura", "role", "agb", "ca_oid", "given_n
 
 
 def attributes_json(attributes: UziAttributes) -> str:
-    """The attributes as JSON, keys in the documented order (README.md, docs/uzi.md)."""
-    return json.dumps({key: getattr(attributes, key) for key in SHOW_KEYS}, ensure_ascii=False, indent=2)
+    """The attributes as JSON, keys in the documented order (README.md, docs/uzi.md); a ZORG-ID Smartcard's
+    certificate ends with ``"card": "ZORG-ID Smartcard"`` (it is no UZI-pas, though read the same way)."""
+    shown: dict[str, str | None] = {key: getattr(attributes, key) for key in SHOW_KEYS}
+    if is_zorgid_smartcard(attributes.ca_oid):
+        shown["card"] = ZORGID_SMARTCARD
+    return json.dumps(shown, ensure_ascii=False, indent=2)
 
 
 def _read_file(path: Path, error: type[UziError] = UziCertificateUnreadable, limit: int = MAX_BUNDLE_BYTES) -> bytes:

@@ -33,6 +33,11 @@ CARD_TYPES: dict[str, str] = {
     "S": "servercertificaat",
 }
 VERSION = "1"
+# zorgid's own OID arc (ITU-T X.667: an OID 2.25.<UUID> needs no registration) and the CA OID field of a ZORG-ID
+# Smartcard's otherName in each environment: the otherName tells a ZORG-ID Smartcard from a UZI-pas (docs/uzi.md)
+ZORGID_OID_ARC = "2.25.188198388887220865420145619351070385292"
+ZORGID_SMARTCARD_CA_OIDS: dict[str, str] = {"productie": f"{ZORGID_OID_ARC}.1.1", "acceptatie": f"{ZORGID_OID_ARC}.1.2"}
+ZORGID_SMARTCARD = "ZORG-ID Smartcard"
 _DOTTED_OID = re.compile(r"[0-2](\.(0|[1-9][0-9]*))+")
 _FIELDS = {
     "uzi_number": UziNumber.PATTERN,
@@ -87,3 +92,8 @@ def parse_uzi_other_name(text: str) -> UziOtherName:
     if len(parts) != 7:
         raise UziMalformed(f"otherName 2.5.5.5 has {len(parts)} fields, expected 7")
     return UziOtherName(*parts)
+
+
+def is_zorgid_smartcard(ca_oid: str) -> bool:
+    """Whether an otherName's CA OID is that of a ZORG-ID Smartcard (zorgid's own CA, either environment)."""
+    return ca_oid in ZORGID_SMARTCARD_CA_OIDS.values()
