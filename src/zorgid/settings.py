@@ -167,6 +167,7 @@ ZORGID_RATE_LIMITS = {
     "client-write": (60, 60),  # every other method of an anonymous client address
     "logged-in": (600, 60),  # any request of a logged-in portal session, per Mobile ID (not per address)
     "application-server": (1200, 60),  # a healthcare application's token and userinfo requests, per address
+    "revocation-check": (3000, 60),  # CRL downloads and OCSP requests, per address
     "login-start": (60, 60),  # the start page makes a login flow
     "activation": (10, 60),
     "key-share-unlock": (20, 60),

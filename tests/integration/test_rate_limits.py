@@ -125,3 +125,19 @@ def test_the_upload_page_is_limited_per_address(client, limits):
 def test_the_public_error_list_names_the_new_codes(client):
     page = client.get("/foutmeldingen").content.decode()
     assert "ZID-RATE-LIMIT" in page and "ZID-INPUT-CONTROL-CHARACTER" in page
+
+
+def test_revocation_checks_have_a_budget_of_their_own_and_ocsp_is_told_to_try_later(client, limits):
+    """A relying party checks many certificates from one address: CRL and OCSP requests do not spend an anonymous
+    client's budget, and over their own an OCSP client gets OCSP's "try later" (RFC 6960), not a page."""
+    from cryptography.x509 import ocsp
+
+    limits(client_read=(1, 60), client_write=(1, 60), revocation_check=(3, 60))
+    answers = [client.post("/pki/ocsp", b"not ocsp", content_type="application/ocsp-request") for _ in range(3)]
+    assert [ocsp.load_der_ocsp_response(a.content).response_status for a in answers] == [
+        ocsp.OCSPResponseStatus.MALFORMED_REQUEST] * 3
+    refused = client.post("/pki/ocsp", b"not ocsp", content_type="application/ocsp-request")
+    assert refused["Content-Type"] == "application/ocsp-response"
+    assert ocsp.load_der_ocsp_response(refused.content).response_status == ocsp.OCSPResponseStatus.TRY_LATER
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert client.get("/foutmeldingen").status_code == 200  # the anonymous budget was not spent

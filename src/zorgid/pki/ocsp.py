@@ -135,6 +135,11 @@ def failure(status: ocsp.OCSPResponseStatus) -> bytes:
     return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(serialization.Encoding.DER)
 
 
+def try_later() -> bytes:
+    """The answer to a client over its request limit: OCSP's own "try later" (RFC 6960 §2.3)."""
+    return failure(ocsp.OCSPResponseStatus.TRY_LATER)
+
+
 def malformed() -> bytes:
     return failure(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
 

@@ -65,7 +65,13 @@ def error_answer(request, error):
     """A ZorgidError answered by a middleware: JSON for the API and the pages' status requests, else the page."""
     from django.http import JsonResponse
 
-    if request.path in SERVER_TO_SERVER:  # an application's server reads OAuth's error shape (RFC 6749 §5.2)
+    if request.path.startswith("/pki/ocsp"):  # an OCSP client reads OCSP's own answer (RFC 6960 §2.3)
+        from django.http import HttpResponse
+
+        from zorgid.pki.ocsp import try_later
+
+        response = HttpResponse(try_later(), content_type="application/ocsp-response")
+    elif request.path in SERVER_TO_SERVER:  # an application's server reads OAuth's error shape (RFC 6749 §5.2)
         from zorgid.oidc.tokens import refused
 
         answer = refused(error)
@@ -98,6 +104,17 @@ ENDPOINT_RULES = {
 # What a healthcare application's server asks (docs/koppelen.md): one address may serve a whole hospital's logins,
 # so these count under a budget of their own per address, not under an anonymous client's.
 SERVER_TO_SERVER = {"/oidc/token": "application-server", "/oidc/userinfo": "application-server"}
+# Whoever checks a certificate zorgid issued (an application server, a card reader's software) asks for its CRL or
+# OCSP status, often from one address for many users: a budget of its own per address, and OCSP's own refusal.
+REVOCATION_CHECKS = "/pki/"
+
+
+def _rule_of(request) -> str:
+    if request.path in SERVER_TO_SERVER:
+        return SERVER_TO_SERVER[request.path]
+    if request.path.startswith(REVOCATION_CHECKS):
+        return "revocation-check"
+    return "client-read" if request.method in SAFE_METHODS else "client-write"
 
 
 class RequestLimitMiddleware:
@@ -106,8 +123,8 @@ class RequestLimitMiddleware:
     Anonymous requests count per client address (REMOTE_ADDR: behind a reverse proxy that is the proxy's
     address, so serve zorgid directly or keep these limits generous), reads and writes apart; a logged-in
     portal session counts per Mobile ID with a larger budget, an application server's token and userinfo requests
-    per address with theirs (SERVER_TO_SERVER). A few addresses have a tighter limit of their
-    own per client address on top (ENDPOINT_RULES).
+    per address with theirs (SERVER_TO_SERVER), and so do CRL and OCSP requests (REVOCATION_CHECKS). A few
+    addresses have a tighter limit of their own per client address on top (ENDPOINT_RULES).
     """
 
     def __init__(self, get_response):
@@ -123,10 +140,8 @@ class RequestLimitMiddleware:
         try:
             if isinstance(mobile_id, str) and mobile_id:
                 limit("logged-in", f"mobile_id:{mobile_id}")
-            elif request.path in SERVER_TO_SERVER:
-                limit(SERVER_TO_SERVER[request.path], client_ip(request))
             else:
-                limit("client-read" if request.method in SAFE_METHODS else "client-write", client_ip(request))
+                limit(_rule_of(request), client_ip(request))
         except RateLimited as error:
             return error_answer(request, error)
         return self.get_response(request)
