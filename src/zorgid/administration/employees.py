@@ -25,6 +25,7 @@ from zorgid.identities.models import ActivationCode, MobileId, MobileIdStatus, P
 from zorgid.identities.people import check_birth_date, clean_name, find_same_person, searchable
 from zorgid.identities.services import IssuedActivation, issue_activation_code, revoke_mobile_id
 from zorgid.identities.signals import sessions_ended
+from zorgid.identities.smartcards import active_smartcard_serials
 from zorgid.organisations import memberships, roles
 from zorgid.organisations.errors import (
     AdministratorOnly,
@@ -39,6 +40,7 @@ from zorgid.organisations.models import Membership, Organisation, Role, RoleAssi
 from zorgid.organisations.roles import grant_role
 from zorgid.pki import certificate_status
 from zorgid.pki.ca import MOBILE_ID_CA
+from zorgid.pki.smartcard_ca import SMARTCARD_CA
 from zorgid.protocol.errors import ZorgidError
 
 PAGE_SIZE = 25
@@ -246,6 +248,9 @@ def set_blocked(organisation: Organisation, person: Person, blocked: bool, *, by
         # his Mobile ID certificates are on hold (certificateHold in CRL and OCSP) while he is blocked
         serials = list(person.mobile_ids.filter(status=MobileIdStatus.ACTIVE).values_list("serial", flat=True))
         (certificate_status.hold if blocked else certificate_status.release)(MOBILE_ID_CA, serials, at=now)
+        # and so are his active ZORG-ID Smartcard's
+        (certificate_status.hold if blocked else certificate_status.release)(
+            SMARTCARD_CA, active_smartcard_serials(person), at=now)
         record("person.blocked" if blocked else "person.unblocked", actor=_actor(by), subject=_subject(person),
                ip=ip, details={"ura": organisation.ura})
         if blocked:  # his sessions at healthcare applications end too (back-channel logout)

@@ -128,3 +128,43 @@ class PinChangeClockSkew(ZorgidError):
     cause_en = "The time on your phone differs too much from the server's time. The new PIN was not registered."
     solution_nl = "Zet de tijd van uw telefoon op automatisch en zet de back-up opnieuw terug."
     solution_en = "Set your phone's time to automatic and restore the backup again."
+
+
+class SmartcardProofInvalid(ZorgidError):
+    code = "ZID-SMARTCARD-PROOF"
+    status = 400
+    cause_nl = ("Een sleutel op de kaart heeft zijn bezit niet aangetoond voor deze aanvraag: de handtekening klopt "
+                "niet. Er is geen smartcard gemaakt.")
+    cause_en = ("A key on the card did not prove possession for this request: the signature does not verify. No "
+                "smartcard was made.")
+    solution_nl = "Begin opnieuw met het aanmaken van de smartcard, met een nieuwe blanco kaart."
+    solution_en = "Start making the smartcard again, with a new blank card."
+
+
+class SmartcardKeysInvalid(ZorgidError):
+    code = "ZID-SMARTCARD-KEYS"
+    status = 400
+    cause_nl = ("De sleutels van de kaart zijn niet bruikbaar: er zijn drie verschillende RSA-2048-sleutels nodig "
+                "(authenticatie, handtekening, vertrouwelijkheid). Er is geen smartcard gemaakt.")
+    cause_en = ("The card's keys cannot be used: three different RSA-2048 keys are needed (authentication, signing, "
+                "encryption). No smartcard was made.")
+    solution_nl = "Gebruik een blanco kaart die RSA-2048-sleutels kan maken, en begin opnieuw."
+    solution_en = "Use a blank card that can generate RSA-2048 keys, and start again."
+
+
+class SmartcardUziNotHis(ZorgidError):
+    code = "ZID-SMARTCARD-UZI-PERSON"
+    status = 403
+    cause_nl = "De UZI-pas staat niet op uw naam, of het UZI-nummer is niet het uwe. Er is geen smartcard gemaakt."
+    cause_en = "The UZI card is not in your name, or its UZI number is not yours. No smartcard was made."
+    solution_nl = "Gebruik uw eigen UZI-pas."
+    solution_en = "Use your own UZI card."
+
+
+class SmartcardUziInvalid(ZorgidError):
+    code = "ZID-SMARTCARD-UZI-INVALID"
+    status = 403
+    cause_nl = "De UZI-pas is niet (meer) geldig. Er is geen smartcard gemaakt."
+    cause_en = "The UZI card is not valid (any more). No smartcard was made."
+    solution_nl = "Gebruik een geldige UZI-pas, of vraag een nieuwe aan bij het CIBG."
+    solution_en = "Use a valid UZI card, or apply for a new one at the CIBG."

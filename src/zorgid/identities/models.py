@@ -146,3 +146,46 @@ class KeyShare(models.Model):
 
     def __str__(self) -> str:
         return f"key share of {self.mobile_id_id}"
+
+
+class SmartcardStatus(models.TextChoices):
+    ACTIVE = "active", "Actief"
+    REVOKED = "revoked", "Ingetrokken"
+
+
+class Smartcard(models.Model):
+    """A ZORG-ID Smartcard: a card the employee made himself with his UZI-pas, its three certificates from the
+    smartcard CA (R-CRED-SMARTCARD). Blocked is the person's block, as for Mobile IDs; revoked is final."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_public_id, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="smartcards")
+    card_number = models.CharField(max_length=9, unique=True)  # pki.smartcard_profile.smartcard_number
+    label = models.CharField(max_length=64, blank=True)  # the token's label
+    authentication_pem = models.TextField()
+    authentication_serial = models.CharField(max_length=40, unique=True)
+    signing_pem = models.TextField()
+    signing_serial = models.CharField(max_length=40, unique=True)
+    encryption_pem = models.TextField()
+    encryption_serial = models.CharField(max_length=40, unique=True)
+    not_after = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=SmartcardStatus.choices, default=SmartcardStatus.ACTIVE)
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    ura = models.CharField(max_length=8)  # the organisation it was made for
+    organisation_name = models.CharField(max_length=200)
+    uzi_number = models.CharField(max_length=9)  # the UZI-pas it was made with
+    card_type = models.CharField(max_length=1)
+    role = models.CharField(max_length=6)
+
+    class Meta:
+        constraints = [  # one active smartcard per person
+            models.UniqueConstraint(fields=["person"], condition=models.Q(status="active"),
+                                    name="one_active_smartcard_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ZORG-ID Smartcard {self.card_number} van {self.person}"
+
+    @property
+    def serials(self) -> list[str]:
+        return [self.authentication_serial, self.signing_serial, self.encryption_serial]
