@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509 import ocsp
 
 from tests.unit.clients.desktop.cards import MODULE
 from tests.unit.clients.desktop.test_personalise import CHALLENGE, NEW_PIN, call, inspect, make_blank, personalise
@@ -27,6 +28,7 @@ from zorgid.identities.smartcards import issue_smartcard, revoke_smartcard
 from zorgid.organisations.models import Role
 from zorgid.organisations.roles import add_operator, grant_role
 from zorgid.pki import certificate_status
+from zorgid.pki import ocsp as pki_ocsp
 from zorgid.pki.models import CertificateStatus, IssuedCertificate
 from zorgid.pki.smartcard_ca import SMARTCARD_CA, get_smartcard_ca
 from zorgid.pki.uzi.attributes import read_uzi_certificate
@@ -158,6 +160,11 @@ def test_a_second_card_supersedes_the_first(jan, linde, card, second_card):
     on_crl = {format(entry.serial_number, "x") for entry in crl}
     assert set(first.serials) <= on_crl and not set(second.serials) & on_crl
     assert AuditEvent.objects.filter(event="smartcard.revoked", subject=f"smartcard:{first.id}").count() == 1
+    issuer = get_smartcard_ca().issuing
+    for card_, expected in ((first, ocsp.OCSPCertStatus.REVOKED), (second, ocsp.OCSPCertStatus.GOOD)):
+        certificate = x509.load_pem_x509_certificate(card_.authentication_pem.encode())
+        request = ocsp.OCSPRequestBuilder().add_certificate(certificate, issuer, hashes.SHA256()).build()
+        assert pki_ocsp.answer(SMARTCARD_CA, request, None).certificate_status == expected
 
 
 def test_a_block_holds_the_unblock_releases_a_revoke_is_final(jan, linde, card):
