@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
@@ -45,6 +45,7 @@ from .people import card_names_match
 from .signals import sessions_ended
 
 SMARTCARD_VALIDITY_DAYS = 5 * 365  # as a UZI-pas
+CARD_NUMBER_ATTEMPTS = 3
 MAX_NAME = 64  # the certificate's subject (pki.smartcard_profile.MAX_NAME)
 
 
@@ -138,6 +139,17 @@ def issue_smartcard(person: Person, organisation, *, challenge: str, keys: Mappi
     ``uzi``: the verified attributes of his UZI-pas (pki.uzi's UziAttributes or a dict of them). An earlier
     active smartcard of his is revoked (superseded) in the same transaction."""
     public_keys = _checked_keys(challenge, keys)
+    for attempt in range(CARD_NUMBER_ATTEMPTS):  # two cards made at once may draw the same next card number
+        try:
+            return _issue(person, organisation, public_keys, uzi=uzi, actor=actor, ip=ip, label=label)
+        except IntegrityError:
+            if attempt == CARD_NUMBER_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _issue(person: Person, organisation, public_keys: dict[str, rsa.RSAPublicKey], *, uzi, actor: str, ip: str,
+           label: str) -> IssuedSmartcard:
     with transaction.atomic():
         now = clock.now()
         person = Person.objects.select_for_update().get(pk=person.pk)
