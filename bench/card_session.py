@@ -45,9 +45,8 @@ from login import (
     log,
     migrate,
     ms_row,
+    serve,
     server_times,
-    start_server,
-    wait_until_serving,
     zorgid_command,
 )
 
@@ -421,12 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not migrate(zorgid, env, database_url if made_database else None):
             return 2
-        log(f"zorgid serve --port {port} --workers {args.workers} --threads {args.threads}")
-        server = start_server(zorgid, env, home, port, args.workers, args.threads)
-        try:
-            wait_until_serving(server, args.workers)
-        except RuntimeError as exc:
-            log(f"server failed to start: {exc}\n{server.tail()}")
+        server = serve(zorgid, env, home, port, args.workers, args.threads)
+        if server is None:
             return 2
         if not (home / "test-uzi-ca" / "trust").is_dir():
             log(f"zorgid serve made no test UZI CA in {home / 'test-uzi-ca'}\n{server.tail()}")

@@ -287,6 +287,20 @@ def start_server(zorgid: str, env: dict, home: Path, port: int, workers: int, th
     return Server(process, f"http://127.0.0.1:{port}", log_path)
 
 
+def serve(zorgid: str, env: dict, home: Path, port: int, workers: int, threads: int) -> Server | None:
+    """``zorgid serve`` for a bench, once all its workers answer; None (stopped, its last lines logged) if it does
+    not come up."""
+    log(f"zorgid serve --port {port} --workers {workers} --threads {threads}")
+    server = start_server(zorgid, env, home, port, workers, threads)
+    try:
+        wait_until_serving(server, workers)
+    except RuntimeError as exc:
+        log(f"server failed to start: {exc}\n{server.tail()}")
+        server.stop()
+        return None
+    return server
+
+
 def wait_until_serving(server: Server, workers: int, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     with httpx.Client(base_url=server.base_url, timeout=5.0) as client:
@@ -834,12 +848,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not migrate(zorgid, env, database_url if made_database else None):
             return 2
-        log(f"zorgid serve --port {port} --workers {args.workers} --threads {args.threads}")
-        server = start_server(zorgid, env, home, port, args.workers, args.threads)
-        try:
-            wait_until_serving(server, args.workers)
-        except RuntimeError as exc:
-            log(f"server failed to start: {exc}\n{server.tail()}")
+        server = serve(zorgid, env, home, port, args.workers, args.threads)
+        if server is None:
             return 2
         sampler = MemorySampler(server.process.pid)
         sampler.start()

@@ -40,8 +40,7 @@ from login import (
     make_csr,
     migrate,
     ms_row,
-    start_server,
-    wait_until_serving,
+    serve,
     zorgid_command,
 )
 
@@ -158,12 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not migrate(zorgid, env, database_url if made_database else None):
             return 2
-        log(f"zorgid serve --port {port} --workers {args.workers} --threads {args.threads}")
-        server = start_server(zorgid, env, home, port, args.workers, args.threads)
-        try:
-            wait_until_serving(server, args.workers)
-        except RuntimeError as exc:
-            log(f"server failed to start: {exc}\n{server.tail()}")
+        server = serve(zorgid, env, home, port, args.workers, args.threads)
+        if server is None:
             return 2
         made = make_certificates(zorgid, env, home, server.base_url, args.certificates)
         revoke(env, made[0][0])
