@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "zorgid.registration",  # the use cases register their card purposes with the flows (flows.purposes)
     "zorgid.validation",
     "zorgid.attributes",
+    "zorgid.smartcards",
     "zorgid.oidc",
     "zorgid.portal",
     "zorgid.api",

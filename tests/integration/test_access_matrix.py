@@ -23,6 +23,7 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
+from tests.integration.access_rows import smartcard_admin, smartcard_login, smartcard_making
 from tests.integration.administration.test_administration import WID, person_with_role
 from tests.integration.test_card_purposes import activate, log_in
 from zorgid import clock
@@ -210,6 +211,9 @@ CASES = {
     "an unknown action on a healthcare application": ("post", "/beheer/applicaties/{care_app}/delete", "operator",
                                                       {}, (404, "ZID-NOT-FOUND")),
 }
+ROW_MODULES = (smartcard_making, smartcard_login, smartcard_admin)  # rows kept in tests/integration/access_rows
+for _module in ROW_MODULES:
+    TABLE.update(_module.ROWS)
 ROWS = {**TABLE, **CASES}
 
 
@@ -272,6 +276,8 @@ def world(client):
         "card_flow": start_card_flow(browser_secret="another-browser", origin="http://testserver",
                                      purpose="self-registration", requester_name="x").id,
     }
+    for module in ROW_MODULES:
+        values.update(module.values(linde=linde, oost=oost, bram=bram, people=people))
     return browsers, values
 
 

@@ -148,6 +148,8 @@ class CardFlowPurpose(models.TextChoices):
     SELF_REGISTRATION = "self-registration", "Registreren met uw UZI-pas"
     ORGANISATION_VALIDATION = "organisation-validation", "Uw organisatie valideren met uw UZI-pas"
     ATTRIBUTES = "attributes", "De UZI-attributen van uw UZI-pas koppelen aan uw ID"
+    SMARTCARD = "smartcard", "Met uw UZI-pas een ZORG-ID Smartcard aanmaken"
+    SMARTCARD_LOGIN = "smartcard-login", "Inloggen met uw ZORG-ID Smartcard"
 
 
 class CardFlowState(models.TextChoices):

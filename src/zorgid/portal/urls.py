@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import (
     admin_request_views,
@@ -59,6 +59,10 @@ urlpatterns = [
          name="portal-org-handover"),
     path("organisatie/<str:ura>/medewerkers/<str:person_id>/<str:action>", organisation_views.employee_action,
          name="portal-org-employee-action"),
+    # the ZORG-ID Smartcard: making it, logging in with it, managing it
+    path("", include("zorgid.portal.smartcard_urls")),
+    path("", include("zorgid.portal.smartcard_login_urls")),
+    path("", include("zorgid.portal.smartcard_admin_urls")),
     # the operator's back office (R-ROLE-OPR)
     path("beheer/organisaties", operator_views.organisations, name="portal-operator-organisations"),
     path("beheer/audit", audit_views.operator_audit, name="portal-operator-audit"),

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
+from .card_keys import CARD_KEY_ROLES, MAX_CARD_KEY_PROOF_BYTES, MAX_CARD_PUBLIC_KEY_BYTES
 from .errors import MessageMalformed, ZorgidError
 from .messages import (
     APP_VERSION,
@@ -341,6 +342,42 @@ class CardAnswerRequest(Body):
                           "CardResponse, base64url", pattern=BASE64URL)
     chain: tuple[str, ...] = wire("texts", (), max_length=MAX_CHAIN, item_length=MAX_CARD_CERTIFICATE_BYTES,
                                   optional=True)
+
+
+# Making a ZORG-ID Smartcard (purpose "smartcard"): after the UZI-pas answered, the blank card's new keys.
+
+
+@dataclass(frozen=True)
+class SmartcardKey(Body):
+    role: str = text(32, "authentication, signing or encryption (zorgid.protocol.card_keys)",
+                     choices=CARD_KEY_ROLES)
+    public_key: bytes = base64(MAX_CARD_PUBLIC_KEY_BYTES, "DER SubjectPublicKeyInfo of the key made on the card")
+    proof: bytes = base64(MAX_CARD_KEY_PROOF_BYTES, "the key's signature over its CardKeyProof")
+
+
+@dataclass(frozen=True)
+class SmartcardKeysRequest(Body):
+    version = CARD_VERSION
+    keys: tuple[SmartcardKey, ...] = wire("objects", body=SmartcardKey, max_length=len(CARD_KEY_ROLES),
+                                          help="one per role")
+
+
+@dataclass(frozen=True)
+class SmartcardCertificate(Body):
+    role: str = text(32, choices=CARD_KEY_ROLES)
+    certificate: bytes = base64(MAX_CARD_CERTIFICATE_BYTES, "DER, to be written next to the role's key")
+
+
+@dataclass(frozen=True)
+class SmartcardKeysResponse(Body):
+    version = CARD_VERSION
+    card_number: str = text(MAX_STATE_CHARS, "the smartcard's card number")
+    certificates: tuple[SmartcardCertificate, ...] = wire("objects", body=SmartcardCertificate,
+                                                          max_length=len(CARD_KEY_ROLES))
+    not_after: dt.datetime = moment("end of the certificates' validity")
+    state: str = text(MAX_STATE_CHARS, "the card session's state (completed)")
+    chain: tuple[str, ...] = wire("texts", (), max_length=MAX_CHAIN, item_length=MAX_CARD_CERTIFICATE_BYTES,
+                                  help="the smartcard CA and its root, PEM")
 
 
 # The Validatietool: its request is the signed XML document itself.

@@ -61,6 +61,11 @@ def card_response_path(flow_id: str) -> str:
     return f"{card_flow_path(flow_id)}/response"
 
 
+def smartcard_keys_path(flow_id: str) -> str:
+    """Where the Desktop App sends the new card's public keys and proofs (purpose ``smartcard``)."""
+    return f"{card_flow_path(flow_id)}/smartcard"
+
+
 def canonical_json(obj: dict) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
@@ -119,7 +124,7 @@ class LoginApproval:
         })
 
 
-CARD_PURPOSES = ("self-registration", "organisation-validation", "attributes")
+CARD_PURPOSES = ("self-registration", "organisation-validation", "attributes", "smartcard", "smartcard-login")
 MAX_CARD_CERTIFICATE_BYTES = 8 * 1024
 MAX_CARD_SIGNATURE_BYTES = 1024
 

@@ -1,0 +1,3 @@
+"""The portal's pages of the ZORG-ID Smartcard (smartcard_admin_urls)."""
+
+urlpatterns: list = []

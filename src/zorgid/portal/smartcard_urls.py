@@ -1,0 +1,3 @@
+"""The portal's pages of the ZORG-ID Smartcard (smartcard_urls)."""
+
+urlpatterns: list = []
