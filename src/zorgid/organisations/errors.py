@@ -231,3 +231,33 @@ class AdministratorRequestNotYours(ZorgidError):
                 "an administrator; a beheerder does not.")
     solution_nl = "Vraag een administrator van de organisatie om over het verzoek te beslissen."
     solution_en = "Ask an administrator of the organisation to decide on the request."
+
+
+# --- ZORG-ID Smartcard links (organisations.smartcard_links) ---
+
+class SmartcardLinkCardRevoked(ZorgidError):
+    code = "ZID-SMARTCARD-LINK-REVOKED"
+    status = 409
+    cause_nl = "Deze ZORG-ID Smartcard is ingetrokken."
+    cause_en = "This ZORG-ID Smartcard has been revoked."
+    solution_nl = "Een ingetrokken smartcard kan niet meer worden gebruikt. De medewerker maakt een nieuwe aan."
+    solution_en = "A revoked smartcard cannot be used again. The employee makes a new one."
+
+
+class SmartcardLinkWidMissing(ZorgidError):
+    code = "ZID-SMARTCARD-LINK-WID"
+    status = 400
+    cause_nl = "Voor het koppelen van een smartcard is een WID-controle van deze medewerker nodig."
+    cause_en = "Linking a smartcard needs a check of this employee's identity document (WID)."
+    solution_nl = ("Controleer het identiteitsbewijs van de medewerker en vul het type, de laatste 4 tekens en de "
+                   "vervaldatum in.")
+    solution_en = "Check the employee's identity document and enter its type, last 4 characters and expiry date."
+
+
+class SmartcardNotLinked(ZorgidError):
+    code = "ZID-SMARTCARD-LINK-NONE"
+    status = 404
+    cause_nl = "Deze ZORG-ID Smartcard is niet aan uw organisatie gekoppeld."
+    cause_en = "This ZORG-ID Smartcard is not linked to your organisation."
+    solution_nl = "Zoek de medewerker op in de lijst van medewerkers van uw organisatie."
+    solution_en = "Look the employee up in your organisation's list of employees."

@@ -121,3 +121,38 @@ class AdministratorRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} → ADM {self.organisation_id} ({self.state})"
+
+
+class SmartcardLinkVia(models.TextChoices):
+    ISSUED = "issued", "Uitgegeven voor deze organisatie"
+    WID_CHECK = "wid-check", "Gekoppeld na WID-controle"
+
+
+class SmartcardLink(models.Model):
+    """A ZORG-ID Smartcard linked to an organisation (docs/uzi.md "ZORG-ID Smartcard"): the card is the person's,
+    the link is what lets an organisation's beheerders see and manage it. Made when the card is issued, or by a
+    beheerder of another organisation after a WID check; ended (not deleted) when he leaves the organisation.
+    Kept through organisations.smartcard_links."""
+
+    smartcard = models.ForeignKey("identities.Smartcard", on_delete=models.PROTECT, related_name="links")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="smartcard_links")
+    linked_at = models.DateTimeField()
+    linked_by = models.CharField(max_length=128)  # the audit actor
+    via = models.CharField(max_length=16, choices=SmartcardLinkVia.choices)
+    wid_check = models.ForeignKey(  # the WID check a link "wid-check" was made after
+        "identities.WidCheck", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unlinked_at = models.DateTimeField(null=True, blank=True)
+    unlinked_by = models.CharField(max_length=128, blank=True)
+    unlink_reason = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["linked_at", "pk"]
+        constraints = [  # one current link per card and organisation
+            models.UniqueConstraint(fields=["smartcard", "organisation"], condition=models.Q(unlinked_at__isnull=True),
+                                    name="one_current_smartcard_link"),
+            models.CheckConstraint(condition=~models.Q(via="wid-check") | models.Q(wid_check__isnull=False),
+                                   name="smartcard_link_wid_check_named"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.smartcard_id} → {self.organisation_id} ({self.via})"
