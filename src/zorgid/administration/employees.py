@@ -38,6 +38,7 @@ from zorgid.organisations.errors import (
 )
 from zorgid.organisations.models import Membership, Organisation, Role, RoleAssignment
 from zorgid.organisations.roles import grant_role
+from zorgid.organisations.smartcard_links import unlink_person
 from zorgid.pki import certificate_status
 from zorgid.pki.ca import MOBILE_ID_CA
 from zorgid.pki.smartcard_ca import SMARTCARD_CA
@@ -267,7 +268,7 @@ def delete(organisation: Organisation, person: Person, *, by: Person, ip: str = 
         RoleAssignment.objects.filter(person=person, organisation=organisation).delete()
         memberships.left(person, organisation)
         record("employee.deleted", actor=_actor(by), subject=_subject(person), ip=ip, details={"ura": organisation.ura})
-        _left(organisation, person)
+        _left(organisation, person, by=by, ip=ip)
         if not person.roles.exists():
             for mobile_id in person.mobile_ids.filter(status=MobileIdStatus.ACTIVE):
                 revoke_mobile_id(mobile_id, actor=_actor(by), reason="no organisation left", ip=ip)
@@ -289,12 +290,14 @@ def remove_role(organisation: Organisation, person: Person, role: str, *, by: Pe
             record("role.removed", actor=_actor(by), subject=_subject(person), ip=ip,
                    details={"ura": organisation.ura, "role": role})
             if not RoleAssignment.objects.filter(person=person, organisation=organisation).exists():
-                _left(organisation, person)
+                _left(organisation, person, by=by, ip=ip)
 
 
-def _left(organisation: Organisation, person: Person) -> None:
+def _left(organisation: Organisation, person: Person, *, by: Person, ip: str) -> None:
     """He holds no role in ``organisation`` any more: his sessions at healthcare applications for it end (and
-    each application that listens is told: back-channel logout), in the caller's transaction."""
+    each application that listens is told: back-channel logout), and his ZORG-ID Smartcard is unlinked from it
+    (not revoked: the card is his, docs/uzi.md "ZORG-ID Smartcard"), in the caller's transaction."""
+    unlink_person(person, organisation, actor=_actor(by), reason="left the organisation", ip=ip)
     sessions_ended.send(sender=Person, person=person, mobile_id=None, reason="removed", organisation=organisation)
 
 

@@ -261,3 +261,21 @@ class SmartcardNotLinked(ZorgidError):
     cause_en = "This ZORG-ID Smartcard is not linked to your organisation."
     solution_nl = "Zoek de medewerker op in de lijst van medewerkers van uw organisatie."
     solution_en = "Look the employee up in your organisation's list of employees."
+
+
+class SmartcardNoneActive(ZorgidError):
+    code = "ZID-SMARTCARD-NONE-ACTIVE"
+    status = 404
+    cause_nl = "Er is geen actieve ZORG-ID Smartcard."
+    cause_en = "There is no active ZORG-ID Smartcard."
+    solution_nl = "Een smartcard die al is ingetrokken, hoeft niet opnieuw te worden ingetrokken of gekoppeld."
+    solution_en = "A smartcard that was revoked already need not be revoked or linked again."
+
+
+class SmartcardRevokeUnconfirmed(ZorgidError):
+    code = "ZID-SMARTCARD-REVOKE-UNCONFIRMED"
+    status = 400
+    cause_nl = "Het intrekken van de smartcard is niet bevestigd."
+    cause_en = "Revoking the smartcard was not confirmed."
+    solution_nl = "Vink aan dat u de smartcard definitief wilt intrekken en klik opnieuw op Smartcard intrekken."
+    solution_en = "Tick that you want to revoke the smartcard for good and click Revoke smartcard again."

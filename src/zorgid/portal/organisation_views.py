@@ -19,6 +19,7 @@ from zorgid.organisations.models import Role
 from zorgid.validation import admin_requests
 from zorgid.web import client_ip, server_origin
 
+from . import smartcard_admin_views
 from .access import require_org_role
 from .forms import EmployeeForm, EmployeeSearchForm, WidCheckForm
 
@@ -119,6 +120,7 @@ def employee_detail(request: HttpRequest, ura: str, person_id: str) -> HttpRespo
         "is_admin": found.by_administrator,
         "wid_form": WidCheckForm(), "active_mobile_ids": found.active_mobile_ids,
         "refused": {scope: _told(error) for scope, error in found.refused.items()},
+        **smartcard_admin_views.employee_context(organisation, found.person),
     })
 
 

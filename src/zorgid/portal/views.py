@@ -17,7 +17,7 @@ from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import LoginPayload
 from zorgid.web import client_ip, server_origin
 
-from . import session
+from . import session, smartcard_admin_views
 from .access import require_mobile_id
 from .errors import CsrfFailed
 from .errors_catalogue import catalogue
@@ -67,6 +67,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/overview.html", {
         "roles": roles, "is_operator": any(r.role == Role.OPERATOR for r in roles),
         "uzi_registrations": mobile_id.uzi_registrations.order_by("registered_at"),
+        **smartcard_admin_views.overview_context(mobile_id.person),
     })
 
 
