@@ -138,3 +138,42 @@ class CardHolderHasNoId(ZorgidError):
     cause_en = "No ZORG-ID has been registered for this UZI card yet."
     solution_nl = "Registreer eerst uw ID: kies Registreren onder de QR-code op de startpagina."
     solution_en = "Register your ID first: choose Register (Registreren) below the QR code on the start page."
+
+
+# --- a ZORG-ID Smartcard in a card session (cards._validated_smartcard) ---
+
+
+class CardSmartcardNotAllowed(ZorgidError):
+    code = "ZID-CARD-SMARTCARD"
+    status = 403
+    cause_nl = "Dit kan alleen met een UZI-pas, niet met een ZORG-ID Smartcard."
+    cause_en = "This can only be done with a UZI card, not with a ZORG-ID Smartcard."
+    solution_nl = "Plaats uw UZI-pas in de lezer en druk in het ZORG-ID Portaal op Verversen."
+    solution_en = "Put your UZI card in the reader and press Refresh (Verversen) in the ZORG-ID Portal."
+
+
+class CardSmartcardUnknown(ZorgidError):
+    code = "ZID-CARD-SMARTCARD-UNKNOWN"
+    status = 403
+    cause_nl = "Deze ZORG-ID Smartcard is niet door deze installatie van ZORG-ID uitgegeven."
+    cause_en = "This ZORG-ID Smartcard was not issued by this installation of ZORG-ID."
+    solution_nl = "Gebruik een ZORG-ID Smartcard die u in dit ZORG-ID Portaal hebt aangemaakt, of maak een nieuwe."
+    solution_en = "Use a ZORG-ID Smartcard you made in this ZORG-ID Portal, or make a new one."
+
+
+class CardSmartcardBlocked(ZorgidError):
+    code = "ZID-CARD-SMARTCARD-BLOCKED"
+    status = 403
+    cause_nl = "Deze ZORG-ID Smartcard is geblokkeerd."
+    cause_en = "This ZORG-ID Smartcard is blocked."
+    solution_nl = "Vraag de beheerder van uw organisatie of de servicedesk om de blokkade op te heffen."
+    solution_en = "Ask your organisation's beheerder or the service desk to lift the block."
+
+
+class CardSmartcardRevoked(ZorgidError):
+    code = "ZID-CARD-SMARTCARD-REVOKED"
+    status = 403
+    cause_nl = "Deze ZORG-ID Smartcard is ingetrokken en kan niet meer worden gebruikt."
+    cause_en = "This ZORG-ID Smartcard has been revoked and can no longer be used."
+    solution_nl = "Maak met uw UZI-pas een nieuwe ZORG-ID Smartcard aan in het ZORG-ID Portaal."
+    solution_en = "Make a new ZORG-ID Smartcard with your UZI card in the ZORG-ID Portal."

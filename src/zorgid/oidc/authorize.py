@@ -12,6 +12,11 @@
    choice), then one AppSession and one code (60 s) and the redirect to the application with ``code`` and
    ``state``.
 
+A login with a ZORG-ID Smartcard takes the place of 2. (docs/koppelen.md): the authorize page offers it, the
+smartcard's card page and ``approve_with_smartcard`` complete the flow for the card's holder, and ``proceed``
+issues the code as above; the session at the application remembers the card (``amr`` "smartcard") and holds
+while it is active.
+
 Each refusal for a known application at one of its registered addresses is an audit event
 ``oidc.authorize.refused`` with the client and the code; a login is ``oidc.login``. A request with an unknown
 client or an unregistered redirect_uri is not audited: anyone can send it, and the audit log is never purged
@@ -35,12 +40,14 @@ from zorgid.control_characters import invisible
 from zorgid.flows import services as flows
 from zorgid.flows.models import LoginFlow, LoginFlowState
 from zorgid.flows.status import BrowserAnswer
+from zorgid.identities.models import MobileId, Smartcard, SmartcardStatus
 from zorgid.identities.services import usable_mobile_id
 from zorgid.organisations.models import Organisation, RoleAssignment
 from zorgid.protocol.errors import ZorgidError
 
 from .errors import (
     LoginAlreadyUsed,
+    LoginNoLongerValid,
     LoginNotDone,
     NoOrganisation,
     OrganisationBound,
@@ -50,6 +57,7 @@ from .models import AuthorizationCode
 from .oauth import ZorgidRequest, as_oauth_error
 from .server import STATE_MAX, LoginOutcome, Provider, endpoint
 
+SMARTCARD = "smartcard"  # on the flow's authorization: the ZORG-ID Smartcard of this login (approve_with_smartcard)
 KEPT = ("client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge",
         "code_challenge_method", "application_version", "ura")
 
@@ -156,6 +164,43 @@ def status(flow_id: str, *, browser_secret: str, client: str, wait: bool) -> Bro
                               for_application=True)
 
 
+def pending_flow(flow_id: object, browser_secret: str) -> LoginFlow:
+    """This browser's login at an application, still waiting for a login (for the smartcard's card page)."""
+    flow = LoginFlow.find(flow_id).check_browser(browser_secret)
+    if flow.application_id is None:
+        raise LoginFlow.Unknown()
+    if flow.state != LoginFlowState.PENDING:
+        raise LoginFlow.Used()
+    if flow.is_expired(clock.now()):
+        raise LoginFlow.Expired()
+    return flow
+
+
+def approve_with_smartcard(flow_id: object, *, browser_secret: str, mobile_id: MobileId, smartcard: Smartcard,
+                           ip: str = "") -> LoginFlow:
+    """The login at an application done with a ZORG-ID Smartcard instead of the app: the flow completed at once
+    (the browser that holds the card goes on to ``proceed``), in the caller's transaction, at most once."""
+    flow = pending_flow(flow_id, browser_secret)
+    now = clock.now()
+    if not flow.move(LoginFlowState.PENDING, LoginFlowState.COMPLETED, now, mobile_id=mobile_id, approved_at=now,
+                     completed_at=now, authorization={**flow.authorization, SMARTCARD: smartcard.id}):
+        raise LoginFlow.Used()
+    flow.refresh_from_db()
+    return flow
+
+
+def _login_smartcard(flow: LoginFlow, holder: MobileId) -> Smartcard | None:
+    """The ZORG-ID Smartcard this login was done with, still active and his; None for a login with the app."""
+    card_id = flow.authorization.get(SMARTCARD)
+    if card_id is None:
+        return None
+    card = Smartcard.objects.filter(id=card_id, person_id=holder.person_id, status=SmartcardStatus.ACTIVE).first() \
+        if isinstance(card_id, str) else None
+    if card is None:
+        raise LoginNoLongerValid("the ZORG-ID Smartcard of this login is no longer active")
+    return card
+
+
 def _application_flow(flow_id: object, browser_secret: str) -> LoginFlow:
     flow = LoginFlow.find(flow_id).check_browser(browser_secret)
     if flow.application_id is None:
@@ -213,12 +258,13 @@ def proceed(flow_id: object, *, issuer: str, browser_secret: str, chosen_ura: st
         _refused(flow.application_id, error.code, stage="continue", ip=ip, flow=flow)
         raise
     authorization = flow.authorization
-    params = {name: [value] for name, value in authorization.items() if isinstance(value, str)}
+    params = {name: [value] for name, value in authorization.items() if isinstance(value, str) and name in KEPT}
     redirect_uri, state = authorization.get("redirect_uri", ""), authorization.get("state")
     try:
         if flow.is_expired(clock.now()):
             raise LoginFlow.Expired()
         holder, _ = usable_mobile_id(flow.mobile_id_id)
+        smartcard = _login_smartcard(flow, holder)
         organisation = _organisation_of_login(flow, holder.person, chosen_ura)
     except ZorgidError as error:
         _refused(flow.application_id, error.code, stage="continue", ip=ip, flow=flow)
@@ -235,8 +281,8 @@ def proceed(flow_id: object, *, issuer: str, browser_secret: str, chosen_ura: st
         with transaction.atomic():
             # Authlib checks the kept request again (the application or its version may be suspended since)
             checked_uri = grant.validate_authorization_request()
-            _, _, headers = grant.create_authorization_response(checked_uri, LoginOutcome(flow, holder,
-                                                                                          organisation, ip))
+            _, _, headers = grant.create_authorization_response(checked_uri, LoginOutcome(
+                flow, holder, organisation, ip, smartcard))
     except IntegrityError as exc:  # a second request for this flow at the same moment: its code exists already
         raise LoginAlreadyUsed() from exc
     except OAuth2Error as error:

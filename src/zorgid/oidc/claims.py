@@ -2,7 +2,8 @@
 
 - ``openid``: ``sub``, pairwise: HMAC-SHA256 of the person's id under the application's own ``subject_salt``
   (hex), so two applications cannot match their users by it; ``acr`` and ``loa_authn`` (substantial: the Mobile
-  app), ``amr`` (PIN, a software key, two factors), ``auth_time``, ``sid`` (and ``nonce`` in the ID token).
+  app), ``amr`` (PIN, a software key, two factors; a login with a ZORG-ID Smartcard: "smartcard", smart card,
+  hardware key, PIN, two factors), ``auth_time``, ``sid`` (and ``nonce`` in the ID token).
 - ``profile``: the names as the identity document has them, with the Dutch surname prefix apart
   (identities.people.split_surname) and the initials.
 - ``uzi``: the UZI number and ``loa_uzi`` (high) when the Mobile ID he logged in with has linked UZI attributes
@@ -27,6 +28,8 @@ SCOPES = ("openid", "profile", "uzi")
 LOA_SUBSTANTIAL = "http://eidas.europa.eu/LoA/substantial"  # the Mobile app
 LOA_HIGH = "http://eidas.europa.eu/LoA/high"  # a UZI-pas
 AMR = ["pin", "swk", "mfa"]  # RFC 8176: a PIN, a software-secured key, more than one factor
+# a ZORG-ID Smartcard: zorgid's own value, then RFC 8176's smart card, hardware-secured key, PIN, more than one factor
+AMR_SMARTCARD = ["smartcard", "sc", "hwk", "pin", "mfa"]
 ORGANISATION_ROLES = (Role.ADMINISTRATOR, Role.BEHEERDER, Role.MEDEWERKER)  # the order of zorgid_roles
 
 CLAIMS_BY_SCOPE = {
@@ -50,7 +53,7 @@ def initials(first_names: str) -> str:
 def authentication_claims(session: AppSession) -> dict[str, object]:
     """``openid``'s claims of the login (without ``nonce`` and ``auth_time``, which the code carries)."""
     return {"sub": session.subject, "sid": session.sid, "acr": LOA_SUBSTANTIAL, "loa_authn": LOA_SUBSTANTIAL,
-            "amr": list(AMR)}
+            "amr": list(AMR_SMARTCARD if session.smartcard_id else AMR)}
 
 
 def profile_claims(person: Person) -> dict[str, object]:

@@ -12,7 +12,7 @@ from django.db import models
 
 from zorgid.care_apps.models import CareApplication
 from zorgid.flows.models import LoginFlow
-from zorgid.identities.models import MobileId, Person, new_public_id
+from zorgid.identities.models import MobileId, Person, Smartcard, new_public_id
 from zorgid.organisations.models import Organisation
 
 
@@ -23,6 +23,8 @@ class AppSession(models.Model):
     application = models.ForeignKey(CareApplication, on_delete=models.CASCADE, related_name="sessions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="app_sessions")
     mobile_id = models.ForeignKey(MobileId, null=True, blank=True, on_delete=models.SET_NULL)
+    # a login with a ZORG-ID Smartcard (amr "smartcard"): it holds while that card is active
+    smartcard = models.ForeignKey(Smartcard, null=True, blank=True, on_delete=models.SET_NULL)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
     subject = models.CharField(max_length=64)  # the pairwise sub this application knows the person by
     started_at = models.DateTimeField()

@@ -38,7 +38,7 @@ from zorgid.care_apps.services import CLIENT_ID_MAX, application_for_login, chec
 from zorgid.control_characters import invisible
 from zorgid.flows.models import LoginFlow
 from zorgid.hashing import token_hash
-from zorgid.identities.models import MobileId, MobileIdStatus
+from zorgid.identities.models import MobileId, MobileIdStatus, Smartcard, SmartcardStatus
 from zorgid.organisations.models import Organisation, RoleAssignment
 from zorgid.pki.uzi.numbers import Ura
 from zorgid.protocol.errors import ZorgidError
@@ -264,16 +264,18 @@ class LoginOutcome:
     holder: MobileId
     organisation: Organisation
     ip: str = ""
+    smartcard: Smartcard | None = None  # a login with a ZORG-ID Smartcard (its session holds while it is active)
 
 
 def check_login_holds(sid: str, *, lock: bool = False) -> AppSession:
     """The session ``sid``, read again (``lock``: locked until the end of the transaction, as end_sessions locks
     it), if its login still holds; else the OAuth error of the token endpoint with its code."""
-    sessions = AppSession.objects.select_related("person", "organisation", "mobile_id")
+    sessions = AppSession.objects.select_related("person", "organisation", "mobile_id", "smartcard")
     session = (sessions.select_for_update(of=("self",)) if lock else sessions).get(sid=sid)
     holder = session.mobile_id
     if (session.ended_at is not None or session.person.blocked_at is not None or holder is None
-            or holder.status != MobileIdStatus.ACTIVE):
+            or holder.status != MobileIdStatus.ACTIVE
+            or (session.smartcard_id is not None and session.smartcard.status != SmartcardStatus.ACTIVE)):
         raise as_oauth_error(LoginNoLongerValid())
     if session.organisation_id is None or not RoleAssignment.objects.filter(
             person_id=session.person_id, organisation_id=session.organisation_id).exists():
@@ -303,7 +305,7 @@ class CodeGrant(AuthorizationCodeGrant):
         person = outcome.holder.person
         session = AppSession.objects.create(
             application=application, person=person, mobile_id=outcome.holder, organisation=outcome.organisation,
-            subject=claims_module.subject(application, person.id), started_at=now)
+            smartcard=outcome.smartcard, subject=claims_module.subject(application, person.id), started_at=now)
         data = request.payload.data
         stored = AuthorizationCode.objects.create(
             code_hash=token_hash(code), flow=flow, application=application, session=session,
@@ -312,7 +314,8 @@ class CodeGrant(AuthorizationCodeGrant):
             expires_at=now + dt.timedelta(seconds=settings.ZORGID_OIDC_CODE_SECONDS))
         record("oidc.login", actor=f"person:{person.id}", subject=f"care_app:{application.client_id}", ip=outcome.ip,
                details={"client_id": application.client_id, "ura": outcome.organisation.ura,
-                        "mobile_id": outcome.holder.id, "sid": session.sid, "login_flow": flow.id})
+                        "mobile_id": outcome.holder.id, "sid": session.sid, "login_flow": flow.id,
+                        **({"method": "smartcard", "smartcard": outcome.smartcard.id} if outcome.smartcard else {})})
         return stored
 
     def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode:

@@ -13,10 +13,11 @@ from django.http import HttpRequest, HttpResponse
 
 from zorgid import clock
 from zorgid.audit.services import record
-from zorgid.identities.models import MobileId, MobileIdStatus, Person
+from zorgid.identities.models import MobileId, MobileIdStatus, Person, Smartcard, SmartcardStatus
 from zorgid.web import client_ip
 
 MOBILE_ID_KEY = "zorgid_mobile_id"
+SMARTCARD_KEY = "zorgid_smartcard"  # a login with a ZORG-ID Smartcard: it holds while that card is active
 LOGGED_IN_AT_KEY = "zorgid_logged_in_at"  # seconds since 1970, a float: a block ends the sessions from before it
 BROWSER_COOKIE = "zorgid_browser"
 _SALT = "zorgid.portal.browser"
@@ -47,11 +48,16 @@ def set_browser_cookie(request: HttpRequest, response: HttpResponse) -> None:
         )
 
 
-def log_in(request: HttpRequest, mobile_id: str) -> None:
-    """Log this browser in. A session that existed before gets a new id: no session fixation."""
+def log_in(request: HttpRequest, mobile_id: str, *, smartcard: str | None = None) -> None:
+    """Log this browser in. A session that existed before gets a new id: no session fixation. A login with a
+    ZORG-ID Smartcard is kept under the holder's Mobile ID too, and ends when that card is no longer active."""
     if request.session.session_key is not None:
         request.session.cycle_key()
     request.session[MOBILE_ID_KEY] = mobile_id  # a new session is made (one INSERT) when the answer goes out
+    if smartcard:
+        request.session[SMARTCARD_KEY] = smartcard
+    else:
+        request.session.pop(SMARTCARD_KEY, None)
     request.session[LOGGED_IN_AT_KEY] = clock.now().timestamp()
 
 
@@ -75,6 +81,10 @@ def current_mobile_id(request: HttpRequest) -> MobileId | None:
         ended = found.person.sessions_ended_at if found else None
         logged_in_at = session.get(LOGGED_IN_AT_KEY)
         if ended is not None and not (isinstance(logged_in_at, float) and logged_in_at > ended.timestamp()):
+            found = None
+        smartcard = session.get(SMARTCARD_KEY)
+        if found is not None and smartcard and not Smartcard.objects.filter(
+                id=smartcard, person_id=found.person_id, status=SmartcardStatus.ACTIVE).exists():
             found = None
         request._zorgid_mobile_id = found
     return request._zorgid_mobile_id
