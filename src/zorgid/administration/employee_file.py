@@ -47,7 +47,8 @@ def employee_file(organisation: Organisation, person_id: str, *, manager: Person
     """EmployeeUnknown unless the person holds a role in this organisation."""
     person = employees.employee(organisation, person_id)
     mobile_ids = list(person.mobile_ids.order_by("-activated_at").prefetch_related("uzi_registrations"))
-    subjects = [f"person:{person.id}", *(f"mobile_id:{m.id}" for m in mobile_ids)]
+    subjects = [f"person:{person.id}", *(f"mobile_id:{m.id}" for m in mobile_ids),
+                *(f"smartcard:{card_id}" for card_id in person.smartcards.values_list("id", flat=True))]
     his, held = roles.held(person), roles.held(manager)  # read once for every scope
     refused = {scope.value: employees.refusal_of(organisation, his, held, scope) for scope in employees.Scope}
     return EmployeeFile(

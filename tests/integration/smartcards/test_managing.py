@@ -137,7 +137,10 @@ def test_the_beheerder_sees_the_card_blocked_with_its_holder_and_revokes_it(worl
     answer = beppie.post(path + "/smartcard/intrekken", {"confirm": "ja"})
     assert (answer.status_code, answer["Location"]) == (302, path)
     assert Smartcard.objects.get().status == SmartcardStatus.REVOKED
-    assert shown(page(beppie, path), "smartcard-state") == "ingetrokken"
+    after = page(beppie, path)
+    assert shown(after, "smartcard-state") == "ingetrokken"
+    transactions = after.split('data-testid="transactions"', 1)[1].split("</ol>", 1)[0]
+    assert "smartcard.revoked" in transactions and "smartcard.linked" in transactions
     event = AuditEvent.objects.get(event="smartcard.revoked")
     assert event.actor == f"person:{people['beppie'].id}" and "90000382" in event.details
 
