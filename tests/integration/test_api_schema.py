@@ -43,12 +43,13 @@ from zorgid.protocol.messages import (
     key_share_unlock_path,
     login_approval_path,
     login_flow_path,
+    smartcard_keys_path,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
-EXAMPLES = 60  # per operation and kind (fitting the schema, or not): with 8 operations about 960 requests
+EXAMPLES = 60  # per operation and kind (fitting the schema, or not): with 9 operations about 1,080 requests
 
 
 def run_schemathesis(url: str, examples: int, mode: GenerationMode = GenerationMode.POSITIVE,
@@ -56,7 +57,7 @@ def run_schemathesis(url: str, examples: int, mode: GenerationMode = GenerationM
     """Generated requests to every operation of the schema at ``url``; each answer checked; the statuses seen."""
     schema = schemathesis.openapi.from_url(f"{url}/api/schema/")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 8
+    assert len(operations) == 9
     statuses = []
     for operation in operations:
         if mode == GenerationMode.NEGATIVE and operation.method.upper() != "POST":
@@ -178,7 +179,7 @@ def test_the_protocols_paths_are_the_apis_addresses(client):
     paths = {ACTIVATIONS_PATH: "api-activations", login_flow_path(token): "api-login-flow",
              login_approval_path(token): "api-login-approval", key_share_unlock_path(token): "api-key-share-unlock",
              key_share_pin_path(token): "api-key-share-pin", card_flow_path(token): "api-card-flow",
-             card_response_path(token): "api-card-response"}
+             card_response_path(token): "api-card-response", smartcard_keys_path(token): "api-smartcard-keys"}
     assert {path: resolve(path).url_name for path in paths} == paths
     published = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
     templates = {path.replace(token, "{flow_id}").replace("key-shares/{flow_id}", "key-shares/{mobile_id}")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("v1/key-shares/<str:mobile_id>/pin", views.KeySharePinView.as_view(), name="api-key-share-pin"),
     path("v1/card-flows/<str:flow_id>", views.CardFlowView.as_view(), name="api-card-flow"),
     path("v1/card-flows/<str:flow_id>/response", views.CardAnswerView.as_view(), name="api-card-response"),
+    path("v1/card-flows/<str:flow_id>/smartcard", views.SmartcardKeysView.as_view(), name="api-smartcard-keys"),
     path("v1/applications/<str:reference>/document", views.ApplicationDocumentView.as_view(),
          name="api-application-document"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

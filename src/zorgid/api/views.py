@@ -15,7 +15,9 @@ from zorgid.flows import services as flows
 from zorgid.identities import keyshare
 from zorgid.identities import services as identities
 from zorgid.pki.ca import get_ca
+from zorgid.pki.smartcard_ca import get_smartcard_ca
 from zorgid.protocol import bodies as b
+from zorgid.smartcards import making
 from zorgid.web import client_ip, server_origin
 
 from .parsers import BoundedXmlParser
@@ -92,6 +94,23 @@ class CardAnswerView(APIView):
         flow = cards.answer(flow_id, certificate_pem=body.certificate, chain_pems=list(body.chain),
                             signed_at=body.signed_at, signature_b64=body.signature, ip=client_ip(request))
         return _answer(b.StateResponse(state=flow.state))
+
+
+class SmartcardKeysView(APIView):
+    @extend_schema(request=serializer(b.SmartcardKeysRequest),
+                   responses={201: serializer(b.SmartcardKeysResponse), **ERRORS},
+                   summary="The blank card's new keys with their proofs, after the UZI-pas answered (purpose "
+                           "smartcard): the ZORG-ID Smartcard's certificates")
+    def post(self, request: Request, flow_id: str) -> Response:
+        body = b.SmartcardKeysRequest.from_json(request.data)
+        issued = making.submit_keys(flow_id, body.keys, ip=client_ip(request))
+        card = issued.smartcard
+        return _answer(b.SmartcardKeysResponse(
+            card_number=card.card_number, not_after=card.not_after, state="completed",
+            certificates=tuple(b.SmartcardCertificate(role=role, certificate=der)
+                               for role, der in issued.certificates.items()),
+            chain=tuple(get_smartcard_ca().chain_pem()),
+        ), status=201)
 
 
 class ApplicationDocumentView(APIView):

@@ -26,12 +26,14 @@ NEXT_STEP = {
     CardFlowPurpose.SELF_REGISTRATION: "portal-register-card-read",
     CardFlowPurpose.ORGANISATION_VALIDATION: "portal-validate-card-read",
     CardFlowPurpose.ATTRIBUTES: "portal-attributes-link",
+    CardFlowPurpose.SMARTCARD: "portal-smartcard-answered",  # waits on its own page for the new card's keys
     CardFlowPurpose.SMARTCARD_LOGIN: "portal-smartcard-login-card-read",
 }
 TITLES = {
     CardFlowPurpose.SELF_REGISTRATION: _("Registreren"),
     CardFlowPurpose.ORGANISATION_VALIDATION: _("Organisatie valideren"),
     CardFlowPurpose.ATTRIBUTES: _("Attributen registreren"),
+    CardFlowPurpose.SMARTCARD: _("Smartcard aanmaken"),
     CardFlowPurpose.SMARTCARD_LOGIN: _("Inloggen met ZORG-ID Smartcard"),
 }
 
