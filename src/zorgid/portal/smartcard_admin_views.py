@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,17 +26,9 @@ def _confirmed(request: HttpRequest) -> None:
         raise SmartcardRevokeUnconfirmed()
 
 
-def new_card_address() -> str:
-    """Where "Smartcard aanmaken" leads (the making's page, portal-smartcard-new)."""
-    try:
-        return reverse("portal-smartcard-new")
-    except NoReverseMatch:
-        return "/smartcard"
-
-
 def overview_context(person) -> dict:
     """What the holder's overview shows of his smartcard."""
-    return {"smartcard": smartcards.holder_card(person), "smartcard_new_url": new_card_address()}
+    return {"smartcard": smartcards.holder_card(person), "smartcard_new_url": reverse("portal-smartcard-new")}
 
 
 def employee_context(organisation, person) -> dict:
