@@ -91,7 +91,8 @@ def test_the_holder_sees_his_card_and_revokes_it_after_confirming(world):
     html = page(bram, "/overzicht")
     assert shown(html, "smartcard-number") == card.card_number and shown(html, "smartcard-state") == "actief"
     assert f"{linde.name} (URA {linde.ura})" in html
-    assert 'href="/mijn-smartcard/intrekken"' in html and 'href="/smartcard/aanmaken" data-testid="smartcard-new"' in html
+    assert 'href="/mijn-smartcard/intrekken"' in html
+    assert 'href="/smartcard/aanmaken" data-testid="smartcard-new"' in html
     confirm = page(bram, "/mijn-smartcard/intrekken")
     assert 'data-testid="revoke-confirm"' in confirm and shown(confirm, "smartcard-number") == card.card_number
     refused(bram.post("/mijn-smartcard/intrekken", {}), 400, "ZID-SMARTCARD-REVOKE-UNCONFIRMED")
