@@ -47,6 +47,7 @@ from .errors import (
     CardSmartcardBlocked,
     CardSmartcardNotAllowed,
     CardSmartcardRevoked,
+    CardSmartcardSuperseded,
     CardSmartcardUnknown,
     CardTypeNotAllowed,
     CardWrongPurpose,
@@ -122,7 +123,8 @@ SMARTCARD_PURPOSES = (CardFlowPurpose.SMARTCARD_LOGIN,)  # the only card session
 def validate_smartcard_certificate(certificate: x509.Certificate) -> UziAttributes:
     """A ZORG-ID Smartcard's authentication certificate: issued by this installation's smartcard CA (chain to
     its root, validity, key usage, policy, this environment's CA OID) and good in its certificate status (a
-    certificate on hold is a blocked card, a revoked one a revoked card, an unknown serial not ours)."""
+    certificate on hold is a blocked card, a revoked one a revoked or superseded card, an unknown serial not
+    ours)."""
     now, ca = clock.now(), get_smartcard_ca()
     attributes = read_uzi_certificate(certificate)
     check_validity(certificate, now, "ZORG-ID Smartcard certificate")
@@ -140,7 +142,8 @@ def validate_smartcard_certificate(certificate: x509.Certificate) -> UziAttribut
     if entry.status == CertificateStatus.HOLD:
         raise CardSmartcardBlocked(f"card {attributes.uzi_number}")
     if entry.status != CertificateStatus.GOOD:
-        raise CardSmartcardRevoked(f"card {attributes.uzi_number}")
+        refusal = CardSmartcardSuperseded if entry.reason == "superseded" else CardSmartcardRevoked
+        raise refusal(f"card {attributes.uzi_number}")
     return attributes
 
 

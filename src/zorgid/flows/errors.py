@@ -177,3 +177,12 @@ class CardSmartcardRevoked(ZorgidError):
     cause_en = "This ZORG-ID Smartcard has been revoked and can no longer be used."
     solution_nl = "Maak met uw UZI-pas een nieuwe ZORG-ID Smartcard aan in het ZORG-ID Portaal."
     solution_en = "Make a new ZORG-ID Smartcard with your UZI card in the ZORG-ID Portal."
+
+
+class CardSmartcardSuperseded(ZorgidError):
+    code = "ZID-CARD-SMARTCARD-SUPERSEDED"
+    status = 403
+    cause_nl = "U hebt een nieuwere ZORG-ID Smartcard: deze oude kaart is daardoor ingetrokken."
+    cause_en = "You have a newer ZORG-ID Smartcard: this old card has been revoked because of it."
+    solution_nl = "Gebruik uw nieuwste ZORG-ID Smartcard."
+    solution_en = "Use your newest ZORG-ID Smartcard."

@@ -12,7 +12,8 @@
    choice), then one AppSession and one code (60 s) and the redirect to the application with ``code`` and
    ``state``.
 
-A login with a ZORG-ID Smartcard takes the place of 2. (docs/koppelen.md): the authorize page offers it, the
+A login with a ZORG-ID Smartcard takes the place of 2. (docs/koppelen.md): the authorize page of an application
+that the register accepted for the product ``smartcard`` offers it, the
 smartcard's card page and ``approve_with_smartcard`` complete the flow for the card's holder, and ``proceed``
 issues the code as above; the session at the application remembers the card (``amr`` "smartcard") and holds
 while it is active.
@@ -34,8 +35,8 @@ from django.db import IntegrityError, transaction
 from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.care_apps.errors import CareAppUnknown, CareAppWithdrawn, RedirectUriNotRegistered
-from zorgid.care_apps.models import CareApplication, CareAppStatus
-from zorgid.care_apps.services import CLIENT_ID_MAX, check_redirect_uri
+from zorgid.care_apps.models import CareApplication, CareAppStatus, Product
+from zorgid.care_apps.services import CLIENT_ID_MAX, check_product, check_redirect_uri
 from zorgid.control_characters import invisible
 from zorgid.flows import services as flows
 from zorgid.flows.models import LoginFlow, LoginFlowState
@@ -164,11 +165,19 @@ def status(flow_id: str, *, browser_secret: str, client: str, wait: bool) -> Bro
                               for_application=True)
 
 
+def offers_smartcard(application: CareApplication) -> bool:
+    """Whether the application's login page offers the ZORG-ID Smartcard: the register accepted it for that product."""
+    return Product.SMARTCARD in application.products
+
+
 def pending_flow(flow_id: object, browser_secret: str) -> LoginFlow:
-    """This browser's login at an application, still waiting for a login (for the smartcard's card page)."""
+    """This browser's login at an application that accepts the ZORG-ID Smartcard, still waiting for a login (for
+    the smartcard's card page); an application not accepted for that product is ZID-CARE-APP-PRODUCT."""
     flow = LoginFlow.find(flow_id).check_browser(browser_secret)
     if flow.application_id is None:
         raise LoginFlow.Unknown()
+    _check_not_withdrawn(flow.application)
+    check_product(flow.application, Product.SMARTCARD)
     if flow.state != LoginFlowState.PENDING:
         raise LoginFlow.Used()
     if flow.is_expired(clock.now()):

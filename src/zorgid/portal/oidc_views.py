@@ -90,6 +90,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
         "qr_svg": qrcodes.svg_inline(payload, title=gettext("QR-code om in te loggen met de ZORG-ID app")),
         "status_url": reverse("oidc-login-status", args=[flow.id]),
         "restart_url": request.get_full_path(),
+        "offers_smartcard": login.offers_smartcard(result.application),
     })
 
 

@@ -129,7 +129,7 @@ def test_a_superseded_card_is_refused_and_the_new_one_works(client, jan, smartca
     _, old = smartcard
     _, new = make_smartcard(jan, linde, second=True)
     answer, _ = read(Client(), client, old)
-    assert answer.status_code == 403 and code(answer) == "ZID-CARD-SMARTCARD-REVOKED"
+    assert answer.status_code == 403 and code(answer) == "ZID-CARD-SMARTCARD-SUPERSEDED"
     browser = Client()
     answer, flow_id = read(browser, client, new)
     assert answer.status_code == 200
@@ -190,7 +190,7 @@ def test_an_unknown_smartcard_certificate_is_refused(client, jan, smartcard):
 
 def test_an_application_login_with_the_smartcard_ends_with_a_code_and_amr_smartcard(client, jan, smartcard, linde):
     issued, card = smartcard
-    rp = register()
+    rp = register(products=["mobiel", "smartcard"])
     browser = Client()
     page = browser.get(rp.authorize_url())
     login_flow = LoginFlow.objects.get()
@@ -227,8 +227,50 @@ def test_another_browser_cannot_start_a_smartcard_login_for_an_applications_flow
     assert refused.status_code == 403 and "ZID-LOGIN-OTHER-BROWSER" in refused.content.decode()
 
 
+def test_an_application_not_accepted_for_the_smartcard_does_not_offer_it(client, jan, smartcard):
+    rp = register()  # ZORG-ID Mobiel only
+    browser = Client()
+    page = browser.get(rp.authorize_url()).content.decode()
+    login_flow = LoginFlow.objects.get()
+    assert "Inloggen met ZORG-ID Smartcard" not in page and "/smartcard" not in page
+    refused = browser.post(f"/oidc/authorize/{login_flow.id}/smartcard")
+    assert refused.status_code == 403 and "ZID-CARE-APP-PRODUCT" in refused.content.decode()
+    assert not CardFlow.objects.exists()
+
+
+def test_a_card_read_for_an_applications_login_that_was_used_meanwhile_logs_in_nowhere(client, jan, smartcard,
+                                                                                      device):
+    from tests.integration.oidc.relying_party import approve_in_app
+
+    _, card = smartcard
+    rp = register(products=["mobiel", "smartcard"])
+    browser = Client()
+    browser.get(rp.authorize_url())
+    login_flow = LoginFlow.objects.get()
+    answer, flow_id = read(browser, client, card, f"/oidc/authorize/{login_flow.id}/smartcard")
+    assert answer.status_code == 200
+    approve_in_app(client, device, login_flow.id)  # the app approved it in the meantime
+    refused = browser.post(f"/inloggen/smartcard/{flow_id}/gelezen")
+    assert refused.status_code == 409 and "ZID-LOGIN-USED" in refused.content.decode()
+    assert CardFlow.objects.get(id=flow_id).state == CardFlowState.ANSWERED  # nothing completed
+
+
 @pytest.fixture
 def rp_login(db):
-    rp = register()
+    rp = register(products=["mobiel", "smartcard"])
     Client().get(rp.authorize_url())
     return LoginFlow.objects.get().id
+
+
+def test_an_application_session_of_a_card_revoked_before_the_token_is_refused(client, jan, smartcard):
+    issued, card = smartcard
+    rp = register(products=["mobiel", "smartcard"])
+    browser = Client()
+    browser.get(rp.authorize_url())
+    login_flow = LoginFlow.objects.get()
+    _, flow_id = read(browser, client, card, f"/oidc/authorize/{login_flow.id}/smartcard")
+    done = browser.post(f"/inloggen/smartcard/{flow_id}/gelezen")
+    params = redirect_params(browser.get(done["Location"]))
+    revoke_smartcard(issued.smartcard, actor="test", reason="lost")
+    refused = rp.token(client, params["code"])
+    assert refused.status_code == 400 and refused.json()["error_description"].startswith("ZID-OIDC-LOGIN-ENDED")
