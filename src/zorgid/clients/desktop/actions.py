@@ -20,10 +20,19 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from zorgid.protocol.messages import CardResponse, b64encode
 from zorgid.protocol.payloads import parse_desktop_payload
 
-from .answers import CardFlow, read_card_flow, read_response_answer
+from .answers import (
+    ANSWERED,
+    SMARTCARD_LOGIN_PURPOSE,
+    SMARTCARD_PURPOSE,
+    CardFlow,
+    read_card_flow,
+    read_response_answer,
+)
 from .card import Card, find_cards, logged_in, select_card
-from .errors import CardFailed
+from .errors import CardFailed, ServerAnswerInvalid
+from .making import MadeSmartcard, MakingQuestions, make_smartcard
 from .server import DesktopServerClient
+from .smartcard_errors import NoSmartcard, SmartcardNotUziPas
 
 ServerFactory = Callable[[str], DesktopServerClient]
 
@@ -48,17 +57,22 @@ class Outcome:
     card: Card
     flow: CardFlow
     state: str
+    smartcard: MadeSmartcard | None = None  # purpose "smartcard": the card made
 
 
 def answer_card_flow(
     address: str, *, module: str, token_label: str | None, questions: Questions,
     server_factory: ServerFactory = DesktopServerClient, clock: Callable[[], float] = time.time,
+    making: MakingQuestions | None = None, blank_token_label: str | None = None,
 ) -> Outcome:
-    """Run one card session from its ``zorgid-desktop://card?…`` address to the server's acceptance."""
+    """Run one card session from its ``zorgid-desktop://card?…`` address to the server's acceptance; for purpose
+    "smartcard" then make the blank card a ZORG-ID Smartcard (:mod:`.making`, with the ``making`` questions)."""
     payload = parse_desktop_payload(address)
     with server_factory(payload.server) as server:
         flow = read_card_flow(server.card_flow(payload.flow), payload)
-        card = select_card(find_cards(module), token_label)
+        if flow.purpose == SMARTCARD_PURPOSE and making is None:
+            raise ServerAnswerInvalid("purpose smartcard needs the questions of making one")
+        card = choose_card(find_cards(module), flow.purpose, token_label)
         questions.say(describe_card(card))
         with logged_in(card, questions.ask_pin(card)) as signer:
             if not questions.confirm(flow.request_text()):
@@ -69,11 +83,42 @@ def answer_card_flow(
         check_signature(card, data, signature)
         certificate_pem = card.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
         answer = server.send_card_response(flow.flow_id, certificate_pem, message.signed_at, b64encode(signature))
-        return Outcome(card, flow, read_response_answer(answer))
+        state = read_response_answer(answer)
+        if flow.purpose != SMARTCARD_PURPOSE:
+            return Outcome(card, flow, state)
+        if state != ANSWERED:
+            raise ServerAnswerInvalid(f"state {state!r} after the UZI-pas, not {ANSWERED!r}")
+        made = make_smartcard(server, flow, module=module, blank_token_label=blank_token_label,
+                              questions=making)  # type: ignore[arg-type]
+        return Outcome(card, flow, state, made)
+
+
+def choose_card(cards: list[Card], purpose: str, token_label: str | None = None) -> Card:
+    """The card for this purpose: a ZORG-ID Smartcard is made with a UZI-pas, never with another smartcard, and
+    logging in with a smartcard takes the smartcard even when a UZI-pas is in a reader too."""
+    if purpose == SMARTCARD_PURPOSE:
+        uzi_passes = [card for card in cards if not card.identity.is_smartcard]
+        if token_label is None and not uzi_passes and cards:
+            raise SmartcardNotUziPas(", ".join(card.label for card in cards))
+        card = select_card(uzi_passes if token_label is None else cards, token_label)
+        if card.identity.is_smartcard:
+            raise SmartcardNotUziPas(card.label)
+        return card
+    if purpose == SMARTCARD_LOGIN_PURPOSE:
+        smartcards = [card for card in cards if card.identity.is_smartcard]
+        if token_label is None and not smartcards and cards:
+            raise NoSmartcard(", ".join(card.label for card in cards))
+        card = select_card(smartcards if token_label is None else cards, token_label)
+        if not card.identity.is_smartcard:
+            raise NoSmartcard(card.label)
+        return card
+    return select_card(cards, token_label)
 
 
 def describe_card(card: Card) -> str:
     identity = card.identity
+    if identity.is_smartcard:
+        return f"ZORG-ID Smartcard gevonden: {identity.name}, kaartnummer {identity.uzi_number} (label {card.label})"
     return (f"UZI-pas gevonden: {identity.name} ({identity.card_type_name}, UZI-nummer {identity.uzi_number}, "
             f"label {card.label})")
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zorgid.protocol.bodies import CardFlowResponse, StateResponse
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from zorgid.protocol.bodies import CardFlowResponse, SmartcardKeysResponse, StateResponse
+from zorgid.protocol.card_keys import CARD_KEY_ROLES
 from zorgid.protocol.errors import PayloadMalformed
 from zorgid.protocol.payloads import CardPayload, normalise_origin
 
@@ -18,6 +22,11 @@ from ..terminal import printable as terminal_printable
 from .errors import FlowNotPending, ServerAnswerInvalid
 
 MAX_TEXT_CHARS = 300
+SMARTCARD_PURPOSE, SMARTCARD_LOGIN_PURPOSE = "smartcard", "smartcard-login"
+# the purposes for which only a UZI-pas answers (a ZORG-ID Smartcard is made with one, never with another smartcard)
+UZI_PAS_PURPOSES = ("self-registration", "organisation-validation", "attributes", SMARTCARD_PURPOSE)
+ANSWERED = "answered"  # the state of a smartcard session after the UZI-pas's answer
+COMPLETED = "completed"
 
 
 def printable(text: str, limit: int = MAX_TEXT_CHARS) -> str:
@@ -38,9 +47,14 @@ class CardFlow:
     requester_origin: str
     expires_at: str
 
+    @property
+    def card_word(self) -> str:
+        """"uw UZI-pas" where only a UZI-pas will do, "uw pas" where it may be a ZORG-ID Smartcard."""
+        return "uw UZI-pas" if self.purpose in UZI_PAS_PURPOSES else "uw pas"
+
     def request_text(self) -> str:
         """The connection request the holder answers with Ja or Nee."""
-        return (f"{self.requester_name} ({self.requester_origin}) vraagt toegang tot uw UZI-pas om: "
+        return (f"{self.requester_name} ({self.requester_origin}) vraagt toegang tot {self.card_word} om: "
                 f"{self.purpose_text}. Ja/Nee?")
 
 
@@ -79,3 +93,38 @@ def _origin(value: object, what: str) -> str:
 def read_response_answer(answer: dict) -> str:
     """The state the server reports after accepting the card's response."""
     return printable(StateResponse.from_json(answer, ServerAnswerInvalid).state, 40)
+
+
+@dataclass(frozen=True)
+class IssuedSmartcard:
+    """What the server answered to the new card's keys: its card number and a certificate (DER) per role."""
+
+    card_number: str
+    certificates: dict[str, bytes]
+    not_after: str
+    state: str
+
+
+def read_smartcard_keys_answer(answer: dict, public_keys: dict[str, bytes]) -> IssuedSmartcard:
+    """Check the server's SmartcardKeysResponse against the keys that were sent (``public_keys``: DER
+    SubjectPublicKeyInfo by role): exactly one certificate per role, each certifying that role's key."""
+    issued = SmartcardKeysResponse.from_json(answer, ServerAnswerInvalid)
+    roles = [item.role for item in issued.certificates]
+    if sorted(roles) != sorted(CARD_KEY_ROLES):
+        raise ServerAnswerInvalid("the answer does not hold exactly one certificate per key role")
+    certificates = {}
+    for item in issued.certificates:
+        try:
+            certified = x509.load_der_x509_certificate(item.certificate).public_key().public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        except (TypeError, ValueError) as exc:
+            raise ServerAnswerInvalid(f"{item.role}: not a DER certificate") from exc
+        if certified != public_keys.get(item.role):
+            raise ServerAnswerInvalid(f"{item.role}: the certificate is for another key")
+        certificates[item.role] = item.certificate
+    card_number = printable(issued.card_number, 40)
+    if not card_number.isdigit():
+        raise ServerAnswerInvalid("card number missing")
+    if issued.state != COMPLETED:
+        raise ServerAnswerInvalid(f"state {printable(issued.state, 40)!r} after the keys")
+    return IssuedSmartcard(card_number, certificates, issued.not_after.isoformat(), issued.state)

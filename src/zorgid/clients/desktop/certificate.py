@@ -5,6 +5,11 @@ The Desktop App only has to *find* the card; whether the certificate is trusted 
 keyUsage digitalSignature and not nonRepudiation (so not the signature certificate) and a subjectAltName
 otherName 2.5.5.5; from that otherName (``<CA OID>-1-<UZI>-<type>-<URA>-<role>-<AGB>``) and the subject
 come the UZI number, card type and name shown to the holder and to IT staff.
+
+A ZORG-ID Smartcard (docs/uzi.md "ZORG-ID Smartcard") has the same shape, issued by "zorgid <environment>
+Smartcard CA": its otherName's CA OID lies in zorgid's own arc, which is what tells it from a UZI-pas. The
+Desktop App may not import zorgid.pki (docs/architecture.md, layers), so the arc is repeated here and a test
+holds it equal to ``zorgid.pki.uzi.othername.ZORGID_SMARTCARD_CA_OIDS``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ UZI_OTHER_NAME = x509.ObjectIdentifier("2.5.5.5")
 IA5_STRING = 0x16
 CARD_TYPES = {"Z": "zorgverlenerpas", "N": "medewerkerpas op naam", "M": "medewerkerpas niet op naam",
               "S": "servercertificaat"}
+ZORGID_OID_ARC = "2.25.188198388887220865420145619351070385292"  # as zorgid.pki.uzi.othername
+ZORGID_SMARTCARD_CA_OID_PREFIX = f"{ZORGID_OID_ARC}.1."  # .1.1 productie, .1.2 acceptatie
+SMARTCARD = "ZORG-ID Smartcard"
 
 
 @dataclass(frozen=True)
@@ -29,10 +37,21 @@ class CardIdentity:
     ura: str
     role: str
     name: str
+    ca_oid: str = ""
 
     @property
     def card_type_name(self) -> str:
         return CARD_TYPES.get(self.card_type, "onbekend pastype")
+
+    @property
+    def is_smartcard(self) -> bool:
+        """A ZORG-ID Smartcard (its CA OID in zorgid's arc), not a UZI-pas."""
+        return self.ca_oid.startswith(ZORGID_SMARTCARD_CA_OID_PREFIX)
+
+    @property
+    def kind(self) -> str:
+        """What the holder calls the card: "ZORG-ID Smartcard" or "UZI-pas"."""
+        return SMARTCARD if self.is_smartcard else "UZI-pas"
 
 
 def ia5_string(raw: bytes) -> str | None:
@@ -64,7 +83,8 @@ def card_identity(cert: x509.Certificate) -> CardIdentity | None:
     if len(parts) != 7:
         return None
     name = str(common[0].value) if common else ""
-    return CardIdentity(uzi_number=parts[2], card_type=parts[3], ura=parts[4], role=parts[5], name=name)
+    return CardIdentity(uzi_number=parts[2], card_type=parts[3], ura=parts[4], role=parts[5], name=name,
+                        ca_oid=parts[0])
 
 
 def is_authentication_certificate(cert: x509.Certificate) -> bool:

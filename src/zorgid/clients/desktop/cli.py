@@ -18,10 +18,15 @@ from . import actions
 from .card import DEFAULT_MODULE, MODULE_ENV, Card, find_cards
 from .errors import NoCard, PinMissing
 from .handler import applications_dir, install_handler
+from .making import MadeSmartcard, MakingQuestions
 from .personalise import find_blank_cards, reset_pin
 from .server import DesktopServerClient
+from .smartcard_errors import MakingAborted
 
 PIN_ENV = "ZORGID_CARD_PIN"
+TRANSPORT_PIN_ENV = "ZORGID_TRANSPORT_PIN"
+TRANSPORT_SO_PIN_ENV = "ZORGID_TRANSPORT_SO_PIN"
+NEW_PIN_ENV = "ZORGID_NEW_PIN"
 EXIT_DECLINED = 3
 EXIT_CODES = "Afsluitcodes: 0 gelukt, 1 fout (met code en oplossing), 2 verkeerd gebruik, 3 verzoek geweigerd (Nee)."
 YES_ANSWERS = ("ja", "j", "yes", "y")
@@ -54,8 +59,10 @@ def _ask_pin(pin: str | None):
         if card.has_pin_pad:
             typer.echo("Typ de beveiligingscode op de kaartlezer.")
             return None
+        question = ("Pincode van uw ZORG-ID Smartcard" if card.identity.is_smartcard
+                    else "Beveiligingscode van uw UZI-pas")
         try:
-            return typer.prompt("Beveiligingscode van uw UZI-pas", hide_input=True)
+            return typer.prompt(question, hide_input=True)
         except (typer.Abort, EOFError):
             raise PinMissing() from None
 
@@ -82,6 +89,52 @@ def _confirm(yes: bool):
     return confirm
 
 
+def _making_questions(yes: bool, transport_pin: str | None, transport_so_pin: str | None,
+                      new_pin: str | None) -> MakingQuestions:
+    """The questions of making a ZORG-ID Smartcard; a question broken off (Ctrl-C, end of input) stops the making
+    before the card is touched."""
+
+    def swap_cards() -> None:
+        text = "Haal uw UZI-pas uit de kaartlezer en plaats de blanco kaart. Druk daarna op Enter."
+        if yes:
+            typer.echo(f"{text} (--yes)")
+            return
+        try:
+            typer.prompt(text, default="", show_default=False, prompt_suffix=" ")
+        except (typer.Abort, EOFError):
+            raise MakingAborted() from None
+
+    def secret(given: str | None, question: str):
+        def ask() -> str:
+            if given is not None:
+                return given
+            try:
+                return typer.prompt(question, hide_input=True)
+            except (typer.Abort, EOFError):
+                raise MakingAborted() from None
+
+        return ask
+
+    return MakingQuestions(
+        say=typer.echo, swap_cards=swap_cards,
+        transport_pin=secret(transport_pin, "Transport-PIN van de blanco kaart (uit de brief bij de kaart)"),
+        transport_so_pin=secret(transport_so_pin, "Transport-SO-PIN van de blanco kaart (uit de brief bij de kaart)"),
+        new_pin=secret(new_pin, "Nieuwe pincode voor uw ZORG-ID Smartcard (6 tot 8 cijfers)"),
+        new_pin_again=secret(new_pin, "Herhaal de nieuwe pincode"),
+    )
+
+
+def _show_made(made: MadeSmartcard) -> None:
+    """The card number and the PUK, once: the PUK is nowhere else (not on the server, not in a file)."""
+    typer.echo(f"Gelukt: uw ZORG-ID Smartcard is aangemaakt. Kaartnummer {made.card_number} (kaart {made.label}), "
+               f"geldig tot {made.not_after[:10]}.")
+    typer.echo(f"PUK-code: {made.puk}")
+    typer.echo("LET OP: schrijf deze PUK-code nu op en bewaar hem op een veilige plek, apart van de kaart. Hij wordt "
+               "maar één keer getoond en is nergens op te vragen. U heeft hem nodig als u uw pincode vergeet "
+               "(zorgid-desktop pin reset).")
+    typer.echo("Ga verder in de browser.")
+
+
 @app.command("open", cls=DutchCommand, epilog=EXIT_CODES)
 def open_card(
     address: Annotated[str, typer.Argument(
@@ -97,28 +150,55 @@ def open_card(
         "--token-label", help="Gebruik de pas (token) met dit label, als er meer dan één pas in de lezers zit.",
         show_default=False,
     )] = None,
+    blank_token_label: Annotated[str | None, typer.Option(
+        "--blank-token-label", help="Smartcard aanmaken: maak de smartcard van de blanco kaart met dit label, als "
+        "er meer dan één blanco kaart in de lezers zit.", show_default=False,
+    )] = None,
+    transport_pin: Annotated[str | None, typer.Option(
+        "--transport-pin", envvar=TRANSPORT_PIN_ENV, help="Smartcard aanmaken: de transport-PIN van de blanco kaart, "
+        f"voor scripts (of {TRANSPORT_PIN_ENV}); zonder: er wordt om gevraagd.", show_default=False,
+    )] = None,
+    transport_so_pin: Annotated[str | None, typer.Option(
+        "--transport-so-pin", envvar=TRANSPORT_SO_PIN_ENV, help="Smartcard aanmaken: de transport-SO-PIN van de "
+        f"blanco kaart, voor scripts (of {TRANSPORT_SO_PIN_ENV}); zonder: er wordt om gevraagd.", show_default=False,
+    )] = None,
+    new_pin: Annotated[str | None, typer.Option(
+        "--new-pin", envvar=NEW_PIN_ENV, help="Smartcard aanmaken: de nieuwe pincode (6 tot 8 cijfers), voor scripts "
+        f"(of {NEW_PIN_ENV}); zonder: er wordt twee keer om gevraagd.", show_default=False,
+    )] = None,
 ) -> None:
-    """Lees de UZI-pas voor het verzoek in de browser: beveiligingscode, toestemming, ondertekenen, versturen."""
+    """Lees de UZI-pas voor het verzoek in de browser: beveiligingscode, toestemming, ondertekenen, versturen. Bij
+    "smartcard aanmaken" maakt u daarna van een blanco kaart uw ZORG-ID Smartcard; bij "inloggen met uw ZORG-ID
+    Smartcard" leest u uw smartcard."""
     questions = actions.Questions(say=typer.echo, ask_pin=_ask_pin(pin), confirm=_confirm(yes))
+    making = _making_questions(yes, transport_pin, transport_so_pin, new_pin)
     try:
-        actions.answer_card_flow(address, module=module, token_label=token_label, questions=questions,
-                                 server_factory=server_factory)
+        outcome = actions.answer_card_flow(address, module=module, token_label=token_label, questions=questions,
+                                           server_factory=server_factory, making=making,
+                                           blank_token_label=blank_token_label)
     except actions.Declined:
         typer.echo("Geweigerd")
         raise typer.Exit(EXIT_DECLINED) from None
-    typer.echo("Gelukt: de UZI-pas is gelezen. Ga verder in de browser.")
+    if outcome.smartcard is not None:
+        _show_made(outcome.smartcard)
+        return
+    typer.echo(f"Gelukt: de {outcome.card.identity.kind} is gelezen. Ga verder in de browser.")
 
 
 @app.command("cards", cls=DutchCommand)
 def cards(module: ModuleOption = DEFAULT_MODULE) -> None:
-    """Toon de UZI-passen die worden gevonden: label, UZI-nummer, naam en pastype (voor IT-beheer), en de blanco
-    kaarten."""
+    """Toon de UZI-passen die worden gevonden: label, UZI-nummer, naam en pastype (voor IT-beheer), de ZORG-ID
+    Smartcards (label, kaartnummer, naam) en de blanco kaarten."""
     found = find_cards(module)
     blank = find_blank_cards(module)
     if not found and not blank:
         raise NoCard(f"module {module}")
     for card in found:
         identity = card.identity
+        if identity.is_smartcard:
+            typer.echo(f"{card.label}\tZORG-ID Smartcard, kaartnummer {identity.uzi_number}, {identity.name}\t"
+                       f"URA {identity.ura}")
+            continue
         typer.echo(f"{card.label}\tUZI-nummer {identity.uzi_number}\t{identity.name}\t"
                    f"pastype {identity.card_type} ({identity.card_type_name})\tURA {identity.ura}")
     for label in blank:

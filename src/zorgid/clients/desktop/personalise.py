@@ -225,12 +225,68 @@ def personalise(
                     obj.destroy()
             raise
     puk = new_puk()
-    with _session(token, so_pin=transport_so_pin, wrong=TransportPinWrong) as session:
-        try:
-            session.set_pin(transport_so_pin, puk)
-        except PKCS11Error as exc:  # the keys and the holder's PIN are on the card; the transport SO PIN stays
-            raise CardFailed(f"setting the PUK: {type(exc).__name__}") from exc
+    try:
+        with _session(token, so_pin=transport_so_pin, wrong=TransportPinWrong) as session:
+            try:
+                session.set_pin(transport_so_pin, puk)
+            except PKCS11Error as exc:
+                raise CardFailed(f"setting the PUK: {type(exc).__name__}") from exc
+    except BaseException:  # the PUK is not set (or not known to be): the keys and the holder's PIN go again
+        with contextlib.suppress(Exception):
+            _blank_again(token, user_pins=(new_pin,), so_pins=(), transport_pin=transport_pin,
+                         transport_so_pin=transport_so_pin)
+        raise
     return Personalised(label, puk, keys)
+
+
+# --- when the making fails after the card was personalised ------------------------------------------------------
+
+
+def make_blank_again(
+    module_path: str, *, token_label: str, new_pin: str, puk: str, transport_pin: str, transport_so_pin: str,
+) -> str:
+    """Put a card :func:`personalise` made back to blank: its keys and certificates destroyed, the PIN back to the
+    transport PIN and the PUK back to the transport SO PIN (when the server refused its keys, or writing its
+    certificates failed). Codes that are no longer the card's are tried only when the expected one is refused,
+    so the card's retry counters see at most one wrong code each. Returns the card's label."""
+    token = select_token(module_path, token_label)
+    _blank_again(token, user_pins=(new_pin, transport_pin), so_pins=(puk, transport_so_pin),
+                 transport_pin=transport_pin, transport_so_pin=transport_so_pin)
+    return token.label.strip()
+
+
+def _blank_again(token, *, user_pins: tuple[str, ...], so_pins: tuple[str, ...], transport_pin: str,
+                 transport_so_pin: str) -> None:
+    user_pins = tuple(dict.fromkeys(user_pins + (transport_pin,)))
+    so_pins = tuple(dict.fromkeys(so_pins + (transport_so_pin,)))
+    with _first_session(token, user_pins, as_so=False) as (session, pin):
+        try:
+            for cls in _KEY_CLASSES:
+                for obj in list(session.get_objects({Attribute.CLASS: cls})):
+                    obj.destroy()
+            if pin != transport_pin:
+                session.set_pin(pin, transport_pin)
+        except PKCS11Error as exc:
+            raise CardFailed(f"making the card blank again: {type(exc).__name__}") from exc
+    with _first_session(token, so_pins, as_so=True) as (session, so_pin):
+        if so_pin != transport_so_pin:
+            try:
+                session.set_pin(so_pin, transport_so_pin)
+            except PKCS11Error as exc:
+                raise CardFailed(f"setting the transport SO PIN again: {type(exc).__name__}") from exc
+
+
+@contextlib.contextmanager
+def _first_session(token, codes: tuple[str, ...], *, as_so: bool) -> Iterator:
+    """A session logged in with the first of ``codes`` the card accepts, and that code."""
+    for code in codes:
+        try:
+            with _session(token, **{"so_pin" if as_so else "user_pin": code}) as session:
+                yield session, code
+                return
+        except PinWrong:
+            continue
+    raise PinWrong(token.label.strip())
 
 
 def _generate(session, spec: CardKeySpec, challenge: str, made: list) -> NewCardKey:

@@ -1,12 +1,13 @@
-"""The Desktop App's whole conversation with the zorgid server: read the card flow, send the card's answer.
+"""The Desktop App's whole conversation with the zorgid server: read the card flow, send the card's answer, and
+(purpose ``smartcard``) send a new ZORG-ID Smartcard's keys for its certificates.
 
 The bounded JSON conversation itself is zorgid.clients.http, shared with the other client programs.
 """
 
 from __future__ import annotations
 
-from zorgid.protocol.bodies import CardAnswerRequest
-from zorgid.protocol.messages import card_flow_path, card_response_path
+from zorgid.protocol.bodies import CardAnswerRequest, SmartcardKey, SmartcardKeysRequest
+from zorgid.protocol.messages import card_flow_path, card_response_path, smartcard_keys_path
 
 from ..http import JsonServerClient
 from .errors import ServerAnswerInvalid, ServerUnreachable
@@ -27,3 +28,9 @@ class DesktopServerClient(JsonServerClient):
         """POST the card's signature over the CardResponse with its authentication certificate."""
         body = CardAnswerRequest(certificate=certificate_pem, signed_at=signed_at, signature=signature_b64)
         return self._call("POST", card_response_path(flow_id), body.to_json(), expect=200)
+
+    def send_smartcard_keys(self, flow_id: str, keys: tuple[SmartcardKey, ...]) -> dict:
+        """POST the new card's public keys with their proofs of possession; the answer holds the certificates
+        (SmartcardKeysResponse, 201)."""
+        body = SmartcardKeysRequest(keys=tuple(keys))
+        return self._call("POST", smartcard_keys_path(flow_id), body.to_json(), expect=201)

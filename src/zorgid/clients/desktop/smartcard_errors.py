@@ -79,3 +79,79 @@ class CertificateMismatch(DesktopError):
     solution_nl = "Start het aanmaken van de smartcard opnieuw in het portaal. Blijft de fout, neem dan contact op " \
                   "met de servicedesk."
     solution_en = "Start making the smartcard again in the portal. If the error persists, contact the service desk."
+
+
+# --- making a smartcard with ``zorgid-desktop open`` (zorgid.clients.desktop.making) and using one -------------
+
+
+class NoBlankCard(DesktopError):
+    code = "ZID-DESKTOP-NO-BLANK-CARD"
+    cause_nl = "Er is geen blanco kaart gevonden om een ZORG-ID Smartcard van te maken."
+    cause_en = "No blank card was found to make a ZORG-ID Smartcard of."
+    solution_nl = (
+        "Plaats de blanco kaart in de kaartlezer en start opnieuw vanuit het portaal. Controleer met "
+        "'zorgid-desktop cards' welke kaarten worden gezien, of kies de kaart met --blank-token-label."
+    )
+    solution_en = (
+        "Insert the blank card in the reader and start again from the portal. Check with 'zorgid-desktop cards' "
+        "which cards are seen, or choose the card with --blank-token-label."
+    )
+
+
+class TwoBlankCards(DesktopError):
+    code = "ZID-DESKTOP-TWO-BLANK-CARDS"
+    cause_nl = ("Er zijn twee of meer blanco kaarten gevonden; het is niet duidelijk van welke u een smartcard wilt "
+                "maken.")
+    cause_en = "Two or more blank cards were found; it is not clear which one you want to make a smartcard of."
+    solution_nl = "Laat alleen de blanco kaart die u wilt gebruiken in de lezer, of kies hem met --blank-token-label."
+    solution_en = "Leave only the blank card you want to use in the reader, or choose it with --blank-token-label."
+
+
+class NewPinMismatch(DesktopError):
+    code = "ZID-DESKTOP-NEW-PIN-MISMATCH"
+    cause_nl = "De twee ingetypte nieuwe pincodes zijn niet gelijk."
+    cause_en = "The two new PINs typed are not the same."
+    solution_nl = "Start opnieuw vanuit het portaal en typ twee keer dezelfde pincode; de kaart is niet veranderd."
+    solution_en = "Start again from the portal and type the same PIN twice; the card was not changed."
+
+
+class SmartcardNotUziPas(DesktopError):
+    code = "ZID-DESKTOP-SMARTCARD-NOT-UZI"
+    cause_nl = "Een ZORG-ID Smartcard maakt u met uw UZI-pas; de gevonden pas is zelf een ZORG-ID Smartcard."
+    cause_en = "A ZORG-ID Smartcard is made with your UZI card; the card found is itself a ZORG-ID Smartcard."
+    solution_nl = ("Plaats uw UZI-pas (zorgverlenerpas of medewerkerpas op naam) in de kaartlezer en probeer het "
+                   "opnieuw.")
+    solution_en = "Insert your UZI card (a healthcare professional's or named employee card) and try again."
+
+
+class NoSmartcard(DesktopError):
+    code = "ZID-DESKTOP-NO-SMARTCARD"
+    cause_nl = "Er is geen ZORG-ID Smartcard gevonden; voor dit verzoek is een ZORG-ID Smartcard nodig."
+    cause_en = "No ZORG-ID Smartcard was found; this request needs a ZORG-ID Smartcard."
+    solution_nl = (
+        "Plaats uw ZORG-ID Smartcard in de kaartlezer en probeer het opnieuw. Controleer met 'zorgid-desktop cards' "
+        "welke kaarten worden gezien."
+    )
+    solution_en = (
+        "Insert your ZORG-ID Smartcard in the reader and try again. Check with 'zorgid-desktop cards' which cards "
+        "are seen."
+    )
+
+
+class MakingAborted(DesktopError):
+    code = "ZID-DESKTOP-MAKING-ABORTED"
+    cause_nl = "Het aanmaken van de ZORG-ID Smartcard is afgebroken; er is niets half op de kaart achtergebleven."
+    cause_en = "Making the ZORG-ID Smartcard was stopped; nothing half-made was left on the card."
+    solution_nl = "Start het aanmaken opnieuw in het portaal als u de smartcard toch wilt maken."
+    solution_en = "Start making the smartcard again in the portal if you still want it."
+
+
+class BlankAgainFailed(DesktopError):
+    code = "ZID-DESKTOP-BLANK-AGAIN-FAILED"
+    status = 500
+    cause_nl = ("Het aanmaken van de smartcard is mislukt en de kaart kon daarna niet helemaal blanco worden gemaakt: "
+                "er kunnen nog sleutels op staan, of de pincodes zijn niet terug op de transportcodes.")
+    cause_en = ("Making the smartcard failed and the card could not be made fully blank afterwards: keys may still be "
+                "on it, or its PINs are not back to the transport codes.")
+    solution_nl = "Gebruik deze kaart niet meer voor een smartcard; neem een nieuwe blanco kaart en start opnieuw."
+    solution_en = "Do not use this card for a smartcard any more; take a new blank card and start again."
