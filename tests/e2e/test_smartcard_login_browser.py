@@ -4,16 +4,20 @@ The card is made as the Desktop App makes it (clients.desktop.personalise: keys 
 token, their proofs of possession), certified by the server's identities.smartcards.issue_smartcard and written
 back with write_certificates; then the browser's "Inloggen met ZORG-ID Smartcard" on the start page, the card
 page's zorgid-desktop:// address run as the browser would run it, and /overzicht. A block refuses the card, and the
-card page shows the code.
+card page shows the code. The example application (examples/zorgapplicatie) accepted for the product smartcard
+gets its user logged in with the card, and its ID token's amr says "smartcard".
 """
 
 from __future__ import annotations
 
 import base64
 
+import httpx
+import jwt
 import pytest
 
 from tests.e2e.conftest import UziPas
+from tests.e2e.test_oidc_login_browser import example  # noqa: F401 (the fixture: the example application)
 from tests.integration.smartcards.smartcard_keys import uzi_pas
 from tests.unit.clients.desktop.cards import MODULE
 from tests.unit.clients.desktop.test_personalise import CHALLENGE, NEW_PIN, call, make_blank, personalise
@@ -81,3 +85,32 @@ def test_log_in_with_a_zorgid_smartcard_and_be_refused_while_blocked(page, live_
     error.wait_for(timeout=15_000)
     assert "ZID-CARD-SMARTCARD-BLOCKED" in error.inner_text()
     assert "/overzicht" not in page.url
+
+
+def test_log_in_at_the_example_application_with_a_zorgid_smartcard(page, live_server, settings, tmp_path,
+                                                                    activated_app, example):  # noqa: F811
+    settings.ZORGID_LOGIN_WAIT_SECONDS = 3
+    linde = add_organisation(name="Huisartsenpraktijk De Linde", ura="90000382", kvk="12345678", actor="test")
+    jan = Person.objects.get(last_name="de Vries")
+    grant_role(jan, Role.MEDEWERKER, linde, actor="test")
+    card = make_smartcard(tmp_path, jan, linde)
+    client_id = example.register("--product", "smartcard")
+    example.start()
+
+    page.goto(example.url + "/")
+    page.get_by_test_id("login").click()
+    page.get_by_test_id("login-qr").wait_for()
+    page.get_by_test_id("smartcard-login").click()
+    page.get_by_test_id("desktop-link").wait_for()
+    read_card(page, card)
+    page.wait_for_url(example.url + "/profiel", timeout=15_000)
+    assert page.get_by_test_id("person-name").inner_text() == "Jan Willem de Vries"
+    assert page.get_by_test_id("organisation-ura").inner_text() == "90000382"
+
+    id_token = page.get_by_test_id("id-token").text_content().strip()
+    configuration = httpx.get(live_server.url + "/.well-known/openid-configuration").json()
+    key_set = jwt.PyJWKSet.from_dict(httpx.get(configuration["jwks_uri"]).json())
+    kid = jwt.get_unverified_header(id_token)["kid"]
+    key = next(key for key in key_set.keys if key.key_id == kid)
+    claims = jwt.decode(id_token, key=key, algorithms=["RS256"], audience=client_id, issuer=configuration["issuer"])
+    assert claims["amr"] == ["smartcard", "sc", "hwk", "pin", "mfa"]

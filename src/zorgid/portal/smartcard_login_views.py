@@ -1,7 +1,7 @@
 """Logging in with a ZORG-ID Smartcard (docs/koppelen.md): at the portal from its start page, at a healthcare
 application from the login page it sends its user to. Both go through the shared card page (card_views); its next
-step (``card_read``) logs the browser in as a QR login does, or completes the application's login and goes on to
-its code (oidc_views.authorize_continue).
+step (``card_read``) logs the browser in as a QR login does, or completes the application's login and sends the
+browser on to its code (oidc_views.authorize_continue).
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zorgid.flows import cards
@@ -54,9 +55,15 @@ def card_read(request: HttpRequest, flow_id: str) -> HttpResponse:
         done = smartcard_login.complete_login(flow_id, browser_secret=secret, ip=ip)
         session.log_in(request, done.mobile_id.id, smartcard=done.smartcard.id)
         return redirect("portal-overview")
-    application = authorize.pending_flow(login_flow_id, secret).application_id
+    application = authorize.pending_flow(login_flow_id, secret).application
     with transaction.atomic():
-        done = smartcard_login.complete_login(flow_id, browser_secret=secret, ip=ip, application=application)
+        done = smartcard_login.complete_login(flow_id, browser_secret=secret, ip=ip, application=application.client_id)
         authorize.approve_with_smartcard(login_flow_id, browser_secret=secret, mobile_id=done.mobile_id,
                                          smartcard=done.smartcard, ip=ip)
-    return redirect("oidc-authorize-continue", flow_id=login_flow_id)
+    # not a redirect: the card page's form may only go to zorgid itself (form-action 'self'), and the next step
+    # sends the browser on to the application's redirect_uri; a new navigation may (as the QR page's does)
+    continue_url = reverse("oidc-authorize-continue", args=[login_flow_id])
+    response = render(request, "portal/smartcard_login_continue.html",
+                      {"continue_url": continue_url, "application": application.name})
+    response["Refresh"] = f"0;url={continue_url}"
+    return response
