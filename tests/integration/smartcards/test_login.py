@@ -74,6 +74,7 @@ def test_a_login_with_the_smartcard_opens_the_overview(client, jan, smartcard):
         assert answer.status_code == 200 and answer.json() == {"state": "answered"}, answer.content
         page = browser.get(f"/uzi-pas/{flow_id}").content.decode()
         assert "Inloggen met ZORG-ID Smartcard" in page and f"/inloggen/smartcard/{flow_id}/gelezen" in page
+        assert "Plaats uw ZORG-ID Smartcard in de lezer." in page and "UZI-pas" not in page
         assert browser.get("/overzicht").status_code == 403
         done = browser.post(f"/inloggen/smartcard/{flow_id}/gelezen")
         assert done.status_code == 302 and done["Location"] == "/overzicht"
