@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zorgid.flows import cards
 from zorgid.flows.models import CardFlowPurpose
 from zorgid.oidc import authorize
+from zorgid.ratelimit.services import limit
 from zorgid.smartcards import login as smartcard_login
 from zorgid.web import client_ip, server_origin
 
@@ -38,6 +39,7 @@ def start_for_application(request: HttpRequest, flow_id: str) -> HttpResponse:
 
 
 def _start(request: HttpRequest, **remembered: str) -> HttpResponse:
+    limit("login-start", client_ip(request))  # it makes a flow, as the start page's QR code does
     secret = session.browser_secret(request)
     flow = cards.start_card_flow(browser_secret=secret, origin=server_origin(request),
                                  purpose=CardFlowPurpose.SMARTCARD_LOGIN, requester_name=settings.ZORGID_PORTAL_NAME)

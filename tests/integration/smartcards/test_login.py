@@ -276,3 +276,12 @@ def test_an_application_session_of_a_card_revoked_before_the_token_is_refused(cl
     revoke_smartcard(issued.smartcard, actor="test", reason="lost")
     refused = rp.token(client, params["code"])
     assert refused.status_code == 400 and refused.json()["error_description"].startswith("ZID-OIDC-LOGIN-ENDED")
+
+
+def test_starting_smartcard_logins_counts_against_the_login_start_budget(client, settings):
+    settings.ZORGID_RATE_LIMIT_FACTOR = 1
+    settings.ZORGID_RATE_LIMITS = {**settings.ZORGID_RATE_LIMITS, "login-start": (2, 60)}
+    assert [Client().post("/inloggen/smartcard").status_code for _ in range(2)] == [302, 302]
+    refused = Client().post("/inloggen/smartcard")
+    assert refused.status_code == 429 and "ZID-RATE-LIMIT" in refused.content.decode()
+    assert CardFlow.objects.count() == 2
