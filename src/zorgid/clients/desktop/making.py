@@ -97,6 +97,7 @@ def make_smartcard(server: DesktopServerClient, flow: CardFlow, *, module: str, 
     except KeyboardInterrupt:
         raise MakingAborted(label) from None
     try:
+        questions.say("De sleutels staan op de kaart; de server maakt de certificaten.")
         issued = _certify(server, flow, made)
         questions.say("De certificaten worden op de kaart geschreven.")
         write_certificates(module, pin=new_pin, certificates=issued.certificates, token_label=label)
