@@ -101,12 +101,12 @@ def make_smartcard(server: DesktopServerClient, flow: CardFlow, *, module: str, 
         issued = _certify(server, flow, made)
         questions.say("De certificaten worden op de kaart geschreven.")
         write_certificates(module, pin=new_pin, certificates=issued.certificates, token_label=label)
-    except (ZorgidError, KeyboardInterrupt, EOFError) as failure:
-        cause = getattr(failure, "remote_code", None) or getattr(failure, "code", MakingAborted.code)
-        _blank_again(module, label, new_pin, made.puk, transport_pin, transport_so_pin, questions, cause)
-        if isinstance(failure, ZorgidError):
-            raise
-        raise MakingAborted(label) from None
+    except BaseException as failure:  # a refusal, a card error, Ctrl-C or anything unforeseen: nothing half-made
+        cause = getattr(failure, "remote_code", None) or getattr(failure, "code", type(failure).__name__)
+        _blank_again(module, label, new_pin, made.puk, transport_pin, transport_so_pin, questions, str(cause))
+        if isinstance(failure, (KeyboardInterrupt, EOFError)):
+            raise MakingAborted(label) from None
+        raise
     return MadeSmartcard(made.label, issued.card_number, issued.not_after, made.puk)
 
 

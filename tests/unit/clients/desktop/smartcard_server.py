@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -44,6 +45,7 @@ class SmartcardServer:
         self.purpose = purpose
         self.keys_error: dict | None = None
         self.swap_certificates = False  # answer with the signing certificate as the authentication one
+        self.keys_delay = 0.0  # seconds before the keys are answered (a slow server, time for a Ctrl-C)
         self.answers: list[dict] = []
         self.keys: list[dict] = []
         self.issued: dict[str, bytes] = {}
@@ -105,6 +107,7 @@ class SmartcardServer:
                     return self._send(200, {"state": "answered" if server.purpose == "smartcard" else "completed"})
                 if self.path == smartcard_keys_path(FLOW):
                     server.keys.append(body)
+                    time.sleep(server.keys_delay)
                     if server.keys_error:
                         return self._send(server.keys_error["error"]["status"], server.keys_error)
                     return self._send(*server.issue(body))

@@ -5,6 +5,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -128,6 +134,26 @@ def test_a_certificate_for_another_key_is_refused_and_the_card_put_back_to_blank
     refused = make(conf, server, transport_pin, so_pin, "--new-pin", NEW_PIN)
     assert refused.returncode == 1 and refused.stderr.startswith("Fout ZID-DESKTOP-SERVER-ANSWER: ")
     assert "authentication: the certificate is for another key" in refused.stderr
+    assert untouched(conf, transport_pin, so_pin)
+
+
+def test_ctrl_c_while_the_server_issues_puts_the_card_back_to_blank(cards, server):
+    conf, transport_pin, so_pin = cards
+    server.keys_delay = 30.0
+    environment = {k: v for k, v in os.environ.items() if k not in ("ZORGID_CARD_PIN", "ZORGID_PKCS11_MODULE")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zorgid.clients.desktop.cli", "open", server.address(), "--pin", PIN, "--yes",
+         "--transport-pin", transport_pin, "--transport-so-pin", so_pin, "--new-pin", NEW_PIN],
+        env={**environment, "SOFTHSM2_CONF": str(conf)}, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not server.keys and time.monotonic() < deadline:  # the keys are on the card and sent: it waits now
+        time.sleep(0.05)
+    assert server.keys, "the keys never came"
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1 and err.startswith("Fout ZID-DESKTOP-MAKING-ABORTED: "), out + err
+    assert f"De kaart {BLANK} is weer blanco" in out and "PUK-code" not in out
     assert untouched(conf, transport_pin, so_pin)
 
 
