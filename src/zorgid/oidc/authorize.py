@@ -185,29 +185,30 @@ def pending_flow(flow_id: object, browser_secret: str) -> LoginFlow:
     return flow
 
 
-def approve_with_smartcard(flow_id: object, *, browser_secret: str, mobile_id: MobileId, smartcard: Smartcard,
-                           ip: str = "") -> LoginFlow:
-    """The login at an application done with a ZORG-ID Smartcard instead of the app: the flow completed at once
-    (the browser that holds the card goes on to ``proceed``), in the caller's transaction, at most once."""
+def approve_with_smartcard(flow_id: object, *, browser_secret: str, smartcard: Smartcard, ip: str = "") -> LoginFlow:
+    """The login at an application done with a ZORG-ID Smartcard instead of the app (no Mobile ID): the flow
+    completed at once (the browser that holds the card goes on to ``proceed``), in the caller's transaction, once."""
     flow = pending_flow(flow_id, browser_secret)
     now = clock.now()
-    if not flow.move(LoginFlowState.PENDING, LoginFlowState.COMPLETED, now, mobile_id=mobile_id, approved_at=now,
-                     completed_at=now, authorization={**flow.authorization, SMARTCARD: smartcard.id}):
+    if not flow.move(LoginFlowState.PENDING, LoginFlowState.COMPLETED, now, approved_at=now, completed_at=now,
+                     authorization={**flow.authorization, SMARTCARD: smartcard.id}):
         raise LoginFlow.Used()
     flow.refresh_from_db()
     return flow
 
 
-def _login_smartcard(flow: LoginFlow, holder: MobileId) -> Smartcard | None:
-    """The ZORG-ID Smartcard this login was done with, still active and his; None for a login with the app."""
+def _login_means(flow: LoginFlow) -> tuple[MobileId | None, Smartcard | None]:
+    """The Mobile ID (a login with the app) or the ZORG-ID Smartcard this login was done with, if it still holds:
+    the card active and valid and its holder not blocked; the Mobile ID as identities.usable_mobile_id says."""
     card_id = flow.authorization.get(SMARTCARD)
     if card_id is None:
-        return None
-    card = Smartcard.objects.filter(id=card_id, person_id=holder.person_id, status=SmartcardStatus.ACTIVE).first() \
-        if isinstance(card_id, str) else None
+        return usable_mobile_id(flow.mobile_id_id)[0], None
+    card = Smartcard.objects.select_related("person").filter(
+        id=card_id, status=SmartcardStatus.ACTIVE, not_after__gt=clock.now(), person__blocked_at__isnull=True,
+    ).first() if isinstance(card_id, str) else None
     if card is None:
-        raise LoginNoLongerValid("the ZORG-ID Smartcard of this login is no longer active")
-    return card
+        raise LoginNoLongerValid("the ZORG-ID Smartcard of this login is no longer active, or its holder blocked")
+    return None, card
 
 
 def _application_flow(flow_id: object, browser_secret: str) -> LoginFlow:
@@ -272,9 +273,9 @@ def proceed(flow_id: object, *, issuer: str, browser_secret: str, chosen_ura: st
     try:
         if flow.is_expired(clock.now()):
             raise LoginFlow.Expired()
-        holder, _ = usable_mobile_id(flow.mobile_id_id)
-        smartcard = _login_smartcard(flow, holder)
-        organisation = _organisation_of_login(flow, holder.person, chosen_ura)
+        holder, smartcard = _login_means(flow)
+        person = holder.person if holder is not None else smartcard.person
+        organisation = _organisation_of_login(flow, person, chosen_ura)
     except ZorgidError as error:
         _refused(flow.application_id, error.code, stage="continue", ip=ip, flow=flow)
         answer = Provider(issuer).handle_error_response(

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from django.db import models
 
+from zorgid import clock
 from zorgid.care_apps.models import CareApplication
 from zorgid.flows.models import LoginFlow
-from zorgid.identities.models import MobileId, Person, Smartcard, new_public_id
+from zorgid.identities.models import MobileId, MobileIdStatus, Person, Smartcard, SmartcardStatus, new_public_id
 from zorgid.organisations.models import Organisation
 
 
@@ -23,7 +24,7 @@ class AppSession(models.Model):
     application = models.ForeignKey(CareApplication, on_delete=models.CASCADE, related_name="sessions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="app_sessions")
     mobile_id = models.ForeignKey(MobileId, null=True, blank=True, on_delete=models.SET_NULL)
-    # a login with a ZORG-ID Smartcard (amr "smartcard"): it holds while that card is active
+    # a login with a ZORG-ID Smartcard (amr "smartcard", no Mobile ID): it holds while that card is active
     smartcard = models.ForeignKey(Smartcard, null=True, blank=True, on_delete=models.SET_NULL)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
     subject = models.CharField(max_length=64)  # the pairwise sub this application knows the person by
@@ -33,6 +34,13 @@ class AppSession(models.Model):
 
     def __str__(self) -> str:
         return f"sessie {self.sid} bij {self.application_id}"
+
+    def means_hold(self) -> bool:
+        """The means of this login still holds: the ZORG-ID Smartcard (active, within its validity) or the Mobile ID
+        (active). Ended, blocked and the organisation are checked by the callers."""
+        if self.smartcard_id is not None:
+            return self.smartcard.status == SmartcardStatus.ACTIVE and self.smartcard.not_after > clock.now()
+        return self.mobile_id is not None and self.mobile_id.status == MobileIdStatus.ACTIVE
 
 
 class AuthorizationCode(models.Model):

@@ -38,7 +38,7 @@ from zorgid.care_apps.services import CLIENT_ID_MAX, application_for_login, chec
 from zorgid.control_characters import invisible
 from zorgid.flows.models import LoginFlow
 from zorgid.hashing import token_hash
-from zorgid.identities.models import MobileId, MobileIdStatus, Smartcard, SmartcardStatus
+from zorgid.identities.models import MobileId, Smartcard
 from zorgid.organisations.models import Organisation, RoleAssignment
 from zorgid.pki.uzi.numbers import Ura
 from zorgid.protocol.errors import ZorgidError
@@ -261,10 +261,14 @@ class LoginOutcome:
     """Who logged in with a completed login flow, for which organisation: Authlib's "user" of the grant."""
 
     flow: LoginFlow
-    holder: MobileId
+    holder: MobileId | None  # the Mobile ID of a login with the app
     organisation: Organisation
     ip: str = ""
-    smartcard: Smartcard | None = None  # a login with a ZORG-ID Smartcard (its session holds while it is active)
+    smartcard: Smartcard | None = None  # or the ZORG-ID Smartcard of a login with it (its session holds while it does)
+
+    @property
+    def person(self):
+        return self.holder.person if self.holder is not None else self.smartcard.person
 
 
 def check_login_holds(sid: str, *, lock: bool = False) -> AppSession:
@@ -272,10 +276,7 @@ def check_login_holds(sid: str, *, lock: bool = False) -> AppSession:
     it), if its login still holds; else the OAuth error of the token endpoint with its code."""
     sessions = AppSession.objects.select_related("person", "organisation", "mobile_id", "smartcard")
     session = (sessions.select_for_update(of=("self",)) if lock else sessions).get(sid=sid)
-    holder = session.mobile_id
-    if (session.ended_at is not None or session.person.blocked_at is not None or holder is None
-            or holder.status != MobileIdStatus.ACTIVE
-            or (session.smartcard_id is not None and session.smartcard.status != SmartcardStatus.ACTIVE)):
+    if session.ended_at is not None or session.person.blocked_at is not None or not session.means_hold():
         raise as_oauth_error(LoginNoLongerValid())
     if session.organisation_id is None or not RoleAssignment.objects.filter(
             person_id=session.person_id, organisation_id=session.organisation_id).exists():
@@ -302,7 +303,7 @@ class CodeGrant(AuthorizationCodeGrant):
     def save_authorization_code(self, code: str, request) -> AuthorizationCode:
         outcome: LoginOutcome = request.user
         flow, application, now = outcome.flow, request.client.application, clock.now()
-        person = outcome.holder.person
+        person = outcome.person
         session = AppSession.objects.create(
             application=application, person=person, mobile_id=outcome.holder, organisation=outcome.organisation,
             smartcard=outcome.smartcard, subject=claims_module.subject(application, person.id), started_at=now)
@@ -314,7 +315,8 @@ class CodeGrant(AuthorizationCodeGrant):
             expires_at=now + dt.timedelta(seconds=settings.ZORGID_OIDC_CODE_SECONDS))
         record("oidc.login", actor=f"person:{person.id}", subject=f"care_app:{application.client_id}", ip=outcome.ip,
                details={"client_id": application.client_id, "ura": outcome.organisation.ura,
-                        "mobile_id": outcome.holder.id, "sid": session.sid, "login_flow": flow.id,
+                        "mobile_id": outcome.holder.id if outcome.holder else None, "sid": session.sid,
+                        "login_flow": flow.id,
                         **({"method": "smartcard", "smartcard": outcome.smartcard.id} if outcome.smartcard else {})})
         return stored
 

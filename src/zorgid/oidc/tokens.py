@@ -23,7 +23,6 @@ from django.db import transaction
 from zorgid import clock
 from zorgid.care_apps.models import CareAppStatus
 from zorgid.hashing import token_hash
-from zorgid.identities.models import MobileIdStatus
 from zorgid.organisations.models import RoleAssignment
 from zorgid.protocol.errors import ZorgidError
 
@@ -57,8 +56,8 @@ class _Validator(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> AccessToken | None:
         if not token_string or len(token_string) > TOKEN_MAX:
             return None
-        return (AccessToken.objects.select_related("session__person", "session__mobile_id", "session__organisation",
-                                                   "session__application")
+        return (AccessToken.objects.select_related("session__person", "session__mobile_id", "session__smartcard",
+                                                   "session__organisation", "session__application")
                 .filter(token_hash=token_hash(token_string)).first())
 
     def validate_token(self, found: AccessToken | None, scopes, request) -> None:
@@ -67,9 +66,8 @@ class _Validator(BearerTokenValidator):
         if clock.now() >= found.expires_at:
             raise _invalid(AccessTokenInvalid("expired"))
         session = found.session
-        holder = session.mobile_id
-        if (session.ended_at is not None or session.person.blocked_at is not None or holder is None
-                or holder.status != MobileIdStatus.ACTIVE or session.application.status != CareAppStatus.ACCEPTED
+        if (session.ended_at is not None or session.person.blocked_at is not None or not session.means_hold()
+                or session.application.status != CareAppStatus.ACCEPTED
                 or not _still_in(session)):
             raise _invalid(SessionEnded())
 

@@ -28,8 +28,12 @@ def require_operator(request: HttpRequest) -> Person:
 
 
 def require_mobile_id(request: HttpRequest):
+    """The Mobile ID of a login with the app; a login with a ZORG-ID Smartcard has none (those pages refuse it)."""
     require_person(request)
-    return current_mobile_id(request)
+    holder = current_mobile_id(request)
+    if holder is None:
+        raise Forbidden("this page needs a login with the ZORG-ID app, not with a ZORG-ID Smartcard")
+    return holder
 
 
 ORGANISATION_MANAGERS = (Role.ADMINISTRATOR, Role.BEHEERDER)

@@ -55,13 +55,12 @@ def card_read(request: HttpRequest, flow_id: str) -> HttpResponse:
     login_flow_id = cards.remembered(flow_id, LOGIN_FLOW, browser_secret=secret)
     if not login_flow_id:
         done = smartcard_login.complete_login(flow_id, browser_secret=secret, ip=ip)
-        session.log_in(request, done.mobile_id.id, smartcard=done.smartcard.id)
+        session.log_in(request, None, smartcard=done.smartcard.id)
         return redirect("portal-overview")
     application = authorize.pending_flow(login_flow_id, secret).application
     with transaction.atomic():
         done = smartcard_login.complete_login(flow_id, browser_secret=secret, ip=ip, application=application.client_id)
-        authorize.approve_with_smartcard(login_flow_id, browser_secret=secret, mobile_id=done.mobile_id,
-                                         smartcard=done.smartcard, ip=ip)
+        authorize.approve_with_smartcard(login_flow_id, browser_secret=secret, smartcard=done.smartcard, ip=ip)
     # not a redirect: the card page's form may only go to zorgid itself (form-action 'self'), and the next step
     # sends the browser on to the application's redirect_uri; a new navigation may (as the QR page's does)
     continue_url = reverse("oidc-authorize-continue", args=[login_flow_id])

@@ -18,7 +18,7 @@ from zorgid.protocol.payloads import LoginPayload
 from zorgid.web import client_ip, server_origin
 
 from . import session, smartcard_admin_views
-from .access import require_mobile_id
+from .access import require_person
 from .errors import CsrfFailed
 from .errors_catalogue import catalogue
 
@@ -62,12 +62,13 @@ def login_status(request: HttpRequest, flow_id: str) -> JsonResponse:
 
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
-    mobile_id = require_mobile_id(request)
-    roles = roles_of(mobile_id.person)
+    person = require_person(request)
+    mobile_id = session.current_mobile_id(request)  # None after a login with a ZORG-ID Smartcard
+    roles = roles_of(person)
     return render(request, "portal/overview.html", {
         "roles": roles, "is_operator": any(r.role == Role.OPERATOR for r in roles),
-        "uzi_registrations": mobile_id.uzi_registrations.order_by("registered_at"),
-        **smartcard_admin_views.overview_context(mobile_id.person),
+        "uzi_registrations": mobile_id.uzi_registrations.order_by("registered_at") if mobile_id else [],
+        **smartcard_admin_views.overview_context(person),
     })
 
 

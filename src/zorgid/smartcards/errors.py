@@ -85,12 +85,3 @@ class SmartcardLoginBlocked(ZorgidError):
     cause_en = "Your ZORG-ID is blocked; so you cannot log in with your ZORG-ID Smartcard."
     solution_nl = "Vraag de beheerder van uw organisatie of de servicedesk om de blokkade op te heffen."
     solution_en = "Ask your organisation's beheerder or the service desk to lift the block."
-
-
-class SmartcardLoginNoMobileId(ZorgidError):
-    code = "ZID-SMARTCARD-LOGIN-NO-ID"
-    status = 403
-    cause_nl = "Bij uw ZORG-ID Smartcard hoort geen actief ID in de ZORG-ID app meer."
-    cause_en = "Your ZORG-ID Smartcard no longer has an active ID in the ZORG-ID app."
-    solution_nl = "Activeer eerst een nieuw ID in de ZORG-ID app (via de beheerder van uw organisatie)."
-    solution_en = "First activate a new ID in the ZORG-ID app (through your organisation's beheerder)."

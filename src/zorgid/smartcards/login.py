@@ -8,8 +8,8 @@ Smartcard (never a UZI-pas), known, active (not revoked, not superseded by a new
 :func:`complete_login` is the next step, in one transaction: the same checks again (a block or revoke may have
 come since the card was read), the card session completed, for a portal login ``flows.signals.login_completed``
 as a QR login sends it, the audit event ``login.smartcard``; it names the
-person, the card and the Mobile ID his session stands on (the portal's and the applications' sessions are kept
-per Mobile ID, so a card whose holder has no active Mobile ID logs no one in: ZID-SMARTCARD-LOGIN-NO-ID).
+person and the card. The session that follows stands on the card alone (no Mobile ID: his Mobile IDs may all be
+revoked, docs/uzi.md "ZORG-ID Smartcard"), and ends when the card is revoked or he is blocked.
 """
 
 from __future__ import annotations
@@ -18,18 +18,16 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.flows import cards
 from zorgid.flows.models import CardFlow, CardFlowPurpose
 from zorgid.flows.signals import login_completed
-from zorgid.identities.models import MobileId, MobileIdStatus, Person, Smartcard, SmartcardStatus
+from zorgid.identities.models import Person, Smartcard, SmartcardStatus
 from zorgid.pki.uzi.attributes import UziAttributes
 from zorgid.pki.uzi.othername import is_zorgid_smartcard
 
 from .errors import (
     SmartcardLoginBlocked,
-    SmartcardLoginNoMobileId,
     SmartcardLoginNotSmartcard,
     SmartcardLoginRevoked,
     SmartcardLoginSuperseded,
@@ -39,11 +37,10 @@ from .errors import (
 
 @dataclass(frozen=True)
 class SmartcardLogin:
-    """Who logged in with which card; ``mobile_id`` is the active Mobile ID his session is kept under."""
+    """Who logged in with which card, through which card session."""
 
     person: Person
     smartcard: Smartcard
-    mobile_id: MobileId
     flow: CardFlow
 
 
@@ -67,15 +64,6 @@ def usable_smartcard(ca_oid: str, serial: str) -> Smartcard:
     return card
 
 
-def _session_mobile_id(person: Person) -> MobileId:
-    now = clock.now()
-    found = (MobileId.objects.filter(person=person, status=MobileIdStatus.ACTIVE, not_before__lte=now,
-                                     not_after__gt=now).order_by("-activated_at").first())
-    if found is None:
-        raise SmartcardLoginNoMobileId(f"person {person.id}")
-    return found
-
-
 def complete_login(flow_id: str, *, browser_secret: str, ip: str = "", application: str = "") -> SmartcardLogin:
     """The answered smartcard-login session of this browser, completed once: who logs in (see the module's text).
 
@@ -86,11 +74,10 @@ def complete_login(flow_id: str, *, browser_secret: str, ip: str = "", applicati
         person = Person.objects.select_for_update().get(pk=card.person_id)
         if person.blocked_at is not None:
             raise SmartcardLoginBlocked(f"card {card.card_number}")
-        mobile_id = _session_mobile_id(person)
         cards.complete(flow)
         if not application:  # a login at the portal, as a QR login's completion sends it (flows.services)
             login_completed.send(sender=CardFlow, person=person)
         record("login.smartcard", actor=f"person:{person.id}", subject=f"smartcard:{card.id}", ip=ip,
                details={"method": "smartcard", "card_number": card.card_number, "card_flow": flow.id,
-                        "mobile_id": mobile_id.id, "client_id": application[:32]})
-    return SmartcardLogin(person, card, mobile_id, flow)
+                        "client_id": application[:32]})
+    return SmartcardLogin(person, card, flow)

@@ -285,3 +285,53 @@ def test_starting_smartcard_logins_counts_against_the_login_start_budget(client,
     refused = Client().post("/inloggen/smartcard")
     assert refused.status_code == 429 and "ZID-RATE-LIMIT" in refused.content.decode()
     assert CardFlow.objects.count() == 2
+
+
+def test_the_card_logs_in_without_an_active_mobile_id_and_a_revoked_mobile_id_leaves_its_session(client, jan,
+                                                                                                 smartcard):
+    from zorgid.identities.models import MobileId
+    from zorgid.identities.services import revoke_mobile_id
+
+    _, card = smartcard
+    browser = Client()
+    _, flow_id = read(browser, client, card)
+    assert browser.post(f"/inloggen/smartcard/{flow_id}/gelezen")["Location"] == "/overzicht"
+    for mobile_id in MobileId.objects.filter(person=jan):
+        revoke_mobile_id(mobile_id, actor="test", reason="lost")
+    assert browser.get("/overzicht").status_code == 200  # the card's session stands on the card alone
+    again = Client()
+    _, flow_id = read(again, client, card)
+    assert again.post(f"/inloggen/smartcard/{flow_id}/gelezen")["Location"] == "/overzicht"
+    page = again.get("/overzicht")
+    assert page.status_code == 200 and "Jan Willem" in page.content.decode()
+
+
+def test_a_smartcard_session_is_refused_the_pages_of_the_apps_id(client, jan, smartcard):
+    _, card = smartcard
+    browser = Client()
+    _, flow_id = read(browser, client, card)
+    browser.post(f"/inloggen/smartcard/{flow_id}/gelezen")
+    refused = browser.get("/attributen/gekoppeld")
+    assert refused.status_code == 403 and "ZID-PORTAL-FORBIDDEN" in refused.content.decode()
+
+
+def test_an_application_login_with_the_card_needs_no_mobile_id_and_userinfo_answers(client, jan, smartcard):
+    from zorgid.identities.models import MobileId
+    from zorgid.identities.services import revoke_mobile_id
+
+    _, card = smartcard
+    for mobile_id in MobileId.objects.filter(person=jan):
+        revoke_mobile_id(mobile_id, actor="test", reason="lost")
+    rp = register(products=["mobiel", "smartcard"])
+    browser = Client()
+    browser.get(rp.authorize_url())
+    login_flow = LoginFlow.objects.get()
+    _, flow_id = read(browser, client, card, f"/oidc/authorize/{login_flow.id}/smartcard")
+    assert browser.post(f"/inloggen/smartcard/{flow_id}/gelezen").status_code == 200
+    params = redirect_params(browser.get(f"/oidc/authorize/{login_flow.id}/verder"))
+    tokens = rp.token(client, params["code"])
+    assert tokens.status_code == 200, tokens.content
+    session = AppSession.objects.get()
+    assert session.mobile_id_id is None and session.smartcard_id is not None
+    info = client.get("/oidc/userinfo", HTTP_AUTHORIZATION=f"Bearer {tokens.json()['access_token']}")
+    assert info.status_code == 200 and info.json()["given_name"] == "Jan Willem"
