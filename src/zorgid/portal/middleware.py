@@ -122,8 +122,9 @@ class RequestLimitMiddleware:
 
     Anonymous requests count per client address (REMOTE_ADDR: behind a reverse proxy that is the proxy's
     address, so serve zorgid directly or keep these limits generous), reads and writes apart; a logged-in
-    portal session counts per Mobile ID with a larger budget, an application server's token and userinfo requests
-    per address with theirs (SERVER_TO_SERVER), and so do CRL and OCSP requests (REVOCATION_CHECKS). A few
+    portal session counts per Mobile ID (or ZORG-ID Smartcard) with a larger budget, an application server's token
+    and userinfo requests per address with theirs (SERVER_TO_SERVER), and so do CRL and OCSP requests
+    (REVOCATION_CHECKS). A few
     addresses have a tighter limit of their own per client address on top (ENDPOINT_RULES).
     """
 
@@ -134,12 +135,15 @@ class RequestLimitMiddleware:
         from zorgid.ratelimit.services import limit
         from zorgid.web import client_ip
 
-        from .session import MOBILE_ID_KEY
+        from .session import MOBILE_ID_KEY, SMARTCARD_KEY
 
         mobile_id = request.session.get(MOBILE_ID_KEY) if hasattr(request, "session") else None
+        smartcard = request.session.get(SMARTCARD_KEY) if hasattr(request, "session") else None
         try:
             if isinstance(mobile_id, str) and mobile_id:
                 limit("logged-in", f"mobile_id:{mobile_id}")
+            elif isinstance(smartcard, str) and smartcard:  # a login with a ZORG-ID Smartcard
+                limit("logged-in", f"smartcard:{smartcard}")
             else:
                 limit(_rule_of(request), client_ip(request))
         except RateLimited as error:

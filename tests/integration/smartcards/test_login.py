@@ -335,3 +335,15 @@ def test_an_application_login_with_the_card_needs_no_mobile_id_and_userinfo_answ
     assert session.mobile_id_id is None and session.smartcard_id is not None
     info = client.get("/oidc/userinfo", HTTP_AUTHORIZATION=f"Bearer {tokens.json()['access_token']}")
     assert info.status_code == 200 and info.json()["given_name"] == "Jan Willem"
+
+
+def test_a_smartcard_session_counts_under_the_logged_in_budget_of_its_card(client, jan, smartcard, settings):
+    _, card = smartcard
+    browser = Client()
+    _, flow_id = read(browser, client, card)
+    browser.post(f"/inloggen/smartcard/{flow_id}/gelezen")
+    settings.ZORGID_RATE_LIMIT_FACTOR = 1
+    settings.ZORGID_RATE_LIMITS = {**settings.ZORGID_RATE_LIMITS, "logged-in": (2, 60), "client-read": (1000, 60)}
+    assert [browser.get("/overzicht").status_code for _ in range(2)] == [200, 200]
+    assert browser.get("/overzicht").status_code == 429
+    assert Client().get("/foutmeldingen").status_code == 200  # the address's anonymous budget is not spent
