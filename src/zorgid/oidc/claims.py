@@ -7,9 +7,10 @@
 - ``profile``: the names as the identity document has them, with the Dutch surname prefix apart
   (identities.people.split_surname) and the initials.
 - ``uzi``: the UZI number and ``loa_uzi`` (high) when the Mobile ID he logged in with has linked UZI attributes
-  (those of another ID of his, such as a revoked one, are never claimed); the organisation chosen for this login
-  (``ura``, ``entity_name``); ``relations``: every organisation where he holds a role, the chosen one first, with
-  the UZI role codes of that Mobile ID for its URA and his zorgid roles there.
+  (those of another ID of his, such as a revoked one, are never claimed), or, after a login with a ZORG-ID
+  Smartcard, those of the UZI-pas the card was made with (its UZI number, its URA and role); the organisation
+  chosen for this login (``ura``, ``entity_name``); ``relations``: every organisation where he holds a role, the
+  chosen one first, with the UZI role codes of that Mobile ID (or card) for its URA and his zorgid roles there.
 """
 
 from __future__ import annotations
@@ -65,10 +66,15 @@ def profile_claims(person: Person) -> dict[str, object]:
 
 def uzi_claims(session: AppSession) -> dict[str, object]:
     person, chosen = session.person, session.organisation
-    # only the UZI attributes linked to the Mobile ID he logged in with: not those of an ID he had before
-    registrations = list(UziRegistration.objects.filter(mobile_id_id=session.mobile_id_id)
-                         .order_by("-registered_at", "-id").values_list("uzi_number", "ura", "role")
-                         ) if session.mobile_id_id is not None else []
+    # only the UZI attributes linked to the Mobile ID he logged in with: not those of an ID he had before; a ZORG-ID
+    # Smartcard's are those of the UZI-pas it was made with (checked then), for the organisation it was made for
+    if session.smartcard_id is not None:
+        card = session.smartcard
+        registrations = [(card.uzi_number, card.ura, card.role)]
+    else:
+        registrations = list(UziRegistration.objects.filter(mobile_id_id=session.mobile_id_id)
+                             .order_by("-registered_at", "-id").values_list("uzi_number", "ura", "role")
+                             ) if session.mobile_id_id is not None else []
     claims: dict[str, object] = {}
     if registrations:
         claims.update(uzi_id=registrations[0][0], loa_uzi=LOA_HIGH)

@@ -208,6 +208,9 @@ def test_an_application_login_with_the_smartcard_ends_with_a_code_and_amr_smartc
     assert tokens.status_code == 200, tokens.content
     claims = rp.verify_id_token(client, tokens.json()["id_token"])
     assert claims["amr"][0] == "smartcard" and "sc" in claims["amr"] and claims["ura"] == linde.ura
+    # the UZI-pas the card was made with (smartcard_keys.uzi_pas), for the organisation it was made for
+    assert claims["uzi_id"] == "900016528" and claims["loa_uzi"] == "http://eidas.europa.eu/LoA/high"
+    assert claims["relations"][0]["roles"] == ["01.015"]
     session = AppSession.objects.get()
     assert session.smartcard_id == issued.smartcard.id
     assert json.loads(AuditEvent.objects.get(event="oidc.login").details)["method"] == "smartcard"
