@@ -196,10 +196,11 @@ def _revoke(card: Smartcard, now: dt.datetime, *, actor: str, reason: str, ip: s
 
 
 def revoke_smartcard(card: Smartcard, *, actor: str, reason: str, ip: str = "") -> None:
-    """Revoke for good; his sessions at healthcare applications end (as for a revoked Mobile ID)."""
+    """Revoke for good; his sessions at healthcare applications made with this card end (as for a revoked Mobile
+    ID: those of his Mobile ID stay)."""
     with transaction.atomic():
         if _revoke(card, clock.now(), actor=actor, reason=reason, ip=ip):
-            sessions_ended.send(sender=Smartcard, person=card.person, mobile_id=None, reason="revoked")
+            sessions_ended.send(sender=Smartcard, person=card.person, mobile_id=None, smartcard=card, reason="revoked")
 
 
 def active_smartcard_serials(person: Person) -> list[str]:

@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from zorgid import clock
 from zorgid.audit.services import record
-from zorgid.identities.models import MobileId, Person
+from zorgid.identities.models import MobileId, Person, Smartcard
 from zorgid.organisations.models import Organisation
 
 from . import discovery, keys
@@ -66,16 +66,18 @@ DELIVERED_STATUSES = (200, 204)
 
 
 def end_sessions(person: Person, mobile_id: MobileId | None, reason: str, *,
-                 organisation: Organisation | None = None) -> list[AppSession]:
-    """End the person's open sessions at applications (those of ``mobile_id`` only, when given; those for
-    ``organisation`` only, when given) and queue a logout token for each whose application listens. Joins the
-    caller's transaction; returns the ended sessions."""
+                 organisation: Organisation | None = None, smartcard: Smartcard | None = None) -> list[AppSession]:
+    """End the person's open sessions at applications (those of ``mobile_id`` only, when given; those made with
+    ``smartcard`` only, when given; those for ``organisation`` only, when given) and queue a logout token for each
+    whose application listens. Joins the caller's transaction; returns the ended sessions."""
     now = clock.now()
     with transaction.atomic():
         open_sessions = AppSession.objects.select_for_update(of=("self",)).filter(person=person,
                                                                                  ended_at__isnull=True)
         if mobile_id is not None:
             open_sessions = open_sessions.filter(mobile_id=mobile_id)
+        if smartcard is not None:
+            open_sessions = open_sessions.filter(smartcard=smartcard)
         if organisation is not None:
             open_sessions = open_sessions.filter(organisation=organisation)
         ended = list(open_sessions.select_related("application").order_by("started_at", "sid"))
@@ -91,6 +93,7 @@ def end_sessions(person: Person, mobile_id: MobileId | None, reason: str, *,
         LogoutDelivery.objects.bulk_create(deliveries)
         record("oidc.sessions.ended", actor="zorgid", subject=f"person:{person.id}",
                details={"reason": reason, "mobile_id": mobile_id.id if mobile_id else None,
+                        "smartcard": smartcard.card_number if smartcard else None,
                         "ura": organisation.ura if organisation else None,
                         "count": len(ended),
                         "sessions": [{"sid": s.sid, "client_id": s.application_id} for s in ended[:100]],
@@ -102,9 +105,9 @@ def end_sessions(person: Person, mobile_id: MobileId | None, reason: str, *,
 
 
 def on_sessions_ended(sender, *, person: Person, mobile_id: MobileId | None = None, reason: str = "",
-                      organisation: Organisation | None = None, **kwargs):
+                      organisation: Organisation | None = None, smartcard: Smartcard | None = None, **kwargs):
     """The receiver of ``identities.signals.sessions_ended`` (connected in ``OidcConfig.ready``)."""
-    end_sessions(person, mobile_id, reason or "ended", organisation=organisation)
+    end_sessions(person, mobile_id, reason or "ended", organisation=organisation, smartcard=smartcard)
 
 
 # -- the logout token ---------------------------------------------------------------------------------------------

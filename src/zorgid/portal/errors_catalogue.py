@@ -22,6 +22,7 @@ ERROR_MODULES = (
     "zorgid.orgdoc.errors",
     "zorgid.orgdoc.key_errors",
     "zorgid.flows.errors",
+    "zorgid.smartcards.errors",
     "zorgid.api.errors",
     "zorgid.portal.errors",
     "zorgid.clients.app.errors",

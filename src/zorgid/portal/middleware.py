@@ -95,6 +95,7 @@ ENDPOINT_RULES = {
     ("api-key-share-pin", "POST"): "key-share-pin",
     ("api-login-approval", "POST"): "login-approval",
     ("api-card-response", "POST"): "card-response",
+    ("api-smartcard-keys", "POST"): "card-response",
     ("applications-apply", "POST"): "application-form",
     ("applications-upload", "POST"): "application-upload",
     ("api-application-document", "PUT"): "application-document",

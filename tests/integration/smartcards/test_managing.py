@@ -244,16 +244,20 @@ def test_a_mobile_id_and_a_smartcard_are_revoked_each_on_its_own_and_blocked_tog
     assert _states(bram, second) == (set(), {CertificateStatus.GOOD})
 
 
-def test_revoking_the_card_ends_his_sessions_at_healthcare_applications(world):
+def test_revoking_the_card_ends_his_sessions_made_with_it_and_not_those_of_his_mobile_id(world):
     _, people, card, linde, _ = world
     bram = people["bram"]
     application = add_application(name="Dossier", supplier="Leverancier BV", versions=["1.0"], actor="t",
                                   redirect_uris=["https://ehr.example/cb"], jwks_uri="https://ehr.example/jwks")
-    session = AppSession.objects.create(application=application, person=bram, mobile_id=None, organisation=linde,
-                                        subject="s" * 43, started_at=clock.now())
+    with_card = AppSession.objects.create(application=application, person=bram, smartcard=card, organisation=linde,
+                                          subject="s" * 43, started_at=clock.now())
+    with_app = AppSession.objects.create(application=application, person=bram, mobile_id=bram.mobile_ids.get(),
+                                         organisation=linde, subject="t" * 43, started_at=clock.now())
     revoke_smartcard(card, actor="test", reason="lost")
-    session.refresh_from_db()
-    assert session.ended_at is not None and session.end_reason == "revoked"
+    with_card.refresh_from_db()
+    with_app.refresh_from_db()
+    assert with_card.ended_at is not None and with_card.end_reason == "revoked"
+    assert with_app.ended_at is None
 
 
 # -- what the world sees: OCSP over real HTTP, asked with openssl -------------------------------------------------
