@@ -155,7 +155,9 @@ def _issue(person: Person, organisation, public_keys: dict[str, rsa.RSAPublicKey
         person = Person.objects.select_for_update().get(pk=person.pk)
         attributes = _checked_uzi(person, uzi, now)
         for earlier in Smartcard.objects.select_for_update().filter(person=person, status=SmartcardStatus.ACTIVE):
-            _revoke(earlier, now, actor=actor, reason="superseded", ip=ip)
+            if _revoke(earlier, now, actor=actor, reason="superseded", ip=ip):  # its sessions end, as at any revoke
+                sessions_ended.send(sender=Smartcard, person=person, mobile_id=None, smartcard=earlier,
+                                    reason="revoked")
         zorgverlener = attributes["card_type"] == "Z" and attributes["ura"] == organisation.ura
         holder = SmartcardHolder(
             card_number=_next_card_number(), given_name=_text(person.first_names), surname=_text(person.last_name),
