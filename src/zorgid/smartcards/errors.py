@@ -37,6 +37,15 @@ class SmartcardUziNotRead(ZorgidError):
     solution_nl = "Lees eerst uw UZI-pas met de ZORG-ID Desktop App, en begin zo nodig opnieuw in het portaal."
     solution_en = "Read your UZI card with the ZORG-ID Desktop App first, and start again in the portal if needed."
 
+
+class SmartcardMakerBlocked(ZorgidError):
+    code = "ZID-SMARTCARD-BLOCKED"
+    status = 403
+    cause_nl = "Uw ZORG-ID is geblokkeerd; u kunt daarom geen ZORG-ID Smartcard aanmaken. Er is geen smartcard gemaakt."
+    cause_en = "Your ZORG-ID is blocked; so you cannot make a ZORG-ID Smartcard. No smartcard was made."
+    solution_nl = "Vraag de beheerder van uw organisatie of de servicedesk om de blokkade op te heffen."
+    solution_en = "Ask your organisation's beheerder or the service desk to lift the block."
+
 # --- logging in with a smartcard (login.py) ---
 
 

@@ -32,7 +32,7 @@ from zorgid.pki.uzi.othername import is_zorgid_smartcard
 from zorgid.protocol.bodies import SmartcardKey
 from zorgid.protocol.errors import ZorgidError
 
-from .errors import SmartcardNoOrganisation, SmartcardNotAUziPas, SmartcardUziNotRead
+from .errors import SmartcardMakerBlocked, SmartcardNoOrganisation, SmartcardNotAUziPas, SmartcardUziNotRead
 
 PURPOSE = CardFlowPurpose.SMARTCARD
 URA_KEY = "ura"  # page_state: the organisation the card is made for
@@ -71,6 +71,8 @@ def check_card(flow: CardFlow, attributes: UziAttributes) -> None:
     person = flow.person
     if person is None:
         raise CardOfOtherPerson("a smartcard session without a person")
+    if person.blocked_at is not None:  # the session was started before a block
+        raise SmartcardMakerBlocked(f"person {person.pk}")
     if is_zorgid_smartcard(attributes.ca_oid):
         raise SmartcardNotAUziPas(f"card {attributes.uzi_number}")
     if attributes.card_type not in NAMED_CARD_TYPES:
@@ -125,8 +127,12 @@ def submit_keys(flow_id: str, keys: Iterable[SmartcardKey], *, ip: str = "") -> 
     try:
         with transaction.atomic():
             complete(flow)  # at most once: a second submission finds it completed
-            organisation = _his_organisation(flow.person, flow.page_state.get(URA_KEY))
-            issued = issue_smartcard(flow.person, organisation, challenge=flow.challenge,
+            # locked before his organisation and block are read: a block or his leaving at this moment waits
+            person = Person.objects.select_for_update().get(pk=flow.person_id)
+            if person.blocked_at is not None:
+                raise SmartcardMakerBlocked(f"person {person.pk}")
+            organisation = _his_organisation(person, flow.page_state.get(URA_KEY))
+            issued = issue_smartcard(person, organisation, challenge=flow.challenge,
                                      keys=_keys_by_role(keys), uzi=flow.attributes, actor=actor, ip=ip)
             link_smartcard(issued.smartcard, organisation, actor=actor, ip=ip)
             CardFlow.objects.filter(id=flow.id).update(page_state={**flow.page_state,
