@@ -35,7 +35,7 @@ class BoundedJSONParser(JSONParser):
         data = read_bounded(stream, parser_context, MAX_BODY_BYTES)
         try:
             value = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested too deep
             raise ParseError("body is not valid JSON") from exc
         check_json(value)  # a NUL cannot be stored, and no other control character belongs in a message
         return value
