@@ -66,9 +66,12 @@ class World:
         self.chain.write_bytes(get_ca().root.public_bytes(pem) + ca.issuing.public_bytes(pem))
 
     def ocsp(self, certificate: Path) -> tuple[str, str]:
-        """``openssl ocsp`` against the live server: the status line and the whole answer text."""
+        """``openssl ocsp`` at the address the certificate names (AIA): the status line and the whole answer."""
+        address = subprocess.run(["openssl", "x509", "-in", str(certificate), "-noout", "-ocsp_uri"],
+                                 capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+        assert address == f"{self.url}/pki/ocsp", address
         run = subprocess.run(["openssl", "ocsp", "-issuer", str(self.issuer), "-cert", str(certificate),
-                              "-url", f"{self.url}/pki/ocsp", "-CAfile", str(self.chain), "-resp_text"],
+                              "-url", address, "-CAfile", str(self.chain), "-resp_text"],
                              capture_output=True, text=True, timeout=60, check=False)
         assert run.returncode == 0 and "Response verify OK" in run.stdout + run.stderr, run.stdout + run.stderr
         line = next(x for x in run.stdout.splitlines() if x.startswith(f"{certificate}: "))
@@ -79,8 +82,8 @@ class World:
         cert = x509.load_pem_x509_certificate(certificate.read_bytes())
         points = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
         address = points[0].full_name[0].value
-        assert address.endswith("/pki/crl/smartcard.crl"), address
-        answer = httpx.get(self.url + "/pki/crl/smartcard.crl")
+        assert address == f"{self.url}/pki/crl/smartcard.crl", address
+        answer = httpx.get(address)
         assert answer.status_code == 200, answer.text
         crl = self.folder / "smartcard.crl.pem"
         crl.write_bytes(x509.load_der_x509_crl(answer.content).public_bytes(serialization.Encoding.PEM))
@@ -133,7 +136,8 @@ def browser_of(chromium, live_server, settings):
 
 def test_a_smartcard_is_made_logged_in_with_blocked_unblocked_and_revoked_as_the_world_sees_it(
         browser_of, live_server, settings, make_uzi_pas, tmp_path):
-    url, world = live_server.url, World(live_server.url, tmp_path)
+    settings.ZORGID_BASE_URL = url = live_server.url  # the addresses in the certificates: CRL and OCSP
+    world = World(url, tmp_path)
 
     # Gegeven: De Linde is aangemeld, Beppie is er beheerder met haar eigen Mobile ID
     linde = add_organisation(name="Huisartsenpraktijk De Linde", ura="90000382", kvk="12345678", actor="test")
@@ -253,7 +257,8 @@ def test_a_smartcard_is_made_logged_in_with_blocked_unblocked_and_revoked_as_the
     # Voorgoed ingetrokken: OCSP revoked zonder certificateHold, de CRL weigert, inloggen geweigerd
     status, answer = world.ocsp(authentication)
     assert status == "revoked" and "certificateHold" not in answer and "Revocation Time:" in answer, answer
-    assert world.verify_with_crl(authentication).returncode != 0
+    verified = world.verify_with_crl(authentication)
+    assert verified.returncode != 0 and "certificate revoked" in verified.stdout + verified.stderr
     refused = desktop(uzi_pas.conf, "open", start_smartcard_login(jan, url), "--pin", NEW_PIN, "--yes", check=False)
     assert refused.returncode == 1, refused.stdout + refused.stderr
     refused_on_the_page(jan, "ZID-CARD-SMARTCARD-REVOKED")
