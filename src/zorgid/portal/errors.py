@@ -8,8 +8,10 @@ class LoginRequired(ZorgidError):
     status = 403
     cause_nl = "U bent niet (meer) ingelogd."
     cause_en = "You are not (or no longer) logged in."
-    solution_nl = "Log in met de ZORG-ID app door de QR-code op de startpagina te scannen."
-    solution_en = "Log in with the ZORG-ID app by scanning the QR code on the start page."
+    solution_nl = ("Log in op de startpagina: scan de QR-code met de ZORG-ID app, of kies Inloggen met ZORG-ID "
+                   "Smartcard.")
+    solution_en = ("Log in on the start page: scan the QR code with the ZORG-ID app, or choose to log in with a "
+                   "ZORG-ID Smartcard.")
 
 
 class CsrfFailed(ZorgidError):
