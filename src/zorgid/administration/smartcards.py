@@ -67,8 +67,10 @@ def state_of(card: Smartcard, person: Person) -> str:
 def _view(card: Smartcard | None, person: Person, organisation: Organisation | None = None) -> CardView | None:
     if card is None:
         return None
-    return CardView(card, state_of(card, person), linked_organisations(card),
-                    linked_here=organisation is not None and is_linked(card, organisation))
+    if organisation is None:  # its holder: every link
+        return CardView(card, state_of(card, person), linked_organisations(card))
+    linked_here = is_linked(card, organisation)  # a manager: his own organisation's link only (R-SEC-AUTHZ)
+    return CardView(card, state_of(card, person), [organisation] if linked_here else [], linked_here=linked_here)
 
 
 def _active_card(person: Person) -> Smartcard:
