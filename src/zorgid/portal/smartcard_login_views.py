@@ -35,14 +35,16 @@ def start(request: HttpRequest) -> HttpResponse:
 def start_for_application(request: HttpRequest, flow_id: str) -> HttpResponse:
     """The same on an application's login page: the card session remembers that login flow (this browser's)."""
     login_flow = authorize.pending_flow(flow_id, session.known_browser_secret(request))
-    return _start(request, login_flow=login_flow.id)
+    # the Desktop App names the application the holder logs in to, as the app does (its login flow's requester)
+    return _start(request, login_flow.requester_name, login_flow=login_flow.id)
 
 
-def _start(request: HttpRequest, **remembered: str) -> HttpResponse:
+def _start(request: HttpRequest, requester_name: str = "", **remembered: str) -> HttpResponse:
     limit("login-start", client_ip(request))  # it makes a flow, as the start page's QR code does
     secret = session.browser_secret(request)
     flow = cards.start_card_flow(browser_secret=secret, origin=server_origin(request),
-                                 purpose=CardFlowPurpose.SMARTCARD_LOGIN, requester_name=settings.ZORGID_PORTAL_NAME)
+                                 purpose=CardFlowPurpose.SMARTCARD_LOGIN,
+                                 requester_name=requester_name or settings.ZORGID_PORTAL_NAME)
     if remembered:
         cards.remember(flow.id, browser_secret=secret, **remembered)
     return redirect("portal-card", flow_id=flow.id)
