@@ -7,6 +7,7 @@ quickly, so that every refusal can be tried against the server's real checks.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 
 from cryptography import x509
@@ -16,6 +17,10 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from tests.unit.pki.uzi.factory import LeafSpec, make_ca, make_crl, make_leaf, rsa_key, write_trust_dir
 from zorgid import clock
 from zorgid.protocol.messages import CardResponse, b64encode, card_flow_path, card_response_path
+
+# The digest of each answer's signature by its session's challenge: what the answering Desktop App sends on with a
+# smartcard's keys (zorgid.flows.cards.answer_digest).
+ANSWER_DIGESTS: dict[str, bytes] = {}
 
 
 @dataclass
@@ -30,6 +35,7 @@ class Card:
         message = CardResponse(flow_id, challenge or flow["challenge"], flow["origin"], purpose or flow["purpose"],
                                signed_at or int(clock.now().timestamp()))
         signature = (key or self.key).sign(message.canonical_bytes(), padding.PKCS1v15(), hashes.SHA256())
+        ANSWER_DIGESTS[message.challenge] = hashlib.sha256(signature).digest()
         self.last_body = {"v": 1, "certificate": self.certificate.public_bytes(serialization.Encoding.PEM).decode(),
                           "chain": [], "signed_at": message.signed_at, "signature": b64encode(signature)}
         return self.post(client, flow_id, self.last_body)

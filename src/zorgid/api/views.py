@@ -103,7 +103,7 @@ class SmartcardKeysView(APIView):
                            "smartcard): the ZORG-ID Smartcard's certificates")
     def post(self, request: Request, flow_id: str) -> Response:
         body = b.SmartcardKeysRequest.from_json(request.data)
-        issued = making.submit_keys(flow_id, body.keys, ip=client_ip(request))
+        issued = making.submit_keys(flow_id, body.keys, answer_digest=body.answer_digest, ip=client_ip(request))
         card = issued.smartcard
         return _answer(b.SmartcardKeysResponse(
             card_number=card.card_number, not_after=card.not_after, state="completed",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import hmac
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -89,7 +91,32 @@ def answer(flow_id: str, *, certificate_pem: str, chain_pems: list[str], signed_
     except ZorgidError as error:
         _finish(flow, CardFlowState.REFUSED, ip, error_code=error.code, certificate=certificate)
         raise
-    return _finish(flow, CardFlowState.ANSWERED, ip, attributes=attributes, certificate=certificate)
+    check = (_answer_check(answer_digest(b64decode(signature_b64, limit=1024)))
+             if flow.purpose in CONTINUED_BY_DESKTOP else "")
+    return _finish(flow, CardFlowState.ANSWERED, ip, attributes=attributes, certificate=certificate,
+                   answer_check=check)
+
+
+ANSWER_CHECK = "answer_check"  # page_state: what proves that a later request comes from the Desktop App that answered
+CONTINUED_BY_DESKTOP = (CardFlowPurpose.SMARTCARD,)  # the Desktop App's own later step: the new card's keys
+
+
+def answer_digest(signature: bytes) -> bytes:
+    """SHA-256 of the signature the Desktop App sent with its answer: only that Desktop App knows it (the signature
+    travels to the server alone), so a later step of the same session (a smartcard's keys) that must come from it
+    carries this digest (docs/security.md, "ZORG-ID Smartcard")."""
+    return hashlib.sha256(signature).digest()
+
+
+def _answer_check(digest: bytes) -> str:
+    return hashlib.sha256(b"zorgid.card.answer-check\0" + digest).hexdigest()
+
+
+def answered_by_this_desktop(flow: CardFlow, digest: object) -> bool:
+    """Whether ``digest`` is :func:`answer_digest` of the signature with which this session was answered."""
+    kept = flow.page_state.get(ANSWER_CHECK)
+    return (isinstance(kept, str) and isinstance(digest, bytes) and len(digest) == hashlib.sha256().digest_size
+            and hmac.compare_digest(kept, _answer_check(digest)))
 
 
 def _verified_signer(flow: CardFlow, certificate_pem: str, signed_at: int, signature_b64: str) -> x509.Certificate:
@@ -162,12 +189,14 @@ def _check_purpose(flow: CardFlow, attributes: UziAttributes) -> None:
 
 
 def _finish(flow: CardFlow, state: str, ip: str, *, certificate: x509.Certificate,
-            attributes: UziAttributes | None = None, error_code: str = "") -> CardFlow:
+            attributes: UziAttributes | None = None, error_code: str = "", answer_check: str = "") -> CardFlow:
     now = clock.now()
     values = attributes_to_json(attributes) if attributes else {}
+    page_state = {**flow.page_state, ANSWER_CHECK: answer_check} if answer_check else flow.page_state
     with transaction.atomic():
         if not flow.move(CardFlowState.PENDING, state, now, answered_at=now, attributes=values, error_code=error_code,
-                         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode()):
+                         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
+                         page_state=page_state):
             raise CardFlowUsed()
         event = "card.answered" if state == CardFlowState.ANSWERED else "card.refused"
         record(event, actor=f"uzi:{values.get('uzi_number', '')}" if values else "desktop",

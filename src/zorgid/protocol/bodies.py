@@ -360,6 +360,8 @@ class SmartcardKeysRequest(Body):
     version = CARD_VERSION
     keys: tuple[SmartcardKey, ...] = wire("objects", body=SmartcardKey, max_length=len(CARD_KEY_ROLES),
                                           help="one per role")
+    answer_digest: bytes = base64(32, "SHA-256 of the signature sent with the UZI-pas's answer of this session: the "
+                                  "keys come from the Desktop App that answered", exact=True)
 
 
 @dataclass(frozen=True)

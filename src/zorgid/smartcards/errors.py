@@ -46,6 +46,20 @@ class SmartcardMakerBlocked(ZorgidError):
     solution_nl = "Vraag de beheerder van uw organisatie of de servicedesk om de blokkade op te heffen."
     solution_en = "Ask your organisation's beheerder or the service desk to lift the block."
 
+
+class SmartcardKeysNotBound(ZorgidError):
+    code = "ZID-SMARTCARD-KEYS-NOT-BOUND"
+    status = 403
+    cause_nl = ("De sleutels komen niet van de ZORG-ID Desktop App die uw UZI-pas voor deze aanvraag las. Er is geen "
+                "smartcard gemaakt.")
+    cause_en = ("The keys do not come from the ZORG-ID Desktop App that read your UZI card for this request. No "
+                "smartcard was made.")
+    solution_nl = ("Maak de smartcard in één keer met de Desktop App die het portaal opent; werk de Desktop App bij "
+                   "als hij dit blijft melden.")
+    solution_en = ("Make the smartcard in one go with the Desktop App the portal opens; update the Desktop App if it "
+                   "keeps reporting this.")
+
+
 # --- logging in with a smartcard (login.py) ---
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
-from zorgid.flows.cards import NAMED_CARD_TYPES, complete, start_card_flow
+from zorgid.flows.cards import NAMED_CARD_TYPES, answered_by_this_desktop, complete, start_card_flow
 from zorgid.flows.errors import CardFlowExpired, CardFlowUsed, CardOfOtherPerson, CardTypeNotAllowed, CardWrongPurpose
 from zorgid.flows.models import CardFlow, CardFlowPurpose, CardFlowState
 from zorgid.flows.waiting import notify
@@ -32,7 +32,13 @@ from zorgid.pki.uzi.othername import is_zorgid_smartcard
 from zorgid.protocol.bodies import SmartcardKey
 from zorgid.protocol.errors import ZorgidError
 
-from .errors import SmartcardMakerBlocked, SmartcardNoOrganisation, SmartcardNotAUziPas, SmartcardUziNotRead
+from .errors import (
+    SmartcardKeysNotBound,
+    SmartcardMakerBlocked,
+    SmartcardNoOrganisation,
+    SmartcardNotAUziPas,
+    SmartcardUziNotRead,
+)
 
 PURPOSE = CardFlowPurpose.SMARTCARD
 URA_KEY = "ura"  # page_state: the organisation the card is made for
@@ -118,12 +124,20 @@ def _keys_by_role(keys: Iterable[SmartcardKey]) -> dict[str, tuple[bytes, bytes]
     return by_role
 
 
-def submit_keys(flow_id: str, keys: Iterable[SmartcardKey], *, ip: str = "") -> IssuedSmartcard:
+def submit_keys(flow_id: str, keys: Iterable[SmartcardKey], *, answer_digest: bytes, ip: str = "") -> IssuedSmartcard:
     """The blank card's keys for an answered session of purpose ``smartcard``: issue his smartcard for the
     organisation chosen at the start, link it there and complete the session, in one transaction; tell the
-    waiting page. A refusal of the card or the keys ends the session as refused, with its code."""
+    waiting page. A refusal of the card or the keys ends the session as refused, with its code.
+
+    The keys must come from the Desktop App whose UZI-pas answered (``answer_digest``, flows.cards.answer_digest):
+    knowing the session's address is not enough. Keys from anyone else are refused and leave the session as it
+    was, so that they cannot end the holder's making either."""
     flow = _answered(flow_id)
     actor = f"person:{flow.person_id}"
+    if not answered_by_this_desktop(flow, answer_digest):
+        record("smartcard.keys_refused", actor="desktop", subject=f"card_flow:{flow.id}", ip=ip,
+               details={"code": SmartcardKeysNotBound.code, "ended": False})
+        raise SmartcardKeysNotBound()
     try:
         with transaction.atomic():
             complete(flow)  # at most once: a second submission finds it completed

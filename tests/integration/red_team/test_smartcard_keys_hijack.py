@@ -1,21 +1,21 @@
 """Replays a key submission into another person's "Smartcard aanmaken" (docs/uzi.md "ZORG-ID Smartcard"; the
 contract: the keys endpoint takes the keys of the blank card of the Desktop App whose UZI-pas answered).
 
-The session's address (``zorgid-desktop://card?…&flow=<id>``) is all the keys endpoint asks for: the Desktop App
+The session's address (``zorgid-desktop://card?…&flow=<id>``) was all the keys endpoint asked for: the Desktop App
 gets it on its command line (``zorgid-desktop open ADDRESS``, visible to every user of a shared workstation in the
 process list), and the page shows it. Whoever knows it reads the challenge while the session waits, waits until the
 holder's UZI-pas has answered (he then still swaps cards, types the transport codes and his new PIN twice: a
-minute or more), and sends the keys of his own blank card first: the server certifies them, in the holder's name,
-with the role and URA of his UZI-pas, for five years. The holder's Desktop App is then told the session is used.
+minute or more), and sends the keys of his own blank card first: the server certified them, in the holder's name,
+with the role and URA of his UZI-pas, for five years (as it was before the keys were bound to the answer).
 
-Nothing in the keys request binds it to the UZI-pas's answer: the proofs sign only the challenge, which the
-session's address gives away. OPEN: the fix needs the protocol (a secret only the answering Desktop App holds, e.g.
-the hash of its UZI-pas signature or a token in the card answer's reply, sent back with the keys) and the Desktop
-App, outside the smartcard modules; until then this test is an expected failure (strict: it fails the suite once
-the hijack is refused, so that the marker is removed with the fix).
+The keys request therefore carries the SHA-256 of the signature the answering Desktop App sent with the UZI-pas's
+answer (zorgid.flows.cards.answer_digest), which travels to the server alone: the attacker's guess is refused with
+ZID-SMARTCARD-KEYS-NOT-BOUND, the session stays answered, and Jan's own Desktop App still makes his card.
 """
 
 from __future__ import annotations
+
+import secrets
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
@@ -51,10 +51,10 @@ def attackers_keys(challenge: str) -> tuple[dict, list[bytes]]:
         proof = key.sign(CardKeyProof(challenge, role, der).canonical_bytes(), padding.PKCS1v15(), hashes.SHA256())
         keys.append({"role": role, "public_key": b64encode(der), "proof": b64encode(proof)})
         ders.append(der)
-    return {"v": 1, "keys": keys}, ders
+    # he cannot know the digest of the signature Jan's Desktop App sent with the answer: he guesses
+    return {"v": 1, "keys": keys, "answer_digest": b64encode(secrets.token_bytes(32))}, ders
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: the keys request is not bound to the Desktop App whose UZI-pas answered")
 def test_keys_from_whoever_knows_the_sessions_address_are_not_certified(client, portal, issuer):
     flow_id = started(portal)
     attacker = Client()  # another user of the workstation: he read the address from the process list
@@ -65,7 +65,8 @@ def test_keys_from_whoever_knows_the_sessions_address_are_not_certified(client, 
 
     assert his_card(issuer).answer(client, flow_id).json() == {"state": "answered"}  # Jan's UZI-pas and PIN
     stolen = send_keys(attacker, flow_id, hijack)
-    assert stolen.status_code in (403, 409), "the attacker's keys were certified in Jan's name"
+    assert stolen.status_code == 403 and stolen.json()["error"]["code"] == "ZID-SMARTCARD-KEYS-NOT-BOUND", \
+        "the attacker's keys were certified in Jan's name"
     assert not Smartcard.objects.exists()
     own = send_keys(client, flow_id, keys_body(CardFlow.objects.get(id=flow_id).challenge))
     assert own.status_code == 201  # Jan's own Desktop App still makes his card

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.test import Client
 
+from tests.integration.cards import ANSWER_DIGESTS
 from tests.integration.test_card_flows import start
 from tests.integration.test_card_purposes import log_in
 from zorgid import clock
@@ -43,14 +44,16 @@ def der(key: rsa.RSAPrivateKey) -> bytes:
     return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def keys_body(challenge: str, *, proof_challenge: str | None = None) -> dict:
-    """The Desktop App's SmartcardKeysRequest: each key's public half and its signature over its CardKeyProof."""
+def keys_body(challenge: str, *, proof_challenge: str | None = None, answer_digest: bytes | None = None) -> dict:
+    """The Desktop App's SmartcardKeysRequest: each key's public half and its signature over its CardKeyProof, and
+    the digest of the signature with which (the test's software card of) this Desktop App answered the session."""
     keys = []
     for role, key in card_keys().items():
         proof = CardKeyProof(proof_challenge or challenge, role, der(key)).canonical_bytes()
         keys.append({"role": role, "public_key": b64encode(der(key)),
                      "proof": b64encode(key.sign(proof, padding.PKCS1v15(), hashes.SHA256()))})
-    return {"v": 1, "keys": keys}
+    digest = answer_digest if answer_digest is not None else ANSWER_DIGESTS.get(challenge, bytes(32))
+    return {"v": 1, "keys": keys, "answer_digest": b64encode(digest)}
 
 
 def send_keys(client: Client, flow_id: str, body: dict | str):

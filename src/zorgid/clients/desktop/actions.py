@@ -9,6 +9,7 @@ questions are functions, so the command line, a test or a later GUI can ask them
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,7 +90,8 @@ def answer_card_flow(
         if state != ANSWERED:
             raise ServerAnswerInvalid(f"state {state!r} after the UZI-pas, not {ANSWERED!r}")
         made = make_smartcard(server, flow, module=module, blank_token_label=blank_token_label,
-                              questions=making)  # type: ignore[arg-type]
+                              questions=making,  # type: ignore[arg-type]
+                              answer_digest=hashlib.sha256(signature).digest())
         return Outcome(card, flow, state, made)
 
 

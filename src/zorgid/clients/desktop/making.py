@@ -82,8 +82,10 @@ def ask_new_pin(questions: MakingQuestions) -> str:
 
 
 def make_smartcard(server: DesktopServerClient, flow: CardFlow, *, module: str, blank_token_label: str | None,
-                   questions: MakingQuestions) -> MadeSmartcard:
-    """Make the blank card a ZORG-ID Smartcard for the answered session ``flow`` (the module's description)."""
+                   questions: MakingQuestions, answer_digest: bytes) -> MadeSmartcard:
+    """Make the blank card a ZORG-ID Smartcard for the answered session ``flow`` (the module's description);
+    ``answer_digest``: SHA-256 of the signature this Desktop App sent with the UZI-pas's answer, which binds the
+    keys to it."""
     questions.swap_cards()
     label = find_blank_card(module, blank_token_label)
     questions.say(f"Blanco kaart gevonden: {label}")
@@ -98,7 +100,7 @@ def make_smartcard(server: DesktopServerClient, flow: CardFlow, *, module: str, 
         raise MakingAborted(label) from None
     try:
         questions.say("De sleutels staan op de kaart; de server maakt de certificaten.")
-        issued = _certify(server, flow, made)
+        issued = _certify(server, flow, made, answer_digest)
         questions.say("De certificaten worden op de kaart geschreven.")
         write_certificates(module, pin=new_pin, certificates=issued.certificates, token_label=label)
     except BaseException as failure:  # a refusal, a card error, Ctrl-C or anything unforeseen: nothing half-made
@@ -110,9 +112,9 @@ def make_smartcard(server: DesktopServerClient, flow: CardFlow, *, module: str, 
     return MadeSmartcard(made.label, issued.card_number, issued.not_after, made.puk)
 
 
-def _certify(server: DesktopServerClient, flow: CardFlow, made: Personalised) -> IssuedSmartcard:
+def _certify(server: DesktopServerClient, flow: CardFlow, made: Personalised, answer_digest: bytes) -> IssuedSmartcard:
     keys = tuple(SmartcardKey(role=key.role, public_key=key.public_key, proof=key.proof) for key in made.keys)
-    answer = server.send_smartcard_keys(flow.flow_id, keys)
+    answer = server.send_smartcard_keys(flow.flow_id, keys, answer_digest)
     return read_smartcard_keys_answer(answer, {key.role: key.public_key for key in made.keys})
 
 

@@ -29,8 +29,8 @@ class DesktopServerClient(JsonServerClient):
         body = CardAnswerRequest(certificate=certificate_pem, signed_at=signed_at, signature=signature_b64)
         return self._call("POST", card_response_path(flow_id), body.to_json(), expect=200)
 
-    def send_smartcard_keys(self, flow_id: str, keys: tuple[SmartcardKey, ...]) -> dict:
-        """POST the new card's public keys with their proofs of possession; the answer holds the certificates
-        (SmartcardKeysResponse, 201)."""
-        body = SmartcardKeysRequest(keys=tuple(keys))
+    def send_smartcard_keys(self, flow_id: str, keys: tuple[SmartcardKey, ...], answer_digest: bytes) -> dict:
+        """POST the new card's public keys with their proofs of possession and the digest of this Desktop App's
+        answer (only it knows it); the answer holds the certificates (SmartcardKeysResponse, 201)."""
+        body = SmartcardKeysRequest(keys=tuple(keys), answer_digest=answer_digest)
         return self._call("POST", smartcard_keys_path(flow_id), body.to_json(), expect=201)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import threading
 import time
@@ -66,6 +67,13 @@ class SmartcardServer:
                 "requester": {"name": "ZORG-ID portaal", "origin": self.origin},
                 "expires_at": "2030-01-01T00:00:00Z", "state": "pending"}
 
+    def answer_digest(self) -> str | None:
+        """SHA-256 of the signature of the last card answer, base64url: what the keys must carry."""
+        if not self.answers:
+            return None
+        signature = base64.urlsafe_b64decode(self.answers[-1]["signature"] + "==")
+        return base64.urlsafe_b64encode(hashlib.sha256(signature).digest()).rstrip(b"=").decode()
+
     def issue(self, body: dict) -> tuple[int, dict]:
         """Check every proof as the server does, then issue the three certificates."""
         public_keys = {}
@@ -107,6 +115,8 @@ class SmartcardServer:
                     return self._send(200, {"state": "answered" if server.purpose == "smartcard" else "completed"})
                 if self.path == smartcard_keys_path(FLOW):
                     server.keys.append(body)
+                    if body.get("answer_digest") != server.answer_digest():  # as the server binds the keys
+                        return self._send(403, {"error": {"code": "ZID-SMARTCARD-KEYS-NOT-BOUND"}})
                     time.sleep(server.keys_delay)
                     if server.keys_error:
                         return self._send(server.keys_error["error"]["status"], server.keys_error)
