@@ -113,7 +113,7 @@ def revoke_card(organisation: Organisation, person_id: str, *, by: Person, ip: s
         card = _active_card(person)
         if not is_linked(card, organisation):
             raise SmartcardNotLinked(f"card {card.card_number}, URA {organisation.ura}")
-        revoke_smartcard(card, actor=_actor(by), reason=f"beheerder van URA {organisation.ura}", ip=ip)
+        revoke_smartcard(card, actor=_actor(by), reason="by a manager", ip=ip, ura=organisation.ura)
     card.refresh_from_db()
     return card
 

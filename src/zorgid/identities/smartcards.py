@@ -186,22 +186,23 @@ def _issue(person: Person, organisation, public_keys: dict[str, rsa.RSAPublicKey
                                   for role in CARD_KEY_ROLES})
 
 
-def _revoke(card: Smartcard, now: dt.datetime, *, actor: str, reason: str, ip: str) -> bool:
+def _revoke(card: Smartcard, now: dt.datetime, *, actor: str, reason: str, ip: str, ura: str = "") -> bool:
     updated = Smartcard.objects.filter(id=card.id, status=SmartcardStatus.ACTIVE).update(
         status=SmartcardStatus.REVOKED, revoked_at=now)
     if updated:
         certificate_status.revoke(SMARTCARD_CA, card.serials, reason="superseded" if reason == "superseded"
                                   else "unspecified", at=now)  # final; on the CRL and in OCSP
         record("smartcard.revoked", actor=actor, subject=f"smartcard:{card.id}", ip=ip,
-               details={"reason": reason, "card_number": card.card_number, "ura": card.ura})
+               details={"reason": reason, "card_number": card.card_number, "ura": ura or card.ura})
     return bool(updated)
 
 
-def revoke_smartcard(card: Smartcard, *, actor: str, reason: str, ip: str = "") -> None:
+def revoke_smartcard(card: Smartcard, *, actor: str, reason: str, ip: str = "", ura: str = "") -> None:
     """Revoke for good; his sessions at healthcare applications made with this card end (as for a revoked Mobile
-    ID: those of his Mobile ID stay)."""
+    ID: those of his Mobile ID stay). ``ura``: the organisation whose manager revoked it, whose audit log shows the
+    event (default: the organisation the card was made for)."""
     with transaction.atomic():
-        if _revoke(card, clock.now(), actor=actor, reason=reason, ip=ip):
+        if _revoke(card, clock.now(), actor=actor, reason=reason, ip=ip, ura=ura):
             sessions_ended.send(sender=Smartcard, person=card.person, mobile_id=None, smartcard=card, reason="revoked")
 
 

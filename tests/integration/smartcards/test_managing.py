@@ -201,6 +201,20 @@ def test_another_organisation_links_the_card_after_a_wid_check_and_unlinks_it_wh
     assert shown(page(browsers["bram"], "/overzicht"), "smartcard-state") == "actief"
 
 
+def test_a_revoke_by_another_organisations_manager_is_in_that_organisations_audit_log_only(world):
+    browsers, people, card, linde, oost = world
+    otto, bram = browsers["otto"], people["bram"]
+    grant_role(bram, Role.MEDEWERKER, oost, actor="test")
+    path = employee_path(oost, bram)
+    assert otto.post(path + "/smartcard/koppelen", LINK_WID).status_code == 302
+    assert otto.post(path + "/smartcard/intrekken", {"confirm": "ja"}).status_code == 302
+    card.refresh_from_db()
+    assert card.status == SmartcardStatus.REVOKED
+    event = AuditEvent.objects.get(event="smartcard.revoked")
+    assert event.organisation == oost.ura  # De Linde, where it was made, does not learn that he works at Oost
+    assert "beheerder van URA" not in str(event.details)
+
+
 def test_losing_the_last_role_in_an_organisation_unlinks_but_does_not_revoke(world):
     browsers, people, card, linde, _ = world
     from zorgid.administration.employees import grant, remove_role
