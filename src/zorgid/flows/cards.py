@@ -33,7 +33,13 @@ from zorgid.pki.uzi.errors import UziPolicy
 from zorgid.pki.uzi.loading import load_certificate, load_certificates
 from zorgid.pki.uzi.othername import ZORGID_SMARTCARD_CA_OIDS, is_zorgid_smartcard
 from zorgid.pki.uzi.truststore import TrustStore
-from zorgid.pki.uzi.validation import check_key_usage, check_validity, validate_uzi_certificate, verify_chain
+from zorgid.pki.uzi.validation import (
+    check_key_usage,
+    check_validity,
+    policy_oids,
+    validate_uzi_certificate,
+    verify_chain,
+)
 from zorgid.pki.uzi_installation import crl_source, trust_store
 from zorgid.protocol.clock_skew import check_signed_at
 from zorgid.protocol.errors import MessageMalformed, ZorgidError, error_class
@@ -135,10 +141,11 @@ def _validated(flow: CardFlow, certificate: x509.Certificate, chain_pems: list[s
     the installation's smartcard CA, and only for the purpose that accepts one (logging in with it)."""
     if not isinstance(chain_pems, list) or len(chain_pems) > MAX_CHAIN:
         raise MessageMalformed(f"chain must be a list of at most {MAX_CHAIN} certificates")
-    if is_zorgid_smartcard(read_uzi_certificate(certificate).ca_oid):
+    attributes = read_uzi_certificate(certificate)
+    if is_zorgid_smartcard(attributes.ca_oid):
         if flow.purpose not in SMARTCARD_PURPOSES:
             raise CardSmartcardNotAllowed(f"purpose {flow.purpose}")
-        return validate_smartcard_certificate(certificate)
+        return validate_smartcard_certificate(certificate, attributes)
     chain = [cert for pem in chain_pems for cert in load_certificates(str(pem).encode("utf-8", "replace"))]
     return validate_uzi_certificate(certificate, trust_store(), clock.now(), "authentication",
                                     extra_intermediates=chain, crls=crl_source())
@@ -147,21 +154,18 @@ def _validated(flow: CardFlow, certificate: x509.Certificate, chain_pems: list[s
 SMARTCARD_PURPOSES = (CardFlowPurpose.SMARTCARD_LOGIN,)  # the only card session a ZORG-ID Smartcard may answer
 
 
-def validate_smartcard_certificate(certificate: x509.Certificate) -> UziAttributes:
+def validate_smartcard_certificate(certificate: x509.Certificate, attributes: UziAttributes) -> UziAttributes:
     """A ZORG-ID Smartcard's authentication certificate: issued by this installation's smartcard CA (chain to
     its root, validity, key usage, policy, this environment's CA OID) and good in its certificate status (a
     certificate on hold is a blocked card, a revoked one a revoked or superseded card, an unknown serial not
     ours)."""
     now, ca = clock.now(), get_smartcard_ca()
-    attributes = read_uzi_certificate(certificate)
     check_validity(certificate, now, "ZORG-ID Smartcard certificate")
     store = TrustStore(environment=settings.ZORGID_ENVIRONMENT, roots=(ca.root,), intermediates=(ca.issuing,))
     verify_chain(certificate, store, now)
     check_key_usage(certificate, policies.purpose(policies.AUTHENTICATION))
     wanted_policy, wanted_ca = SMARTCARD_POLICIES[AUTHENTICATION], ZORGID_SMARTCARD_CA_OIDS.get(store.environment)
-    found = certificate.extensions.get_extension_for_class(x509.CertificatePolicies).value \
-        if _has_policies(certificate) else []
-    if attributes.ca_oid != wanted_ca or wanted_policy not in [p.policy_identifier.dotted_string for p in found]:
+    if attributes.ca_oid != wanted_ca or wanted_policy not in policy_oids(certificate):
         raise UziPolicy(f"not a ZORG-ID Smartcard authentication certificate of {store.environment}")
     entry = status_of(SMARTCARD_CA, certificate.serial_number)
     if entry is None:
@@ -172,14 +176,6 @@ def validate_smartcard_certificate(certificate: x509.Certificate) -> UziAttribut
         refusal = CardSmartcardSuperseded if entry.reason == "superseded" else CardSmartcardRevoked
         raise refusal(f"card {attributes.uzi_number}")
     return attributes
-
-
-def _has_policies(certificate: x509.Certificate) -> bool:
-    try:
-        certificate.extensions.get_extension_for_class(x509.CertificatePolicies)
-    except x509.ExtensionNotFound:
-        return False
-    return True
 
 
 def _check_purpose(flow: CardFlow, attributes: UziAttributes) -> None:

@@ -119,10 +119,15 @@ def check_policy(cert: x509.Certificate, card_type: str, environment: str, purpo
     required = policies.policy_oid(environment, card_type, purpose)
     if required is None:
         raise UziPolicy(f"card type {card_type} has no certificate for {purpose} in {environment}")
-    found = _extension(cert, x509.CertificatePolicies)
-    oids = sorted(p.policy_identifier.dotted_string for p in found) if found is not None else []
+    oids = policy_oids(cert)
     if required not in oids:
         raise UziPolicy(f"policies {oids} lack {required} ({environment}, card type {card_type}, {purpose})")
+
+
+def policy_oids(cert: x509.Certificate) -> list[str]:
+    """The certificate's policy OIDs, sorted (none without the extension)."""
+    found = _extension(cert, x509.CertificatePolicies)
+    return sorted(p.policy_identifier.dotted_string for p in found) if found is not None else []
 
 
 def check_chain_revocation(chain: Sequence[x509.Certificate], crls: CrlSource, at: dt.datetime) -> None:
