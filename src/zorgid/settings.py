@@ -80,9 +80,16 @@ TEMPLATES = [
     },
 ]
 
-# Health checks: a persistent connection is tested before its first use in each request, so after a database
-# restart every thread reconnects at once instead of failing once with a 500.
-DATABASES = {"default": dj_database_url.parse(config.database_url(), conn_max_age=600, conn_health_checks=True)}
+# PostgreSQL: each process keeps a pool of connections (psycopg_pool, at most ZORGID_DB_POOL_SIZE); a request
+# takes one at its first query and gives it back when it ends, and a waiting status request gives it back
+# before it waits (flows.waiting), so no request opens a connection of its own (docs/architecture.md). Health
+# checks: the pool tests a connection before handing it out, so after a database restart every thread gets a new
+# one at once instead of failing once with a 500.
+DATABASES = {"default": dj_database_url.parse(config.database_url(), conn_max_age=0, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2, "max_size": int(os.environ.get("ZORGID_DB_POOL_SIZE", "10")), "timeout": 20,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")}

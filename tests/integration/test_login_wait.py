@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 
 from tests.conftest import wait_until
+from tests.integration.db_connections import connections_in_use
 from tests.integration.test_login_api import approve, fetch, start_flow
 from zorgid import clock
 from zorgid.flows.models import LoginFlow, LoginFlowState
@@ -64,7 +65,7 @@ def test_an_approved_flow_whose_time_passed_logs_no_one_in(client, device):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no server connections to hold")
 def test_waiting_requests_hold_no_database_connection(settings, no_waiting_pages):
-    """Three status requests wait at once; meanwhile only the process's one listener is connected."""
+    """Three status requests wait at once, holding none of the pool's connections (db_connections.py)."""
     settings.ZORGID_LOGIN_WAIT_SECONDS = 6
     browsers = [Client() for _ in range(3)]
     flows = [start_flow(browser) for browser in browsers]
@@ -76,21 +77,15 @@ def test_waiting_requests_hold_no_database_connection(settings, no_waiting_pages
             connection.close()
 
     waiters = [threading.Thread(target=wait, args=pair) for pair in zip(browsers, flows, strict=True)]
+    before = connections_in_use()
     for waiter in waiters:
         waiter.start()
     try:
         assert wait_until(lambda: waits_now() == 3, timeout=5)
-        assert other_connections() <= 1  # the listener
+        assert connections_in_use() == before  # none of the three holds one
     finally:
         for waiter in waiters:
             waiter.join(timeout=30)
-
-
-def other_connections() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND pid <> pg_backend_pid()")
-        return cursor.fetchone()[0]
 
 
 def test_a_status_request_beyond_the_wait_slots_answers_at_once(client, settings):

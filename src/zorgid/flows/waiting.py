@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
@@ -169,10 +170,9 @@ class _Listener:
 
     def _run(self) -> None:
         while not self.stopping.is_set():
-            wrapper = connections.create_connection(DEFAULT_DB_ALIAS)
+            raw = None
             try:
-                wrapper.connect()
-                raw = wrapper.connection
+                raw = _listen_connection()
                 raw.execute("LISTEN " + CHANNEL)
                 self.ready.set()
                 self._wake_all()  # a change while there was no listener: read again
@@ -188,9 +188,17 @@ class _Listener:
             finally:
                 self.ready.clear()
                 self._wake_all()
-                with contextlib.suppress(Exception):
-                    wrapper.close()
+                if raw is not None:
+                    with contextlib.suppress(Exception):
+                        raw.close()
             self.stopping.wait(1.0)
+
+
+def _listen_connection() -> psycopg.Connection:
+    """A connection of the listener's own, never one of the pool's: it stays LISTENing for the process's life, and a
+    pooled connection given back while LISTENing would pile up notifications no one reads."""
+    params = connections[DEFAULT_DB_ALIAS].get_connection_params()
+    return psycopg.connect(**params, autocommit=True)
 
 
 _listener = _Listener()

@@ -125,46 +125,45 @@ class RequestLimitMiddleware:
     address, so serve zorgid directly or keep these limits generous), reads and writes apart; a logged-in
     portal session counts per Mobile ID (or ZORG-ID Smartcard) with a larger budget, an application server's token
     and userinfo requests per address with theirs (SERVER_TO_SERVER), and so do CRL and OCSP requests
-    (REVOCATION_CHECKS). A few
-    addresses have a tighter limit of their own per client address on top (ENDPOINT_RULES).
+    (REVOCATION_CHECKS). A few addresses have a tighter limit of their own per client address on top
+    (ENDPOINT_RULES). A request's budgets are counted in one statement (ratelimit.services.limit_all).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        from zorgid.ratelimit.services import limit
-        from zorgid.web import client_ip
+        from zorgid.ratelimit.services import limit_all
 
-        from .session import MOBILE_ID_KEY, SMARTCARD_KEY
-
-        mobile_id = request.session.get(MOBILE_ID_KEY) if hasattr(request, "session") else None
-        smartcard = request.session.get(SMARTCARD_KEY) if hasattr(request, "session") else None
         try:
-            if isinstance(mobile_id, str) and mobile_id:
-                limit("logged-in", f"mobile_id:{mobile_id}")
-            elif isinstance(smartcard, str) and smartcard:  # a login with a ZORG-ID Smartcard
-                limit("logged-in", f"smartcard:{smartcard}")
-            else:
-                limit(_rule_of(request), client_ip(request))
+            limit_all(_budgets(request))
         except RateLimited as error:
             return error_answer(request, error)
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        from zorgid.ratelimit.services import limit
-        from zorgid.web import client_ip
 
-        match = request.resolver_match
-        method = "GET" if request.method == "HEAD" else request.method
-        rule = ENDPOINT_RULES.get((match.url_name, method)) if match is not None else None
-        if rule is None:
-            return None
-        try:
-            limit(rule, client_ip(request))
-        except RateLimited as error:
-            return error_answer(request, error)
-        return None
+def _budgets(request) -> list[tuple[str, str]]:
+    """The (rule, subject) pairs this request counts against: its budget, and its address's own rule if any."""
+    from django.urls import Resolver404, resolve
+
+    from zorgid.web import client_ip
+
+    from .session import MOBILE_ID_KEY, SMARTCARD_KEY
+
+    mobile_id = request.session.get(MOBILE_ID_KEY) if hasattr(request, "session") else None
+    smartcard = request.session.get(SMARTCARD_KEY) if hasattr(request, "session") else None
+    if isinstance(mobile_id, str) and mobile_id:
+        budgets = [("logged-in", f"mobile_id:{mobile_id}")]
+    elif isinstance(smartcard, str) and smartcard:  # a login with a ZORG-ID Smartcard
+        budgets = [("logged-in", f"smartcard:{smartcard}")]
+    else:
+        budgets = [(_rule_of(request), client_ip(request))]
+    try:
+        url_name = resolve(request.path_info).url_name
+    except Resolver404:
+        return budgets
+    rule = ENDPOINT_RULES.get((url_name, "GET" if request.method == "HEAD" else request.method))
+    return budgets if rule is None else [*budgets, (rule, client_ip(request))]
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
