@@ -51,13 +51,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "zorgid.portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "zorgid.portal.middleware.BrowserCookieMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # pages only: the app's JSON API (/api/) has no session, browser language or CSRF token (portal/middleware.py)
+    "zorgid.portal.middleware.PagesOnlySessionMiddleware",
+    "zorgid.portal.middleware.PagesOnlyBrowserCookieMiddleware",
+    "zorgid.portal.middleware.PagesOnlyLocaleMiddleware",
     "zorgid.portal.middleware.RequestLimitMiddleware",
     "zorgid.portal.middleware.ControlCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "zorgid.portal.middleware.PagesOnlyCsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zorgid.portal.middleware.ZorgidErrorMiddleware",
 ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.locale import LocaleMiddleware
 
 from zorgid.control_characters import ControlCharacter, check, check_all
 from zorgid.ratelimit.errors import RateLimited
@@ -59,6 +62,43 @@ class BrowserCookieMiddleware:
 
         set_browser_cookie(request, response)
         return response
+
+
+API_PREFIX = "/api/"
+
+
+class _PagesOnly:
+    """The wrapped middleware, for every address but the app's JSON API (API_PREFIX): the API keeps no session,
+    speaks no language of the browser's (its errors carry both) and is exempt from CSRF, so its requests skip that
+    work (docs/architecture.md)."""
+
+    wrapped: type
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.inner = self.wrapped(get_response)
+        if hasattr(self.inner, "process_view"):
+            self.process_view = self._process_view
+
+    def __call__(self, request):
+        if request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        return self.inner(request)
+
+    def _process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith(API_PREFIX):
+            return None
+        return self.inner.process_view(request, view_func, view_args, view_kwargs)
+
+
+def _pages_only(middleware: type) -> type:
+    return type(f"PagesOnly{middleware.__name__}", (_PagesOnly,), {"wrapped": middleware})
+
+
+PagesOnlySessionMiddleware = _pages_only(SessionMiddleware)
+PagesOnlyBrowserCookieMiddleware = _pages_only(BrowserCookieMiddleware)
+PagesOnlyLocaleMiddleware = _pages_only(LocaleMiddleware)
+PagesOnlyCsrfViewMiddleware = _pages_only(CsrfViewMiddleware)
 
 
 def error_answer(request, error):
