@@ -69,8 +69,8 @@ class Flow(models.Model):
 
     @classmethod
     def find(cls, flow_id: object) -> Self:
-        flow = cls.objects.filter(id=flow_id).first() if isinstance(flow_id, str) and len(flow_id) <= MAX_ID_CHARS \
-            else None
+        flow = next(iter(cls.objects.filter(id=flow_id)), None) if isinstance(flow_id, str) \
+            and len(flow_id) <= MAX_ID_CHARS else None  # the primary key: no ordering, no limit needed
         if flow is None:
             raise cls.Unknown()
         return flow
