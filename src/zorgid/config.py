@@ -2,6 +2,9 @@
 
 ZORGID_HOME          data directory (CA keys, secret key, SQLite database); default ./var
 DATABASE_URL         database; default SQLite in ZORGID_HOME
+ZORGID_DB_POOL_SIZE  PostgreSQL: connections per worker process at most (a pool); default 10
+ZORGID_DB_PREPARE    PostgreSQL: 1 (default) binds parameters on the server and prepares repeated statements,
+                     0 sends each statement as text (for a connection pooler that cannot keep prepared statements)
 ZORGID_ENVIRONMENT   acceptatie (default) or productie (R-ENV)
 ZORGID_BASE_URL      the portal's public origin; default http://127.0.0.1:8000
 ZORGID_SECRET_KEY    Django's secret key; default: a random key made once in ZORGID_HOME/secret_key

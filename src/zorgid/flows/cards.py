@@ -62,7 +62,6 @@ from .errors import (
 )
 from .models import CardFlow, CardFlowPurpose, CardFlowState
 from .status import BrowserAnswer, browser_answer, browser_flow
-from .waiting import notify
 
 NAMED_CARD_TYPES = ("Z", "N")  # cards in a person's name; M and S cannot speak for a person
 MAX_CHAIN = 5
@@ -190,15 +189,14 @@ def _finish(flow: CardFlow, state: str, ip: str, *, certificate: x509.Certificat
     values = attributes_to_json(attributes) if attributes else {}
     page_state = {**flow.page_state, ANSWER_CHECK: answer_check} if answer_check else flow.page_state
     with transaction.atomic():
-        if not flow.move(CardFlowState.PENDING, state, now, answered_at=now, attributes=values, error_code=error_code,
-                         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
-                         page_state=page_state):
+        if not flow.move(CardFlowState.PENDING, state, now, notify=True, answered_at=now, attributes=values,
+                         error_code=error_code, page_state=page_state,
+                         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode()):
             raise CardFlowUsed()
         event = "card.answered" if state == CardFlowState.ANSWERED else "card.refused"
         record(event, actor=f"uzi:{values.get('uzi_number', '')}" if values else "desktop",
                subject=f"card_flow:{flow.id}", ip=ip,
                details={"purpose": flow.purpose, "code": error_code, "ura": values.get("ura", "")})
-        notify(flow.id)
     flow.refresh_from_db()
     return flow
 

@@ -14,7 +14,7 @@ import hmac
 from typing import ClassVar, Self
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 from zorgid import clock
 from zorgid.hashing import token_hash
@@ -31,6 +31,7 @@ from .errors import (
     LoginFlowUnknown,
     LoginFlowUsed,
 )
+from .waiting import CHANNEL
 
 PENDING = "pending"  # every flow starts here and waits for its other side (the app, the Desktop App)
 MAX_ID_CHARS = 64  # longer ids are not looked up
@@ -69,8 +70,12 @@ class Flow(models.Model):
 
     @classmethod
     def find(cls, flow_id: object) -> Self:
-        flow = next(iter(cls.objects.filter(id=flow_id)), None) if isinstance(flow_id, str) \
-            and len(flow_id) <= MAX_ID_CHARS else None  # the primary key: no ordering, no limit needed
+        """The flow with this id; every request of a login reads it, so by its key in plain SQL (docs/architecture.md,
+        "The login's hot path"): no query to compile."""
+        flow = None
+        if isinstance(flow_id, str) and len(flow_id) <= MAX_ID_CHARS:
+            table = connection.ops.quote_name(cls._meta.db_table)
+            flow = next(iter(cls.objects.raw(f"SELECT * FROM {table} WHERE id = %s", [flow_id])), None)  # noqa: S608
         if flow is None:
             raise cls.Unknown()
         return flow
@@ -101,13 +106,30 @@ class Flow(models.Model):
             raise self.NotYours()
         return self
 
-    def move(self, source: str, target: str, now: dt.datetime, **values: object) -> bool:
+    def move(self, source: str, target: str, now: dt.datetime, *, notify: bool = False, **values: object) -> bool:
         """From state ``source`` to ``target`` within the flow's time, in one conditional UPDATE: True if it won.
 
-        Call it inside the transaction that records the change; it does not change this object.
+        Call it inside the transaction that records the change; it does not change this object. ``values`` are
+        fields set with it (a model instance for a foreign key). With ``notify``, a won move also wakes the pages
+        waiting on this flow when the transaction commits (waiting.notify), in the same statement on PostgreSQL.
+        Plain SQL (docs/architecture.md, "The login's hot path"), each value prepared for the database by its field
+        as the ORM would.
         """
-        won = type(self).objects.filter(id=self.id, state=source, expires_at__gt=now).update(state=target, **values)
-        return won == 1
+        meta, q = self._meta, connection.ops.quote_name
+        fields = [meta.get_field(name) for name in ("state", *values)]
+        prepared = [field.get_db_prep_save(getattr(value, "pk", value), connection)
+                    for field, value in zip(fields, (target, *values.values()), strict=True)]
+        assignments = ", ".join(f"{q(field.column)} = %s" for field in fields)
+        expires_at = meta.get_field("expires_at").get_db_prep_value(now, connection)
+        update = (f"UPDATE {q(meta.db_table)} SET {assignments} "  # noqa: S608
+                  f"WHERE id = %s AND state = %s AND {q('expires_at')} > %s")
+        params = [*prepared, self.id, source, expires_at]
+        if notify and connection.vendor == "postgresql":
+            update = f"WITH moved AS ({update} RETURNING id) SELECT pg_notify(%s, id) FROM moved"  # noqa: S608
+            params.append(CHANNEL)
+        with connection.cursor() as cursor:
+            cursor.execute(update, params)
+            return cursor.rowcount == 1
 
     def reload(self) -> None:
         """Read the flow again (after a wait); a flow purged meanwhile is unknown."""

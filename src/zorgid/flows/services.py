@@ -22,7 +22,6 @@ from .errors import LoginClockSkew, LoginFlowUsed
 from .models import LoginFlow, LoginFlowState
 from .signals import login_completed
 from .status import BrowserAnswer, browser_answer
-from .waiting import notify
 
 
 def start_login(*, browser_secret: str, origin: str, requester_name: str, application=None,
@@ -67,9 +66,9 @@ def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, i
     verify_signature(certificate, signature, message.canonical_bytes())
     with transaction.atomic():
         consume_token(holder, unlock_token)
-        if not flow.move(LoginFlowState.PENDING, LoginFlowState.APPROVED, now, mobile_id=holder, approved_at=now):
+        if not flow.move(LoginFlowState.PENDING, LoginFlowState.APPROVED, now, notify=True, mobile_id=holder,
+                         approved_at=now):
             raise LoginFlowUsed()
-        notify(flow.id)
         record("login.approved", actor=f"person:{holder.person_id}", subject=f"login_flow:{flow.id}", ip=ip,
                details={"mobile_id": holder.id, "origin": flow.origin})  # last: the log's lock is held shortest
     flow.state, flow.mobile_id, flow.approved_at = LoginFlowState.APPROVED, holder, now
