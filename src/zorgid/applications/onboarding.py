@@ -82,16 +82,16 @@ def send_activation(application: Application, *, actor: str) -> Application:
     return application
 
 
-def first_login_completes(sender, *, person: Person, **kwargs) -> None:
+def first_login_completes(sender, *, person_id: str, **kwargs) -> None:
     """Receiver of flows.signals.login_completed: a login is the moment an application may be completed."""
-    first_login(person)
+    first_login(person_id)
 
 
-def first_login(person: Person) -> None:
+def first_login(person_id: str) -> None:
     """ZORG-ID Mobiel: the ADM's first login completes the application; the VTW gets "registratie afgerond"."""
-    for application in Application.objects.filter(state=S.ACTIVATION_SENT, administrator=person,
+    for application in Application.objects.filter(state=S.ACTIVATION_SENT, administrator_id=person_id,
                                                   product=Product.MOBIEL):
-        transition(application, (S.ACTIVATION_SENT,), S.COMPLETED, actor=f"person:{person.id}",
+        transition(application, (S.ACTIVATION_SENT,), S.COMPLETED, actor=f"person:{person_id}",
                    note="De portaal administrator is ingelogd.")
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from zorgid import clock
 from zorgid.audit.services import record
 from zorgid.identities.keyshare import consume_token
-from zorgid.identities.models import Person
+from zorgid.identities.models import MobileId
 from zorgid.identities.services import usable_mobile_id
 from zorgid.pki.signatures import verify_signature
 from zorgid.protocol.clock_skew import check_signed_at
@@ -98,8 +98,12 @@ def _complete(flow: LoginFlow, for_application: bool) -> dict[str, object]:
         with transaction.atomic():
             if flow.move(LoginFlowState.APPROVED, LoginFlowState.COMPLETED, now, completed_at=now):
                 if not for_application:  # a login at a healthcare application is no login at the portal
-                    login_completed.send(sender=LoginFlow, person=Person.objects.get(mobile_ids=flow.mobile_id_id))
+                    login_completed.send(sender=LoginFlow, person_id=_person_of(flow.mobile_id_id))
                 return {"state": "done"}
         if LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.APPROVED).exists():
             return {"state": "expired"}  # approved in time, but the browser came too late: it starts anew
     raise LoginFlowUsed()
+
+
+def _person_of(mobile_id: str) -> str:
+    return MobileId.objects.filter(id=mobile_id).values_list("person_id", flat=True).get()

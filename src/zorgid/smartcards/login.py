@@ -76,7 +76,7 @@ def complete_login(flow_id: str, *, browser_secret: str, ip: str = "", applicati
             raise SmartcardLoginBlocked(f"card {card.card_number}")
         cards.complete(flow)
         if not application:  # a login at the portal, as a QR login's completion sends it (flows.services)
-            login_completed.send(sender=CardFlow, person=person)
+            login_completed.send(sender=CardFlow, person_id=person.id)
         record("login.smartcard", actor=f"person:{person.id}", subject=f"smartcard:{card.id}", ip=ip,
                details={"method": "smartcard", "card_number": card.card_number, "card_flow": flow.id,
                         "client_id": application[:32]})

@@ -68,7 +68,7 @@ def test_a_login_with_the_smartcard_opens_the_overview(client, jan, smartcard):
     issued, card = smartcard
     browser = Client()
     completed = []
-    login_completed.connect(receiver := lambda sender, person, **kw: completed.append(person.id), weak=False)
+    login_completed.connect(receiver := lambda sender, person_id, **kw: completed.append(person_id), weak=False)
     try:
         answer, flow_id = read(browser, client, card)
         assert answer.status_code == 200 and answer.json() == {"state": "answered"}, answer.content
