@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from zorgid import clock
 from zorgid.audit.services import record
@@ -76,11 +76,16 @@ def _derive(purpose: bytes, secret: str) -> bytes:
 
 
 def _locked(mobile_id: MobileId) -> KeyShare:
-    """The Mobile ID's share, locked for this transaction; an ID of an older app has none."""
-    try:
-        return KeyShare.objects.select_for_update().get(mobile_id=mobile_id)
-    except KeyShare.DoesNotExist:
-        raise KeyShareMissing() from None
+    """The Mobile ID's share, locked for this transaction; an ID of an older app has none. Every use of the key asks:
+    one plain query by the key (docs/architecture.md, "The login's hot path"); SQLite's write lock is the
+    transaction's own (settings.py)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    found = next(iter(KeyShare.objects.raw(
+        f"SELECT * FROM {connection.ops.quote_name(KeyShare._meta.db_table)} WHERE mobile_id_id = %s{lock}",  # noqa: S608
+        [mobile_id.pk])), None)
+    if found is None:
+        raise KeyShareMissing()
+    return found
 
 
 def _verifier(proof: bytes) -> str:
@@ -212,10 +217,14 @@ def _release(found: KeyShare, holder: MobileId, now: dt.datetime) -> Unlocked:
 
 
 def _new_codes(holder: MobileId, since: dt.datetime) -> tuple[NewActivationCode, ...]:
-    """Activation codes for the holder issued after ``since``, unused or used by another Mobile ID."""
-    codes = (ActivationCode.objects.filter(person_id=holder.person_id, issued_at__gt=since)
-             .exclude(mobile_id=holder).order_by("issued_at").values_list("issued_at", "used_at")[:MAX_NEW_CODES])
-    return tuple(NewActivationCode(issued_at, used_at is not None) for issued_at, used_at in codes)
+    """Activation codes for the holder issued after ``since``, unused or used by another Mobile ID (plain SQL, as
+    :func:`_locked`)."""
+    codes = ActivationCode.objects.raw(
+        f"SELECT id, issued_at, used_at FROM {connection.ops.quote_name(ActivationCode._meta.db_table)} "  # noqa: S608
+        "WHERE person_id = %s AND issued_at > %s AND (mobile_id_id IS NULL OR mobile_id_id <> %s) "
+        f"ORDER BY issued_at LIMIT {MAX_NEW_CODES}",
+        [holder.person_id, connection.ops.adapt_datetimefield_value(since), holder.pk])
+    return tuple(NewActivationCode(code.issued_at, code.used_at is not None) for code in codes)
 
 
 def consume_token(mobile_id: MobileId, token: str) -> None:
