@@ -2,7 +2,7 @@
 
 Dutch help (typer's own help option included), one error report on stderr with exit status 1, the actor the
 audit log records for a command. The client programs have their own (zorgid.clients.terminal); neither
-imports the other. Importing this module sets up no Django.
+imports the other, and both speak Dutch through zorgid.protocol.dutch_terminal. Importing this module sets up no Django.
 """
 
 from __future__ import annotations
@@ -14,25 +14,17 @@ import typer
 from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
+from zorgid.protocol.dutch_terminal import DutchHelp
+
 out = Console()
 err = Console(stderr=True)
 
 
-class _DutchHelp:
-    """The help option's own text in Dutch too (typer's is English), so that all of --help is Dutch."""
-
-    def get_help_option(self, ctx: typer.Context):
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "Toon deze hulp en stop."
-        return option
-
-
-class DutchCommand(_DutchHelp, TyperCommand):
+class DutchCommand(DutchHelp, TyperCommand):
     pass
 
 
-class DutchGroup(_DutchHelp, TyperGroup):
+class DutchGroup(DutchHelp, TyperGroup):
     pass
 
 

@@ -37,8 +37,11 @@ def test_every_command_has_help_in_dutch(program):
     for args in paths:
         result = runner.invoke(typer_app, [*args, "--help"], prog_name=program)
         assert result.exit_code == 0, args
-        assert "Usage" in result.output and "Toon deze hulp en stop." in result.output, (program, args)
-        assert "Show this message" not in result.output, (program, args)
+        assert "Gebruik:" in result.output and "Toon deze hulp en stop." in result.output, (program, args)
+        assert " Opties " in result.output, (program, args)  # the options panel (protocol.dutch_terminal)
+        for english in ("Show this message", "Usage", " Options ", " Arguments ", " Commands ", "[required]",
+                        "[default:", "[env var:"):
+            assert english not in result.output, (program, args, english)
 
 
 def test_operator_add_prints_qr_payload_and_png(tmp_path):

@@ -15,6 +15,7 @@ import re
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from zorgid.protocol.dutch_terminal import DutchHelp
 from zorgid.protocol.errors import InternalError, ZorgidError
 
 # control characters (terminal escape sequences) and bidirectional overrides (text that lies about itself)
@@ -36,21 +37,11 @@ def report(err: ZorgidError) -> None:
         typer.echo(f"Details: {printable(err.detail)}", err=True)
 
 
-class _DutchHelp:
-    """The help option's own text in Dutch too (typer's is English), so that all of --help is Dutch."""
-
-    def get_help_option(self, ctx: typer.Context):
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "Toon deze hulp en stop."
-        return option
-
-
-class DutchCommand(_DutchHelp, TyperCommand):
+class DutchCommand(DutchHelp, TyperCommand):
     pass
 
 
-class DutchGroup(_DutchHelp, TyperGroup):
+class DutchGroup(DutchHelp, TyperGroup):
     pass
 
 

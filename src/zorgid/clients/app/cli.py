@@ -20,6 +20,7 @@ from typing import Annotated
 
 import typer
 
+from zorgid.protocol.dutch_terminal import ask_yes_no
 from zorgid.protocol.payloads import ActivationPayload
 
 from ..terminal import DutchCommand, ReportingGroup, run
@@ -116,7 +117,7 @@ def _confirm(accept: bool):
         if accept:
             typer.echo(f"{question} ja (--accept)")
             return True
-        return typer.confirm(question, default=False)
+        return ask_yes_no(question)
 
     return confirm
 

@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from zorgid.protocol.dutch_terminal import ask_yes_no
+
 from ..terminal import DutchCommand, DutchGroup, ReportingGroup, run
 from . import actions
 from .card import DEFAULT_MODULE, MODULE_ENV, Card, find_cards
@@ -29,8 +31,6 @@ TRANSPORT_SO_PIN_ENV = "ZORGID_TRANSPORT_SO_PIN"
 NEW_PIN_ENV = "ZORGID_NEW_PIN"
 EXIT_DECLINED = 3
 EXIT_CODES = "Afsluitcodes: 0 gelukt, 1 fout (met code en oplossing), 2 verkeerd gebruik, 3 verzoek geweigerd (Nee)."
-YES_ANSWERS = ("ja", "j", "yes", "y")
-NO_ANSWERS = ("nee", "n", "no", "")
 
 # How `open` reaches a server; tests and embedders may replace it (e.g. with an httpx transport).
 server_factory: actions.ServerFactory = DesktopServerClient
@@ -74,17 +74,7 @@ def _confirm(yes: bool):
         if yes:
             typer.echo(f"{question} Ja (--yes)")
             return True
-        for _ in range(3):
-            try:
-                answer = typer.prompt(question, default="", show_default=False, prompt_suffix=" ")
-            except (typer.Abort, EOFError):
-                return False  # no answer is no consent
-            if answer.strip().lower() in YES_ANSWERS:
-                return True
-            if answer.strip().lower() in NO_ANSWERS:
-                return False
-            typer.echo("Antwoord met Ja of Nee.")
-        return False
+        return ask_yes_no(question)
 
     return confirm
 

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import json
 
+import pytest
 import segno
 
 from zorgid import clock
@@ -100,6 +101,17 @@ def test_login_declined_sends_nothing(run, server):
     assert result.exit_code == 1 and "Geweigerd" in result.stdout
     assert server.state(login) == "pending"
     assert server.posts() == ["/api/v1/activations"]
+
+
+@pytest.mark.parametrize(("answer", "state"), [("j", "approved"), ("Ja", "approved"), ("nee", "pending")])
+def test_the_login_question_takes_a_dutch_answer(run, server, answer, state):
+    run("setup", "--pin", "123456")
+    run("scan", server.activation(), "--pin", "123456")
+    login = server.login()
+    result = run("scan", login, "--pin", "123456", input=f"{answer}\n")
+    assert "Accepteren? [ja/nee]" in result.stdout
+    assert (result.exit_code == 0) == (state == "approved"), result.output
+    assert server.state(login) == state
 
 
 def test_login_with_a_wrong_pin_is_counted_here_and_at_the_server(run, server, home):

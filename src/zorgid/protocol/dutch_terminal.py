@@ -1,0 +1,63 @@
+"""How every command line of zorgid speaks Dutch, the server's (``zorgid``) and the clients' (``zorgid-app``,
+``zorgid-desktop``, ``zorgid-validatietool``) alike: typer's own labels in its help and error panels, the usage
+line, the help option's text, and yes/no questions that take the answers a Dutch user types (j, ja, n, nee).
+
+Typer (through click and rich) prints "Usage", "Options", "[required]" and "Try … for help." in English; its
+panel labels are module constants of ``typer.rich_utils``, read when a panel is drawn, so importing this module
+sets them once. Part of the shared protocol package, so that the client programs may import it too
+(docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import typer
+import typer.rich_utils as rich_utils
+
+LABELS = {
+    "ARGUMENTS_PANEL_TITLE": "Argumenten",
+    "OPTIONS_PANEL_TITLE": "Opties",
+    "COMMANDS_PANEL_TITLE": "Opdrachten",
+    "ERRORS_PANEL_TITLE": "Fout",
+    "ABORTED_TEXT": "Afgebroken.",
+    "REQUIRED_LONG_STRING": "[verplicht]",
+    "DEFAULT_STRING": "[standaard: {}]",
+    "ENVVAR_STRING": "[omgevingsvariabele: {}]",
+    "DEPRECATED_STRING": "(verouderd) ",
+    "RICH_HELP": "Probeer [blue]'{command_path} {help_option}'[/] voor hulp.",
+}
+for _name, _text in LABELS.items():
+    setattr(rich_utils, _name, _text)
+
+YES_ANSWERS = ("ja", "j", "yes", "y")
+NO_ANSWERS = ("nee", "n", "no", "")  # an empty answer is no consent
+MAX_TRIES = 3
+
+
+class DutchHelp:
+    """For a typer command or group: the help option's own text and the usage line in Dutch too."""
+
+    def get_help_option(self, ctx: typer.Context):
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "Toon deze hulp en stop."
+        return option
+
+    def get_usage(self, ctx: typer.Context) -> str:
+        usage = super().get_usage(ctx)  # type: ignore[misc]
+        return "Gebruik:" + usage[len("Usage:"):] if usage.startswith("Usage:") else usage
+
+
+def ask_yes_no(question: str) -> bool:
+    """Ask ``question`` and read Ja or Nee (j/ja/n/nee, and y/yes/no); three other answers, an empty answer, end of
+    input or Ctrl-C are a no: no answer is no consent."""
+    for _ in range(MAX_TRIES):
+        try:
+            answer = typer.prompt(f"{question} [ja/nee]", default="", show_default=False, prompt_suffix=" ")
+        except (typer.Abort, EOFError):
+            return False
+        if answer.strip().lower() in YES_ANSWERS:
+            return True
+        if answer.strip().lower() in NO_ANSWERS:
+            return False
+        typer.echo("Antwoord met ja of nee.")
+    return False
