@@ -165,7 +165,12 @@ def test_a_new_pin_after_a_restore_needs_the_keys_signature_and_brings_a_new_dev
     assert error_code(refused) == "ZID-SIGNATURE-INVALID"  # the device key is signed too
     response = client.post(path, {**body, "signature": signature}, content_type="application/json")
     assert b64decode(response.json()["key_share"]) == share
-    assert error_code(device.unlock(new_proof)) == "ZID-DEVICE-SIGNATURE"  # the old phone's device key
+    # the old phone's device key: told that the ID moved, whatever its proof, and nothing is counted
+    assert error_code(device.unlock(new_proof)) == "ZID-ID-MOVED"
+    assert error_code(device.unlock(proof)) == "ZID-ID-MOVED"
+    assert KeyShare.objects.get(mobile_id_id=device.mobile_id).failure_times == []
+    other = ec.generate_private_key(ec.SECP256R1())
+    assert error_code(device.unlock(proof, device_key=other)) == "ZID-DEVICE-SIGNATURE"  # a key it never had
     device.device_key, device.signed_at_ms = new_device, 0
     assert error_code(device.unlock(proof)) == "ZID-PIN-WRONG"
     assert device.unlock(new_proof).status_code == 200

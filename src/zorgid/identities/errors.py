@@ -100,6 +100,21 @@ class DeviceSignatureInvalid(ZorgidError):
                    "in a few minutes.")
 
 
+class IdMoved(ZorgidError):
+    """An unlock signed by the device key this ID had before it was restored from a backup in another app."""
+
+    code = "ZID-ID-MOVED"
+    status = 403
+    cause_nl = ("Dit ID is vanuit een back-up teruggezet in de ZORG-ID app op een ander apparaat. Deze app kan het "
+                "niet meer gebruiken. De pincode is niet gecontroleerd.")
+    cause_en = ("This ID was restored from a backup into the ZORG-ID app on another device; this app can no longer "
+                "use it. The PIN was not checked.")
+    solution_nl = ("Gebruik de app waarin u het ID hebt teruggezet. Hebt u dat niet zelf gedaan? Neem dan direct "
+                   "contact op met uw beheerder: die kan het ID intrekken.")
+    solution_en = ("Use the app in which you restored the ID. If you did not do that yourself, contact your "
+                   "administrator at once: they can revoke the ID.")
+
+
 class DeviceClockSkew(ZorgidError):
     code = "ZID-DEVICE-CLOCK"
     status = 400

@@ -48,6 +48,7 @@ from .errors import (
     DeviceClockSkew,
     DeviceKeyMissing,
     DeviceSignatureInvalid,
+    IdMoved,
     KeyShareMissing,
     KeyShareWait,
     PinChangeClockSkew,
@@ -175,14 +176,22 @@ def _check_device(found: KeyShare, message: DeviceUnlock, signature: bytes, now:
     """The device key's signature over this unlock, at a time within the skew, later than the last one taken."""
     if not found.device_key:
         raise DeviceKeyMissing()
-    public_key = serialization.load_der_public_key(b64decode(found.device_key, limit=MAX_DEVICE_KEY_BYTES))
-    try:
-        public_key.verify(signature, message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))  # type: ignore[call-arg]
-    except (InvalidSignature, ValueError) as exc:
-        raise DeviceSignatureInvalid("signature does not verify with the device key") from exc
+    if not _signed_by(found.device_key, signature, message):
+        if found.moved_from_device_key and _signed_by(found.moved_from_device_key, signature, message):
+            raise IdMoved()  # the app this ID was restored away from: nothing counted, nothing changed
+        raise DeviceSignatureInvalid("signature does not verify with the device key")
     check_signed_at(message.signed_at_ms / 1000, now, DeviceClockSkew)
     if message.signed_at_ms <= found.device_signed_at_ms:
         raise DeviceSignatureInvalid("signed_at_ms is not later than the last unlock's (sent before?)")
+
+
+def _signed_by(device_key: str, signature: bytes, message: DeviceUnlock) -> bool:
+    public_key = serialization.load_der_public_key(b64decode(device_key, limit=MAX_DEVICE_KEY_BYTES))
+    try:
+        public_key.verify(signature, message.canonical_bytes(), ec.ECDSA(hashes.SHA256()))  # type: ignore[call-arg]
+    except (InvalidSignature, ValueError):
+        return False
+    return True
 
 
 def _within_window(times: object, now: dt.datetime) -> list[int]:
@@ -252,9 +261,12 @@ def replace_proof(mobile_id: MobileId, proof: bytes, device: str, *, ip: str = "
     for the restored app to show."""
     with transaction.atomic():
         found = _locked(mobile_id)
+        if found.device_key != device:  # the app it leaves is told so when it tries again (IdMoved)
+            found.moved_from_device_key = found.device_key
         found.verifier, found.device_key, found.device_signed_at_ms = _verifier(proof), device, 0
         found.failure_times, found.blocked_until = [], None
-        found.save(update_fields=["verifier", "device_key", "device_signed_at_ms", "failure_times", "blocked_until"])
+        found.save(update_fields=["verifier", "device_key", "moved_from_device_key", "device_signed_at_ms",
+                                  "failure_times", "blocked_until"])
         record("keyshare.pin_replaced", actor=f"mobile_id:{mobile_id.id}", subject=f"person:{mobile_id.person_id}",
                ip=ip)
         return _open(found.sealed_share, mobile_id.id)

@@ -136,6 +136,8 @@ class KeyShare(models.Model):
     sealed_share = models.TextField()  # the share, AES-GCM under a key from the installation's secret
     # the app's device key (base64url DER SubjectPublicKeyInfo, P-256); empty for an ID of an older app
     device_key = models.TextField(blank=True)
+    # the device key it replaced at the last restore from backup: that app is told the ID moved (keyshare.py)
+    moved_from_device_key = models.TextField(blank=True)
     device_signed_at_ms = models.BigIntegerField(default=0)  # the last unlock's time, taken once (no replay)
     failure_times = models.JSONField(default=list)  # wrong PIN proofs of the last 24 hours, Unix seconds
     wrong_since_use = models.PositiveIntegerField(default=0)  # wrong PIN proofs since the last right one

@@ -98,8 +98,12 @@ def test_round_trip_into_a_new_home_with_a_new_pin(installed, backup_file, app, 
     with pytest.raises(PinWrong):
         unlock(Keystore(new_home), server, pin)  # the old PIN is not carried over
     with pytest.raises(ZorgidError) as caught:
-        unlock(store, server, pin)  # and the old phone no longer opens the ID: its device key is not the one
-    assert caught.value.code == "ZID-DEVICE-SIGNATURE"
+        unlock(store, server, pin)  # and the old phone no longer opens the ID, and is told why
+    assert caught.value.code == "ZID-ID-MOVED" and "teruggezet" in caught.value.cause("nl")
+    assert json.loads((store.home / "config.json").read_text())["failed_pin_attempts"] == 0  # no PIN counted
+    old_phone = app(store.home, "scan", server.login(), "--pin", pin, "--accept")
+    assert old_phone.exit_code == 1 and "Fout ZID-ID-MOVED" in old_phone.stderr
+    assert "De pincode is onjuist" not in old_phone.stderr + old_phone.stdout
     assert "device_key" not in backup_file.read_text(errors="ignore")  # a device key is not carried over
     assert stat.S_IMODE(new_home.stat().st_mode) == 0o700
     assert not [p for p in tmp_path.iterdir() if ".restore-" in p.name]
