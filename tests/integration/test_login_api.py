@@ -205,3 +205,30 @@ def test_a_forged_browser_cookie_is_not_a_binding(client, device):
     forger.cookies["zorgid_browser"] = browser.cookies["zorgid_browser"].value.split(":")[0] + ":forged"
     response = status(forger, flow_id)
     assert response.status_code == 403 and error_code(response) == "ZID-LOGIN-OTHER-BROWSER"
+
+
+def test_a_qr_code_replaced_by_a_reloaded_page_logs_no_one_in(client, device):
+    """The page loaded again shows a new QR code; the old one is refused with its own code, the new one works."""
+    browser = Client()
+    old_flow = start_flow(browser)
+    new_flow = start_flow(browser)  # the same browser loads the start page again
+    refused = fetch(client, old_flow)
+    assert refused.status_code == 409 and error_code(refused) == "ZID-LOGIN-REPLACED"
+    body = device.approval({"flow": old_flow, "nonce": LoginFlow.objects.get(id=old_flow).nonce,
+                            "origin": "http://testserver"})
+    refused = approve(client, old_flow, body)
+    assert refused.status_code == 409 and error_code(refused) == "ZID-LOGIN-REPLACED"
+    assert LoginFlow.objects.get(id=old_flow).state == "pending"
+    assert "ZID-LOGIN-REPLACED" in AuditEvent.objects.filter(event="login.refused").values_list("details", flat=True)[0]
+    flow = fetch(client, new_flow).json()
+    assert approve(client, new_flow, device.approval(flow)).json() == {"state": "approved"}
+    assert status(browser, new_flow).json()["state"] == "done"
+
+
+def test_another_browsers_page_does_not_replace_a_qr_code(client, device):
+    first, second = Client(), Client()
+    flow_id = start_flow(first)
+    start_flow(second)
+    flow = fetch(client, flow_id).json()
+    assert approve(client, flow_id, device.approval(flow)).json() == {"state": "approved"}
+    assert status(first, flow_id).json()["state"] == "done"

@@ -30,6 +30,17 @@ class LoginFlowUsed(ZorgidError):
     solution_en = "Refresh the ZORG-ID Portal and scan the new QR code."
 
 
+class LoginFlowReplaced(ZorgidError):
+    code = "ZID-LOGIN-REPLACED"
+    status = 409
+    cause_nl = ("Deze inlog-QR-code is vervangen: de pagina in de browser is opnieuw geladen en toont een nieuwe "
+                "QR-code. Met deze QR-code logt niemand meer in.")
+    cause_en = ("This login QR code was replaced: the page in the browser was loaded again and shows a new QR code. "
+                "No one would be logged in with this one.")
+    solution_nl = "Scan de QR-code die nu in de browser staat."
+    solution_en = "Scan the QR code the browser shows now."
+
+
 class LoginFlowNotYours(ZorgidError):
     code = "ZID-LOGIN-OTHER-BROWSER"
     status = 403

@@ -28,6 +28,7 @@ from .errors import (
     CardFlowUsed,
     LoginFlowExpired,
     LoginFlowNotYours,
+    LoginFlowReplaced,
     LoginFlowUnknown,
     LoginFlowUsed,
 )
@@ -46,6 +47,8 @@ class Flow(models.Model):
     Used: ClassVar[type[ZorgidError]]
     NotYours: ClassVar[type[ZorgidError]]
     lifetime_setting: ClassVar[str]  # the setting with its lifetime in seconds
+    # SQL that finds a newer flow of the same browser that replaces this one ({table}: this flow's table), or ""
+    newer_of_browser: ClassVar[str] = ""
 
     id = models.CharField(primary_key=True, max_length=32, default=new_public_id, editable=False)
     browser_binding = models.CharField(max_length=64)  # token_hash of the secret kept in the browser session
@@ -71,11 +74,15 @@ class Flow(models.Model):
     @classmethod
     def find(cls, flow_id: object) -> Self:
         """The flow with this id; every request of a login reads it, so by its key in plain SQL (docs/architecture.md,
-        "The login's hot path"): no query to compile."""
+        "The login's hot path"): no query to compile. A kind of flow with ``newer_of_browser`` also learns in the same
+        query whether its browser has started a newer one of the same kind since (``replaced``)."""
         flow = None
         if isinstance(flow_id, str) and len(flow_id) <= MAX_ID_CHARS:
             table = connection.ops.quote_name(cls._meta.db_table)
-            flow = next(iter(cls.objects.raw(f"SELECT * FROM {table} WHERE id = %s", [flow_id])), None)  # noqa: S608
+            replaced = f", EXISTS ({cls.newer_of_browser.format(table=table)}) AS replaced" if cls.newer_of_browser \
+                else ""
+            query = f"SELECT {table}.*{replaced} FROM {table} WHERE {table}.id = %s"  # noqa: S608
+            flow = next(iter(cls.objects.raw(query, [flow_id])), None)
         if flow is None:
             raise cls.Unknown()
         return flow
@@ -106,12 +113,14 @@ class Flow(models.Model):
             raise self.NotYours()
         return self
 
-    def move(self, source: str, target: str, now: dt.datetime, *, notify: bool = False, **values: object) -> bool:
+    def move(self, source: str, target: str, now: dt.datetime, *, notify: bool = False, latest: bool = False,
+             **values: object) -> bool:
         """From state ``source`` to ``target`` within the flow's time, in one conditional UPDATE: True if it won.
 
         Call it inside the transaction that records the change; it does not change this object. ``values`` are
         fields set with it (a model instance for a foreign key). With ``notify``, a won move also wakes the pages
-        waiting on this flow when the transaction commits (waiting.notify), in the same statement on PostgreSQL.
+        waiting on this flow when the transaction commits (waiting.notify), in the same statement on PostgreSQL. With
+        ``latest``, only while its browser has started no newer flow that replaces it (``newer_of_browser``).
         Plain SQL (docs/architecture.md, "The login's hot path"), each value prepared for the database by its field
         as the ORM would.
         """
@@ -121,8 +130,11 @@ class Flow(models.Model):
                     for field, value in zip(fields, (target, *values.values()), strict=True)]
         assignments = ", ".join(f"{q(field.column)} = %s" for field in fields)
         expires_at = meta.get_field("expires_at").get_db_prep_value(now, connection)
-        update = (f"UPDATE {q(meta.db_table)} SET {assignments} "  # noqa: S608
+        table = q(meta.db_table)
+        update = (f"UPDATE {table} SET {assignments} "  # noqa: S608
                   f"WHERE id = %s AND state = %s AND {q('expires_at')} > %s")
+        if latest and self.newer_of_browser:
+            update += f" AND NOT EXISTS ({self.newer_of_browser.format(table=table)})"
         params = [*prepared, self.id, source, expires_at]
         if notify and connection.vendor == "postgresql":
             update = f"WITH moved AS ({update} RETURNING id) SELECT pg_notify(%s, id) FROM moved"  # noqa: S608
@@ -150,6 +162,14 @@ class LoginFlow(Flow):
 
     Unknown, Expired, Used, NotYours = LoginFlowUnknown, LoginFlowExpired, LoginFlowUsed, LoginFlowNotYours
     lifetime_setting = "ZORGID_LOGIN_FLOW_SECONDS"  # R-CONST-LOGIN
+    # A page loaded again shows a new QR code and waits for that one only: the older flow of the same browser (at
+    # the portal, or at the same healthcare application) can no longer log anyone in, so the app is told so
+    # (LoginFlowReplaced) instead of "Ingelogd" for a login no browser completes.
+    newer_of_browser = (
+        "SELECT 1 FROM {table} newer WHERE newer.browser_binding = {table}.browser_binding "
+        "AND newer.issued_at > {table}.issued_at AND (newer.application_id = {table}.application_id "
+        "OR (newer.application_id IS NULL AND {table}.application_id IS NULL))"
+    )
 
     nonce = models.CharField(max_length=32, default=new_public_id, editable=False)
     state = models.CharField(max_length=16, choices=LoginFlowState.choices, default=LoginFlowState.PENDING)
@@ -160,8 +180,28 @@ class LoginFlow(Flow):
     application = models.ForeignKey("care_apps.CareApplication", null=True, blank=True, on_delete=models.CASCADE)
     authorization = models.JSONField(default=dict, blank=True)
 
+    class Meta:
+        indexes = [models.Index(fields=["browser_binding", "issued_at"], name="flows_login_browser_issued")]
+
     def __str__(self) -> str:
         return f"login flow {self.id} ({self.state})"
+
+    def check_answerable(self, now: dt.datetime) -> Self:
+        """This flow, if the app may still approve it: pending, within its time, and not replaced by a newer one."""
+        super().check_answerable(now)
+        if getattr(self, "replaced", False):
+            raise LoginFlowReplaced()
+        return self
+
+    def replaced_now(self) -> bool:
+        """Whether its browser has started a newer flow that replaces it (after a refused move: why it was refused)."""
+        table = connection.ops.quote_name(self._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT EXISTS ({self.newer_of_browser.format(table=table)}) "  # noqa: S608
+                           f"FROM {table} WHERE {table}.id = %s", [self.id])
+            row = cursor.fetchone()
+        return bool(row and row[0])
+
 
 
 class CardFlowPurpose(models.TextChoices):

@@ -18,7 +18,7 @@ from zorgid.protocol.clock_skew import check_signed_at
 from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.messages import LoginApproval, b64decode
 
-from .errors import LoginClockSkew, LoginFlowUsed
+from .errors import LoginClockSkew, LoginFlowReplaced, LoginFlowUsed
 from .models import LoginFlow, LoginFlowState
 from .signals import login_completed
 from .status import BrowserAnswer, browser_answer
@@ -66,9 +66,9 @@ def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, i
     verify_signature(certificate, signature, message.canonical_bytes())
     with transaction.atomic():
         consume_token(holder, unlock_token)
-        if not flow.move(LoginFlowState.PENDING, LoginFlowState.APPROVED, now, notify=True, mobile_id=holder,
-                         approved_at=now):
-            raise LoginFlowUsed()
+        if not flow.move(LoginFlowState.PENDING, LoginFlowState.APPROVED, now, notify=True, latest=True,
+                         mobile_id=holder, approved_at=now):
+            raise LoginFlowReplaced() if flow.replaced_now() else LoginFlowUsed()
         record("login.approved", actor=f"person:{holder.person_id}", subject=f"login_flow:{flow.id}", ip=ip,
                details={"mobile_id": holder.id, "origin": flow.origin})  # last: the log's lock is held shortest
     flow.state, flow.mobile_id, flow.approved_at = LoginFlowState.APPROVED, holder, now

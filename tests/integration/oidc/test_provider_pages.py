@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.integration.oidc.relying_party import approve_in_app, register, start, wait_done
+from tests.integration.oidc.relying_party import approve_in_app, flow_id_of, register, wait_done
 from zorgid.identities.models import MobileId
 from zorgid.organisations.models import Role
 from zorgid.organisations.roles import grant_role
@@ -36,8 +36,8 @@ def test_the_pages_in_english(client, device):
                    actor="test")
     rp = register()
     browser = english(Client())
-    flow_id = start(browser, rp)
-    text = browser.get(rp.authorize_url()).content.decode()
+    page = browser.get(rp.authorize_url())
+    text, flow_id = page.content.decode(), flow_id_of(page)
     assert "Log in to EPD De Linde" in text and "EPD De Linde by Voorbeeld B.V. asks you to log in" in text
     approve_in_app(client, device, flow_id)
     text = browser.get(wait_done(browser, flow_id)).content.decode()
