@@ -114,6 +114,16 @@ def test_the_login_question_takes_a_dutch_answer(run, server, answer, state):
     assert server.state(login) == state
 
 
+def test_a_qr_code_the_page_has_replaced_is_refused_and_never_said_logged_in(run, server):
+    run("setup", "--pin", "123456")
+    run("scan", server.activation(), "--pin", "123456")
+    old = server.login()
+    server.login()  # the same browser's page loaded again: a new QR code
+    result = run("scan", old, "--pin", "123456", "--accept")
+    assert result.exit_code == 1 and "Fout ZID-LOGIN-REPLACED" in result.stderr
+    assert "Ingelogd" not in result.stdout and server.state(old) == "pending"
+
+
 def test_login_with_a_wrong_pin_is_counted_here_and_at_the_server(run, server, home):
     run("setup", "--pin", "123456")
     run("scan", server.activation(), "--pin", "123456")
