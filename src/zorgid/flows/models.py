@@ -203,7 +203,6 @@ class LoginFlow(Flow):
         return bool(row and row[0])
 
 
-
 class CardFlowPurpose(models.TextChoices):
     """What a card session is for (the value is signed by the Desktop App: see protocol.messages)."""
 
