@@ -194,13 +194,12 @@ class LoginFlow(Flow):
         return self
 
     def replaced_now(self) -> bool:
-        """Whether its browser has started a newer flow that replaces it (after a refused move: why it was refused)."""
-        table = connection.ops.quote_name(self._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT EXISTS ({self.newer_of_browser.format(table=table)}) "  # noqa: S608
-                           f"FROM {table} WHERE {table}.id = %s", [self.id])
-            row = cursor.fetchone()
-        return bool(row and row[0])
+        """Whether its browser has started a newer flow that replaces it (after a refused move: why it was refused),
+        read again as :meth:`find` reads it."""
+        try:
+            return bool(getattr(type(self).find(self.id), "replaced", False))
+        except self.Unknown:
+            return False
 
 
 class CardFlowPurpose(models.TextChoices):
