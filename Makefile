@@ -9,7 +9,7 @@ PO := $(wildcard src/zorgid/locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 TEST_HOME ?= $(CURDIR)/var/test
 
-.PHONY: run test lint messages system-deps clean
+.PHONY: run test lint messages system-deps clean validatietool
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,19 @@ system-deps:
 run: $(STAMP)
 	@command -v msgfmt >/dev/null && $(MAKE) -s messages || echo "(gettext missing: English texts not compiled)"
 	$(BIN)/zorgid migrate
+	$(MAKE) -s validatietool
 	$(BIN)/zorgid mail send & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; $(BIN)/zorgid serve
+
+# the validation tool as one downloadable file, served at /aanvragen/validatietool (scripts/build_validatietool.py)
+validatietool: $(STAMP)
+	$(BIN)/python scripts/build_validatietool.py "$${ZORGID_HOME:-var}/dist/zorgid-validatietool.pyz"
+
+# NL Design System CSS (portal) and axe-core (browser tests), from the versions frontend/package-lock.json locks,
+# copied into the repository: the server and `make test` need no npm (frontend/copy_static.py, docs/architecture.md)
+.PHONY: static
+static:
+	cd frontend && npm ci --no-audit --no-fund
+	$(PYTHON) frontend/copy_static.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -283,8 +283,9 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-def start_server(zorgid: str, env: dict, home: Path, port: int, workers: int, threads: int) -> Server:
-    log_path = home / "server.log"
+def start_server(zorgid: str, env: dict, home: Path, port: int, workers: int, threads: int,
+                 log_name: str = "server.log") -> Server:
+    log_path = home / log_name
     handle = open(log_path, "wb")  # noqa: SIM115 (kept open by the child)
     process = subprocess.Popen(
         [zorgid, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
@@ -295,11 +296,12 @@ def start_server(zorgid: str, env: dict, home: Path, port: int, workers: int, th
     return Server(process, f"http://127.0.0.1:{port}", log_path)
 
 
-def serve(zorgid: str, env: dict, home: Path, port: int, workers: int, threads: int) -> Server | None:
+def serve(zorgid: str, env: dict, home: Path, port: int, workers: int, threads: int,
+          log_name: str = "server.log") -> Server | None:
     """``zorgid serve`` for a bench, once all its workers answer; None (stopped, its last lines logged) if it does
-    not come up."""
+    not come up. Its output goes to ``home``/``log_name``."""
     log(f"zorgid serve --port {port} --workers {workers} --threads {threads}")
-    server = start_server(zorgid, env, home, port, workers, threads)
+    server = start_server(zorgid, env, home, port, workers, threads, log_name)
     try:
         wait_until_serving(server, workers)
     except RuntimeError as exc:
@@ -381,7 +383,7 @@ def make_csr(key: ec.EllipticCurvePrivateKey) -> str:
 def add_operator(zorgid: str, env: dict, home: Path, index: int) -> ActivationPayload:
     png = home / f"activatie-{index}.png"
     result = subprocess.run(
-        [zorgid, "operator", "add", "--first-names", f"Bench {index}", "--last-name", "Gebruiker",
+        [zorgid, "operator", "add", "--first-names", f"Bench {_letters(index)}", "--last-name", "Gebruiker",
          "--birth-date", "01-01-1980", "--png", str(png)],
         env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
     )
@@ -393,6 +395,11 @@ def add_operator(zorgid: str, env: dict, home: Path, index: int) -> ActivationPa
             if isinstance(payload, ActivationPayload):
                 return payload
     raise RuntimeError(f"no zorgid://activate line in the output of zorgid operator add:\n{result.stdout[-500:]}")
+
+
+def _letters(index: int) -> str:
+    """``index`` in letters (a name has no digits): 0 → A, 12 → Bc."""
+    return "".join(chr(ord("a") + int(digit)) for digit in str(index)).capitalize()
 
 
 def make_devices(zorgid: str, env: dict, home: Path, base_url: str, count: int) -> list[Device]:

@@ -25,9 +25,26 @@ def _reset_clock():
 
 
 @pytest.fixture(autouse=True)
+def _dutch_first():
+    """Every test starts in Dutch, as a request without a language choice does: a test that switched to English
+    (a page, a command with --lang en) leaves no English behind for texts made outside a request."""
+    from django.utils import translation
+
+    translation.activate("nl")
+    yield
+    translation.activate("nl")
+
+
+@pytest.fixture(autouse=True)
 def _audit_anchor(settings, tmp_path_factory):
     """Each test its own audit anchor (audit/anchor.py): a test's rows are gone after it, its anchor lines too."""
     settings.ZORGID_AUDIT_ANCHOR = tmp_path_factory.getbasetemp() / f"audit-anchor-{secrets.token_hex(8)}"
+
+
+@pytest.fixture(autouse=True)
+def _validation_tool_not_built(settings, tmp_path_factory):
+    """The validation tool's download (applications/validation_tool.py) is absent unless a test builds one."""
+    settings.ZORGID_VALIDATIETOOL_PYZ = tmp_path_factory.getbasetemp() / "not-built" / "zorgid-validatietool.pyz"
 
 
 @pytest.fixture(autouse=True)

@@ -9,11 +9,14 @@ from pathlib import Path
 import typer
 
 from zorgid.apps_cli import apps_app
+from zorgid.ca_cli import ca_app
 from zorgid.devtools.cli import dev_app
 from zorgid.employees_cli import employees_app
+from zorgid.keyshare_cli import keyshare_app
 from zorgid.oidc_cli import oidc_app
 from zorgid.pki.uzi.cli import uzi_app
 from zorgid.pki_cli import pki_app
+from zorgid.server_backup.cli import COMMANDS as SERVER_BACKUP_COMMANDS
 from zorgid.terminal import DutchCommand, DutchGroup, actor, err, fail, out, setup_django
 
 app = typer.Typer(cls=DutchGroup, help="zorgid: server van ZORG-ID. Elke opdracht heeft --help.", no_args_is_help=True,
@@ -36,6 +39,10 @@ app.add_typer(employees_app, name="employees")
 app.add_typer(apps_app, name="apps")
 app.add_typer(oidc_app, name="oidc")
 app.add_typer(pki_app, name="pki")
+app.add_typer(ca_app, name="ca")
+app.add_typer(keyshare_app, name="keyshare")
+for _name, _function in SERVER_BACKUP_COMMANDS.items():  # backup, restore, check (zorgid.server_backup)
+    app.command(_name, cls=DutchCommand)(_function)
 # the server's terminal (zorgid.terminal): Dutch help, the one error report, the audit actor
 _django, _fail, _actor = setup_django, fail, actor
 
@@ -55,19 +62,34 @@ def serve(
     port: int = typer.Option(8000, min=1, max=65535, help="Poort."),
     workers: int = typer.Option(2, min=1, max=64, help="Aantal werkprocessen (gunicorn)."),
     threads: int = typer.Option(32, min=1, max=256, help="Threads per werkproces (wachtende inlogpagina's)."),
+    instance_dir: Path = typer.Option(None, "--instance-dir", envvar="ZORGID_INSTANCE_DIR", help=(
+        "Eigen map van deze instantie (gunicorn's control socket, pid-bestand, tijdelijke bestanden); "
+        "standaard ZORGID_HOME/run/<host>-<poort>.")),
 ) -> None:
     """Start de server: portaal en API. Maakt bij de eerste start de CA van deze omgeving."""
+    _service_logs()
     _django()
     from django.conf import settings
 
     from zorgid.pki.ca import ensure_ca
+    from zorgid.pki.signing_keys import check_in_child
     from zorgid.production import refuse_unsafe
+    from zorgid.protocol.errors import ZorgidError
     from zorgid.serve import run
+    from zorgid.server_backup.service import refuse_when_restore_incomplete
 
+    try:  # a restore interrupted between the database and the files: nothing is served (ZID-RESTORE-INCOMPLETE),
+        refuse_when_restore_incomplete()  # checked first, before the CA is made
+    except ZorgidError as error:
+        _fail(error)
     refuse_unsafe()  # in productie: https://, a real secret key, no debug (ZID-CONFIG-PRODUCTIE)
     ca, created = ensure_ca(Path(settings.ZORGID_HOME) / "ca", settings.ZORGID_ENVIRONMENT)
+    try:  # a CA key on a token: sign once in a child process (gunicorn's master never opens the token)
+        check_in_child(Path(settings.ZORGID_HOME) / "ca")
+    except ZorgidError as error:
+        _fail(error)
     if created:
-        out.print(f"CA gemaakt in {settings.ZORGID_HOME / 'ca'}: {ca.issuing.subject.rfc4514_string()}")
+        _say(f"CA gemaakt in {settings.ZORGID_HOME / 'ca'}: {ca.issuing.subject.rfc4514_string()}")
     if settings.ZORGID_ENVIRONMENT == "acceptatie":
         from zorgid.devtools.test_uzi_ca import ensure_test_uzi_ca
         from zorgid.pki.uzi_installation import test_uzi_ca_dir
@@ -75,14 +97,42 @@ def serve(
         ensure_test_uzi_ca(test_uzi_ca_dir())  # trusted in acceptatie only; makes test UZI-passes
 
     url = f"http://{host}:{port}"
-    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
-        out.print(f"E-mail wordt niet verstuurd maar bewaard in {settings.EMAIL_FILE_PATH} (zet ZORGID_SMTP_HOST).")
-    out.print(f"[bold]zorgid[/] ({settings.ZORGID_ENVIRONMENT}) draait op {url}\n"
-              "Volgende stappen:\n"
-              "  1. zorgid operator add --first-names … --last-name … --birth-date dd-mm-jjjj\n"
-              "  2. zorgid-app setup   en daarna   zorgid-app scan 'zorgid://activate?…'\n"
-              f"  3. open {url} en scan de QR-code: zorgid-app scan 'zorgid://login?…'")
-    run(host=host, port=port, workers=workers, threads=threads)
+    if not settings.ZORGID_SMTP_HOST:
+        read = (f"; lees ze op {url}/dev/mail of met 'zorgid dev mail list'"
+                if settings.ZORGID_ENVIRONMENT == "acceptatie" else "")
+        _say(f"E-mail wordt niet verstuurd maar bewaard in {settings.ZORGID_DEV_MAIL_DIR} (één .eml per mail, "
+             f"bijlagen ernaast{read}). Zet ZORGID_SMTP_HOST om te versturen.")
+    _say(f"[bold]zorgid[/] ({settings.ZORGID_ENVIRONMENT}) draait op {url}\n"
+         "Volgende stappen:\n"
+         "  1. zorgid operator add --first-names … --last-name … --birth-date dd-mm-jjjj\n"
+         "  2. zorgid-app setup   en daarna   zorgid-app scan 'zorgid://activate?…'\n"
+         f"  3. open {url} en scan de QR-code: zorgid-app scan 'zorgid://login?…'")
+    run(host=host, port=port, workers=workers, threads=threads, directory=instance_dir)
+
+
+def _service_logs() -> None:
+    """A long-running command logs as a service: JSON lines on stdout, or text on a terminal (zorgid.log_handlers)."""
+    from zorgid.log_handlers import log_as_service
+    from zorgid.protocol.errors import ZorgidError
+
+    try:
+        log_as_service()
+    except ZorgidError as error:
+        _fail(error)
+
+
+def _say(text: str) -> None:
+    """What a long-running command tells at its start: one log line when its log is JSON, else printed."""
+    from zorgid.log_handlers import service_format
+
+    if service_format() == "json":
+        import logging
+
+        from rich.text import Text
+
+        logging.getLogger("zorgid.cli").info(Text.from_markup(text).plain)
+    else:
+        out.print(text, soft_wrap=True)
 
 
 @operator_app.command("add", cls=DutchCommand)
@@ -154,6 +204,7 @@ def mail_in(
     port: int = typer.Option(8025, min=1, max=65535, help="Poort (SMTP)."),
 ) -> None:
     """Ontvang antwoorden op bevestigingsmails (SMTP): het ondertekende document als bijlage."""
+    _service_logs()
     _django()
     import time
 
@@ -163,7 +214,7 @@ def mail_in(
 
     controller = Controller(ReplyHandler(), hostname=host, port=port, data_size_limit=MAX_MESSAGE_BYTES)
     controller.start()
-    out.print(f"zorgid mail-in luistert op smtp://{host}:{port} (Ctrl-C stopt)")
+    _say(f"zorgid mail-in luistert op smtp://{host}:{port} (Ctrl-C stopt)")
     try:
         while True:
             time.sleep(3600)
@@ -195,9 +246,10 @@ def mail_send(
         done = send_due()
         out.print(f"{done.sent} verstuurd, {done.retried} later opnieuw, {done.given_up} opgegeven.")
         return
-    where = (f"bewaard in {settings.EMAIL_FILE_PATH}" if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend")
+    where = (f"bewaard in {settings.ZORGID_DEV_MAIL_DIR} (.eml)" if not settings.ZORGID_SMTP_HOST
              else f"via {settings.EMAIL_HOST}:{settings.EMAIL_PORT}")
-    out.print(f"zorgid mail send: e-mail uit de wachtrij wordt {where} (elke {interval:g} s; Ctrl-C stopt)")
+    _service_logs()  # without --once it runs as a service: its log lines as zorgid serve's
+    _say(f"zorgid mail send: e-mail uit de wachtrij wordt {where} (elke {interval:g} s; Ctrl-C stopt)")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

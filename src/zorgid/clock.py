@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from zoneinfo import ZoneInfo
 
 _lock = threading.Lock()
 _offset = dt.timedelta(0)
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")  # settings.TIME_ZONE
 
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC) + _offset
+
+
+def today() -> dt.date:
+    """Today's date in the Netherlands (Europe/Amsterdam): the day a document expires or a date is checked against,
+    not UTC's day, which starts an hour or two later."""
+    return now().astimezone(DUTCH_TIME).date()
 
 
 def move(delta: dt.timedelta) -> None:

@@ -41,10 +41,17 @@ def employees_import(
 ) -> None:
     """Import employees awaiting their WID check (help text above, in Dutch)."""
     setup_django()
+    from django.utils import translation
+
+    with translation.override("nl"):  # the command line speaks Dutch, also the report's sentences
+        _import(file, ura, dry_run)
+
+
+def _import(file: Path, ura: str, dry_run: bool) -> None:
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from zorgid.administration import importing
+    from zorgid.administration import import_report, importing
     from zorgid.protocol.errors import ZorgidError
 
     columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -67,25 +74,22 @@ def employees_import(
             report = importing.import_employees(organisation, source.rows, actor=actor(), dry_run=dry_run,
                                                 source=source, progress=progress)
     except KeyboardInterrupt:  # the import's one transaction was rolled back
-        err.print("[bold red]Onderbroken[/]: er is niets geïmporteerd.")
+        err.print(f"[bold red]Onderbroken[/]: {import_report.nothing_imported().lower()}")
         raise typer.Exit(130) from None
 
-    where = f"{escape(organisation.name)} (URA {organisation.ura})"
     if report.refused:
-        err.print(f"[bold red]{len(report.refused)} van {report.rows} regels geweigerd[/] in {escape(file.name)}:")
+        err.print(f"[bold red]{escape(import_report.refused_heading(report))}[/]:")
         for note in report.refused:
-            err.print(f"  regel {note.line}: {escape(note.reason)}", highlight=False)
+            err.print(f"  {escape(import_report.note_line(note))}", highlight=False)
         fail(importing.ImportRowsRefused(f"{len(report.refused)} van {report.rows} regels"))
     for note in report.already[:SHOWN_ALREADY]:
-        out.print(f"  regel {note.line}: {escape(note.reason)}", highlight=False)
+        out.print(f"  {escape(import_report.note_line(note))}", highlight=False)
     if len(report.already) > SHOWN_ALREADY:
-        out.print(f"  … en nog {len(report.already) - SHOWN_ALREADY} regels die al in de organisatie staan")
+        out.print(f"  {escape(import_report.more_already(len(report.already) - SHOWN_ALREADY))}")
+    summary = escape(import_report.imported_summary(report, organisation.name))
     if dry_run:
-        out.print(f"Proef (--dry-run): {report.imported} medewerkers zouden worden geïmporteerd in {where}, "
-                  f"{len(report.already)} staan er al. Er is niets opgeslagen.")
+        out.print(summary)
         return
-    out.print(f"{report.imported} medewerkers geïmporteerd in {where}; {len(report.already)} stonden er al "
-              f"(SHA-256 van het bestand: {source.sha256}).")
+    out.print(f"{summary} (SHA-256 van het bestand: {source.sha256})")
     if report.imported:
-        out.print("Zij wachten op hun WID-controle: een beheerder controleert het identiteitsbewijs en geeft de "
-                  "QR-code met \"Nieuwe QR-code\" op de pagina van de medewerker.")
+        out.print(escape(import_report.awaiting_wid_check()))

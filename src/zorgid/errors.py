@@ -32,3 +32,14 @@ class ProductionUnsafe(ZorgidError):
     solution_en = ("Set ZORGID_BASE_URL to the portal's https:// address, give a secret key of your own "
                    "(ZORGID_SECRET_KEY, at least 50 random characters; or leave it out for a random key in "
                    "ZORGID_HOME) and leave out ZORGID_DEBUG; then start again.")
+
+
+class LogFormatUnknown(ZorgidError):
+    code = "ZID-CONFIG-LOG-FORMAT"
+    status = 500
+    cause_nl = "ZORGID_LOG_FORMAT heeft een onbekende waarde (zie Detail)."
+    cause_en = "ZORGID_LOG_FORMAT has an unknown value (see Detail)."
+    solution_nl = ("Zet ZORGID_LOG_FORMAT op json (één JSON-object per regel) of text (leesbare regels), of laat "
+                   "hem weg: dan json, behalve op een terminal.")
+    solution_en = ("Set ZORGID_LOG_FORMAT to json (one JSON object per line) or text (readable lines), or leave it "
+                   "out: then json, except on a terminal.")

@@ -48,32 +48,48 @@ def keys_list() -> None:
                        "mogen applicaties /oidc/jwks bewaren); tot dan ondertekent de vorige. De oude sleutels "
                        "blijven gepubliceerd, zodat tokens die ermee zijn ondertekend geldig blijven; trek ze later "
                        "terug met 'retire' (wacht daarvoor ten minste 10 minuten na 'rotate': de 5 minuten tot de "
-                       "nieuwe sleutel ondertekent en de levensduur van de tokens).")
+                       "nieuwe sleutel ondertekent en de levensduur van de tokens). Staan de sleutels op een "
+                       "HSM-token, dan publiceren de andere instanties op dat token de nieuwe sleutel binnen 30 "
+                       "seconden en ondertekent hij daarom 30 seconden later (ook met --now), op alle instanties "
+                       "vanaf hetzelfde moment (wacht dan 10,5 minuten voor 'retire'); 'zorgid ca init' is niet "
+                       "nodig.")
 def keys_rotate(
     at_once: bool = typer.Option(False, "--now", help="De nieuwe sleutel ondertekent meteen (na een gelekte "
                                                        "sleutel; applicaties met een oudere JWKS halen die opnieuw "
-                                                       "op bij de onbekende kid)."),
+                                                       "op bij de onbekende kid); op een HSM-token binnen 30 "
+                                                       "seconden, zodra elke instantie hem publiceert."),
 ) -> None:
-    setup_django()
-    from zorgid.oidc import keys
-
-    made = keys.rotate(actor=actor(), at_once=at_once)
-    if at_once:
-        out.print(f"Nieuwe sleutel {made.kid} is gepubliceerd en ondertekent vanaf nu.", highlight=False,
-                  soft_wrap=True)
-    else:
-        out.print(f"Nieuwe sleutel {made.kid} is gepubliceerd en ondertekent vanaf {_moment(made.signs_from)} "
-                  "(na 5 minuten; tot dan de vorige).", highlight=False, soft_wrap=True)
-
-
-@keys_app.command("retire", cls=DutchCommand,
-                  help="Trek een sleutel terug: hij wordt niet meer gepubliceerd (het bestand blijft bewaard in "
-                       "oidc/retired). De sleutel die nu ondertekent kan niet worden teruggetrokken.")
-def keys_retire(kid: str = typer.Argument(..., show_default=False, help="De kid van de sleutel (zie 'list').")) -> None:
     setup_django()
     from zorgid.oidc import keys
     from zorgid.protocol.errors import ZorgidError
 
+    try:
+        made = keys.rotate(actor=actor(), at_once=at_once)
+    except ZorgidError as error:
+        fail(error)
+    if at_once and not made.on_token:
+        out.print(f"Nieuwe sleutel {made.kid} is gepubliceerd en ondertekent vanaf nu.", highlight=False,
+                  soft_wrap=True)
+    else:
+        wait = "na 5 minuten" if not made.on_token else "na 30 seconden" if at_once else "na 5 minuten en 30 seconden"
+        out.print(f"Nieuwe sleutel {made.kid} is gepubliceerd en ondertekent vanaf {_moment(made.signs_from)} "
+                  f"({wait}; tot dan de vorige).", highlight=False, soft_wrap=True)
+
+
+@keys_app.command("retire", cls=DutchCommand,
+                  help="Trek een sleutel terug: hij wordt niet meer gepubliceerd (het bestand blijft bewaard in "
+                       "oidc/retired). De sleutel die nu ondertekent kan niet worden teruggetrokken. Staan de "
+                       "sleutels op een HSM-token, dan houden de andere instanties op dat token binnen 30 seconden "
+                       "op met publiceren.")
+def keys_retire(key: str = typer.Argument(..., show_default=False, metavar="SLEUTEL",
+                                          help="Het nummer of de kid van de sleutel (zie 'list'). Een kid kan met "
+                                               "'-' beginnen: geef dan het nummer, of zet '--' voor de kid.")) -> None:
+    setup_django()
+    from zorgid.oidc import keys
+    from zorgid.protocol.errors import ZorgidError
+
+    # 'list' shows each key's number beside its kid; a kid (base64url) is never all digits
+    kid = next((found.kid for found in keys.all_keys() if str(found.number) == key), key) if key.isdigit() else key
     try:
         retired = keys.retire(kid, actor=actor())
     except ZorgidError as error:

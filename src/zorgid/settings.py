@@ -15,6 +15,8 @@ ZORGID_ENVIRONMENT = config.environment()
 ZORGID_BASE_URL = config.base_url()
 ZORGID_BASE_URL_FROM_ENV = "ZORGID_BASE_URL" in os.environ
 ZORGID_AUDIT_ANCHOR = config.audit_anchor()  # audit/anchor.py
+ZORGID_AUDIT_KEY = config.audit_key()  # audit/keys.py: the audit chain's keys, not SECRET_KEY
+ZORGID_KEYSHARE_KEYS = config.keyshare_keys()  # identities/keyring.py: the key-share keys, not SECRET_KEY
 SECRET_KEY = config.secret_key()
 DEBUG = ZORGID_ENVIRONMENT != "productie" and os.environ.get("ZORGID_DEBUG") == "1"
 
@@ -25,6 +27,7 @@ ALLOWED_HOSTS = ["*"] if ZORGID_ENVIRONMENT == "acceptatie" else [
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.messages",  # the success and error banners after a portal action (base.html)
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
@@ -42,20 +45,24 @@ INSTALLED_APPS = [
     "zorgid.attributes",
     "zorgid.smartcards",
     "zorgid.oidc",
+    "zorgid.widscan",  # the WID scan app's link to a Mobile ID and its recorded checks (R-FLOW-WIDSCAN)
     "zorgid.portal",
     "zorgid.api",
 ]
 
 MIDDLEWARE = [
-    "zorgid.portal.access_log.AccessLogMiddleware",  # first: the route, never the path's values (docs/security.md)
+    "zorgid.portal.request_ids.RequestIdMiddleware",  # first: every log line and audit event has the request's id
+    "zorgid.portal.access_log.AccessLogMiddleware",  # the route, never the path's values (docs/security.md)
     "django.middleware.security.SecurityMiddleware",
     "zorgid.portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # pages only: the app's JSON API (/api/) has no session, browser language or CSRF token (portal/middleware.py)
     "zorgid.portal.middleware.PagesOnlySessionMiddleware",
     "zorgid.portal.middleware.PagesOnlyBrowserCookieMiddleware",
+    "zorgid.portal.middleware.PagesOnlyMessageMiddleware",
     "zorgid.portal.middleware.PagesOnlyLocaleMiddleware",
     "zorgid.portal.middleware.RequestLimitMiddleware",
+    "zorgid.portal.upload_limits.UploadLimitMiddleware",  # before anything reads a file's body (its own limit)
     "zorgid.portal.middleware.ControlCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "zorgid.portal.middleware.PagesOnlyCsrfViewMiddleware",
@@ -64,6 +71,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "zorgid.urls"
+# a message lives in the session until the next page shows it (the session is already read for every page)
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 WSGI_APPLICATION = "zorgid.wsgi.application"
 
 TEMPLATES = [
@@ -75,6 +84,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.contrib.messages.context_processors.messages",
                 "zorgid.portal.context.portal",
             ],
         },
@@ -155,7 +165,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "zorgid.log_handlers.CurrentStderrHandler"}},
+    # plain lines on stderr for a command; JSON (or text) lines on stdout for `zorgid serve` and the other
+    # long-running commands (zorgid.log_handlers, ZORGID_LOG_FORMAT)
+    "formatters": {"console": {"()": "zorgid.log_handlers.ConsoleFormatter"}},
+    "handlers": {"console": {"class": "zorgid.log_handlers.ConsoleHandler", "formatter": "console"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     # Django's warnings name the request's path; it can hold a secret (zorgid.portal.access_log)
     "filters": {"hide_path_values": {"()": "zorgid.portal.access_log.HidePathValues"}},
@@ -187,6 +200,8 @@ ZORGID_RATE_LIMITS = {
     "key-share-pin": (10, 60),
     "login-approval": (30, 60),
     "card-response": (30, 60),
+    "widscan-link": (120, 60),  # claims, state polls and declines of one WID scan link (both apps poll)
+    "widscan-client": (240, 60),  # the same of one client address, any link
     "application-form": (5, 3600),
     "application-upload": (10, 3600),
     "application-document": (10, 3600),
@@ -208,8 +223,10 @@ ZORGID_UZI_CRL_DIR = os.environ.get("ZORGID_UZI_CRL_DIR") or None
 ZORGID_APPLICATION_EXPIRY_DAYS = int(os.environ.get("ZORGID_APPLICATION_EXPIRY_DAYS", "60"))
 ZORGID_AUTO_ACTIVATION = os.environ.get("ZORGID_AUTO_ACTIVATION", "0") == "1"  # activation QR without the operator
 
-# E-mail (R-FLOW-APPLY): over SMTP when ZORGID_SMTP_HOST is set, else written to files in ZORGID_HOME/mail
+# E-mail (R-FLOW-APPLY): over SMTP when ZORGID_SMTP_HOST is set, else kept in ZORGID_HOME/mail: each mail an .eml
+# with its attachments in a folder beside it (outbox/dev_mail.py; /dev/mail and `zorgid dev mail` in acceptatie)
 ZORGID_SMTP_HOST = os.environ.get("ZORGID_SMTP_HOST", "")
+ZORGID_DEV_MAIL_DIR = ZORGID_HOME / "mail"
 if ZORGID_SMTP_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = ZORGID_SMTP_HOST
@@ -219,8 +236,8 @@ if ZORGID_SMTP_HOST:
     EMAIL_USE_TLS = os.environ.get("ZORGID_SMTP_STARTTLS", "0") == "1"
     EMAIL_TIMEOUT = 20
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(ZORGID_HOME / "mail")
+    EMAIL_BACKEND = "zorgid.outbox.dev_mail.DevMailBackend"
+    EMAIL_FILE_PATH = str(ZORGID_DEV_MAIL_DIR)
 DEFAULT_FROM_EMAIL = os.environ.get("ZORGID_MAIL_FROM", "ZORG-ID <zorg-id@localhost>")
 ZORGID_MAIL_IN_ADDRESS = os.environ.get("ZORGID_MAIL_IN_ADDRESS", "aanvragen@localhost")  # replies come here
 
@@ -229,6 +246,9 @@ ZORGID_MAIL_IN_ADDRESS = os.environ.get("ZORGID_MAIL_IN_ADDRESS", "aanvragen@loc
 # "$ssl_client_escaped_cert"); read only from these addresses (comma-separated IPs or networks; empty: never).
 ZORGID_CLIENT_CERT_HEADER = os.environ.get("ZORGID_CLIENT_CERT_HEADER", "X-SSL-Client-Cert")
 ZORGID_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ZORGID_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# /metrics in productie (portal/metrics_access.py): a bearer token, or client networks (CIDRs); neither: 404
+ZORGID_METRICS_TOKEN = os.environ.get("ZORGID_METRICS_TOKEN", "")
+ZORGID_METRICS_NETWORKS = [n.strip() for n in os.environ.get("ZORGID_METRICS_NETWORKS", "").split(",") if n.strip()]
 # Suppliers' public OV client certificates: their CAs (PEM files, roots and intermediates) and CRLs (*.crl)
 ZORGID_TLS_CLIENT_TRUST_DIR = os.environ.get("ZORGID_TLS_CLIENT_TRUST_DIR") or None
 ZORGID_TLS_CLIENT_CRL_DIR = os.environ.get("ZORGID_TLS_CLIENT_CRL_DIR") or None

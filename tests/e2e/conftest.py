@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import accessibility
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -27,8 +29,35 @@ def chromium():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
+        yield CheckedBrowser(browser)
         browser.close()
+
+
+class CheckedBrowser:
+    """The browser; every context made with it checks each page it loads with axe-core (accessibility.py)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        accessibility.watch(context)
+        return context
+
+    def new_page(self, **kwargs):
+        return self.new_context(**kwargs).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def accessible_pages():
+    """Every page a browser test loaded has no axe-core violation (WCAG 2.2 AA and best practices)."""
+    accessibility.finish()
+    yield
+    found = accessibility.finish()
+    assert not found.violations, "accessibility violations (axe-core):\n" + found.describe()
 
 
 @pytest.fixture
@@ -36,6 +65,7 @@ def page(chromium):
     context = chromium.new_context(locale="nl-NL", viewport={"width": 1100, "height": 1000})
     page = context.new_page()
     yield page
+    accessibility.finish_context(context)
     context.close()
 
 

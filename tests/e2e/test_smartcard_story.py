@@ -226,6 +226,7 @@ def test_a_smartcard_is_made_logged_in_with_blocked_unblocked_and_revoked_as_the
     beheerder.get_by_role("link", name="de Vries, Jan").click()
     assert beheerder.get_by_test_id("smartcard-number").inner_text() == card_number
     beheerder.get_by_test_id("block").click()
+    beheerder.get_by_test_id("confirm-button").click()  # the confirmation page
     assert "Geblokkeerd" in beheerder.get_by_test_id("employee-status").inner_text()
     assert beheerder.get_by_test_id("smartcard-state").inner_text() == "geblokkeerd"
     logged_out(jan, url)  # zijn portaalsessie met de kaart is meteen voorbij
@@ -249,8 +250,7 @@ def test_a_smartcard_is_made_logged_in_with_blocked_unblocked_and_revoked_as_the
 
     # Jan trekt zijn kaart in op het overzicht (bevestigingspagina)
     jan.get_by_test_id("smartcard-revoke").click()
-    jan.get_by_test_id("revoke-confirm").check()
-    jan.get_by_test_id("revoke-smartcard").click()
+    jan.get_by_test_id("confirm-button").click()
     assert card_number in jan.get_by_test_id("smartcard-revoked").inner_text()
     logged_out(jan, url)
 

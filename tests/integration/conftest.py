@@ -8,6 +8,12 @@ from zorgid.organisations.services import add_organisation
 from zorgid.pki import uzi_installation
 
 
+@pytest.fixture(autouse=True)
+def _dev_mail_dir(settings, tmp_path_factory):
+    """Mail kept without SMTP (outbox/dev_mail.py) goes to a folder of each test's own, never ZORGID_HOME/mail."""
+    settings.ZORGID_DEV_MAIL_DIR = tmp_path_factory.mktemp("dev-mail")
+
+
 @pytest.fixture
 def issuer(settings, tmp_path):
     result = CardIssuer(tmp_path / "trust", issuer_keys())

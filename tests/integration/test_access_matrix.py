@@ -23,7 +23,16 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
-from tests.integration.access_rows import smartcard_admin, smartcard_login, smartcard_making
+from tests.integration.access_rows import (
+    data_correction,
+    dev_mail,
+    employee_import,
+    health_metrics,
+    smartcard_admin,
+    smartcard_login,
+    smartcard_making,
+    widscan,
+)
 from tests.integration.administration.test_administration import WID, person_with_role
 from tests.integration.test_card_purposes import activate, log_in
 from zorgid import clock
@@ -72,6 +81,8 @@ TABLE = {
     "api-card-flow": ("get", "/api/v1/card-flows/{card_flow}", "public", None, (200, None)),
     "api-card-response": ("post", "/api/v1/card-flows/{card_flow}/response", "public", None,
                           (400, "ZID-REQUEST-MALFORMED")),
+    "api-card-decline": ("post", "/api/v1/card-flows/{card_flow}/decline", "public", None,
+                         (400, "ZID-REQUEST-MALFORMED")),
     "api-application-document": ("put", "/api/v1/applications/ZID-2026-AAAAAAAA/document", "public", None,
                                  (404, "ZID-APPLICATION-UNKNOWN")),
     "api-schema": ("get", "/api/schema/", "public", None, (200, None)),
@@ -79,6 +90,8 @@ TABLE = {
     "applications-apply": ("get", "/aanvragen/nieuw", "public", None, (200, None)),
     "applications-upload": ("get", "/aanvragen/document", "public", None, (200, None)),
     "applications-validation-tool": ("get", "/aanvragen/validatietool", "public", None, (200, None)),
+    "applications-validation-tool-download": ("get", "/aanvragen/validatietool/zorgid-validatietool.pyz", "public",
+                                              None, (404, "ZID-APPLICATION-TOOL-MISSING")),
     "applications-status": ("get", "/aanvragen/{reference}/status/wrong", "secret", None,
                             (404, "ZID-APPLICATION-UNKNOWN")),
     "applications-followup": ("get", "/vervolgformulier/wrong", "secret", None,
@@ -88,7 +101,8 @@ TABLE = {
     "applications-operator-queue": ("get", "/beheer/aanvragen", "operator", None, (200, None)),
     "applications-operator-detail": ("get", "/beheer/aanvragen/{reference}", "operator", None, (200, None)),
     "applications-operator-decide": ("post", "/beheer/aanvragen/{reference}/decline", "operator",
-                                     {"note": "Geen zorgaanbieder."}, (302, "/beheer/aanvragen/{reference}")),
+                                     {"note": "Geen zorgaanbieder.", "confirm": "ja"},
+                                     (302, "/beheer/aanvragen/{reference}")),
     "portal-start": ("get", "/", "public", None, {"anonymous": (200, None), **LOGGED_IN_START}),
     "portal-login-status": ("get", "/inloggen/status/{login_flow}", "bound", None,
                             (403, "ZID-LOGIN-OTHER-BROWSER")),
@@ -143,7 +157,7 @@ TABLE = {
     "care-apps-operator-add": ("get", "/beheer/applicaties/nieuw", "operator", None, (200, None)),
     "care-apps-operator-detail": ("get", "/beheer/applicaties/{care_app}", "operator", None, (200, None)),
     "care-apps-operator-action": ("post", "/beheer/applicaties/{care_app}/suspend", "operator",
-                                  {"reason": "Storing"}, (302, "/beheer/applicaties/{care_app}")),
+                                  {"reason": "Storing", "confirm": "ja"}, (302, "/beheer/applicaties/{care_app}")),
     # the OpenID Connect provider (oidc)
     "oidc-discovery": ("get", "/.well-known/openid-configuration", "public", None, (200, None)),
     "oidc-jwks": ("get", "/oidc/jwks", "public", None, (200, None)),
@@ -171,19 +185,37 @@ CASES = {
     "new QR for the administrator": ("post", ANNA + "/nieuwe-qr", "managers", WID,
                                      {"beheerder": ADMINISTRATOR_ONLY, "administrator": (200, None),
                                       "operator": (200, None)}),
-    "block the administrator": ("post", ANNA + "/block", "managers", {},
+    "block the administrator": ("post", ANNA + "/block", "managers", {"confirm": "ja"},
                                 {"beheerder": ADMINISTRATOR_ONLY, "administrator": (302, ANNA),
                                  "operator": (302, ANNA)}),
-    "revoke the administrator's ID": ("post", ANNA + "/revoke", "managers", {"mobile_id": "{anna_mobile_id}"},
+    "revoke the administrator's ID": ("post", ANNA + "/revoke", "managers",
+                                      {"mobile_id": "{anna_mobile_id}", "confirm": "ja"},
                                       {"beheerder": ADMINISTRATOR_ONLY, "administrator": (302, ANNA),
                                        "operator": (302, ANNA)}),
     "delete the only administrator": ("post", ANNA + "/delete", "managers", {"confirm": "ja"},
                                       {"beheerder": ADMINISTRATOR_ONLY,
                                        "administrator": (409, "ZID-ORG-LAST-ADMINISTRATOR"),
                                        "operator": (409, "ZID-ORG-LAST-ADMINISTRATOR")}),
-    "remove the administrator role": ("post", ANNA + "/remove-administrator", "admin", {},
+    "remove the administrator role": ("post", ANNA + "/remove-administrator", "admin", {"confirm": "ja"},
                                       {"administrator": (409, "ZID-ORG-LAST-ADMINISTRATOR"),
                                        "operator": (409, "ZID-ORG-LAST-ADMINISTRATOR")}),
+    # a destructive action's GET is its confirmation page: refused as the action itself would be
+    "the confirmation of a block": ("get", ORG_PERSON + "/block", "managers", None, (200, None)),
+    "a block not confirmed": ("post", ORG_PERSON + "/block", "managers", {}, (400, None)),
+    "the confirmation of blocking the administrator": (
+        "get", ANNA + "/block", "managers", None,
+        {"beheerder": ADMINISTRATOR_ONLY, "administrator": (200, None), "operator": (200, None)}),
+    "the confirmation of revoking the administrator's ID": (
+        "get", ANNA + "/revoke?mobile_id={anna_mobile_id}", "managers", None,
+        {"beheerder": ADMINISTRATOR_ONLY, "administrator": (200, None), "operator": (200, None)}),
+    "the confirmation of deleting the only administrator": (
+        "get", ANNA + "/delete", "managers", None,
+        {"beheerder": ADMINISTRATOR_ONLY, "administrator": (409, "ZID-ORG-LAST-ADMINISTRATOR"),
+         "operator": (409, "ZID-ORG-LAST-ADMINISTRATOR")}),
+    "the confirmation of taking a role": ("get", ORG_PERSON + "/remove-beheerder", "admin", None, (200, None)),
+    "the confirmation of a hand-over": ("get", ORG_PERSON + "/hand-over", "admin", None, (200, None)),
+    "an action without a confirmation page": ("get", ORG_PERSON + "/make-beheerder", "admin", None, (405, None)),
+    "an unknown action on an employee": ("post", ORG_PERSON + "/opheffen", "managers", {}, (404, "ZID-NOT-FOUND")),
     "NUL in an API flow id": ("get", "/api/v1/login-flows/%00", "public", None, CONTROL_CHARACTER),
     "NUL in a key share's id": ("post", "/api/v1/key-shares/%00/unlock", "public", None, CONTROL_CHARACTER),
     "NUL in a document's reference": ("put", "/api/v1/applications/%00/document", "public", None,
@@ -208,12 +240,16 @@ CASES = {
                                                     CONTROL_CHARACTER),
     "an unknown healthcare application": ("get", "/beheer/applicaties/" + "0" * 32, "operator", None,
                                           (404, "ZID-CARE-APP-NOT-FOUND")),
+    "the confirmation of suspending a healthcare application": (
+        "post", "/beheer/applicaties/{care_app}/suspend", "operator", {"reason": "Storing"}, (200, None)),
     "an unknown action on a healthcare application": ("post", "/beheer/applicaties/{care_app}/delete", "operator",
                                                       {}, (404, "ZID-NOT-FOUND")),
 }
-ROW_MODULES = (smartcard_making, smartcard_login, smartcard_admin)  # rows kept in tests/integration/access_rows
+ROW_MODULES = (smartcard_making, smartcard_login, smartcard_admin,  # rows kept in tests/integration/access_rows
+               dev_mail, employee_import, data_correction, health_metrics, widscan)
 for _module in ROW_MODULES:
     TABLE.update(_module.ROWS)
+    CASES.update(getattr(_module, "CASES", {}))
 ROWS = {**TABLE, **CASES}
 
 

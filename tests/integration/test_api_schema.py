@@ -32,11 +32,12 @@ from tests.integration.test_card_flows import start as start_card_flow
 from tests.integration.test_login_api import start_flow
 from zorgid import clock
 from zorgid.api.serializers import serializer
-from zorgid.protocol import bodies
+from zorgid.protocol import bodies, widscan
 from zorgid.protocol.bodies import KeySharePinRequest
 from zorgid.protocol.messages import (
     ACTIVATIONS_PATH,
     PinChange,
+    card_decline_path,
     card_flow_path,
     card_response_path,
     key_share_pin_path,
@@ -49,7 +50,7 @@ from zorgid.protocol.messages import (
 pytestmark = pytest.mark.django_db(transaction=True)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
-EXAMPLES = 60  # per operation and kind (fitting the schema, or not): with 9 operations about 1,080 requests
+EXAMPLES = 60  # per operation and kind (fitting the schema, or not): with 16 operations about 1,900 requests
 
 
 def run_schemathesis(url: str, examples: int, mode: GenerationMode = GenerationMode.POSITIVE,
@@ -57,7 +58,7 @@ def run_schemathesis(url: str, examples: int, mode: GenerationMode = GenerationM
     """Generated requests to every operation of the schema at ``url``; each answer checked; the statuses seen."""
     schema = schemathesis.openapi.from_url(f"{url}/api/schema/")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 9
+    assert len(operations) == 16
     statuses = []
     for operation in operations:
         if mode == GenerationMode.NEGATIVE and operation.method.upper() != "POST":
@@ -138,18 +139,21 @@ def test_the_successful_answers_conform_to_the_schema(live_server, operator, iss
         card_flow = start_card_flow(Client())
         http.get(card_flow_path(card_flow))
         issuer.card().answer(http, card_flow)
+        declined_flow = start_card_flow(Client())
+        challenge = http.get(card_flow_path(declined_flow)).json()["challenge"]
+        http.post(card_decline_path(declined_flow), {"v": 1, "challenge": challenge})
     finally:
         http.http.close()
     operations = [(response.request.method, response.status_code) for response in seen]
     assert operations == [("POST", 201), ("GET", 200), ("POST", 200), ("POST", 200), ("POST", 200), ("GET", 200),
-                          ("GET", 200), ("POST", 200)]
+                          ("GET", 200), ("POST", 200), ("GET", 200), ("POST", 200)]
     for response in seen:
         operation = schema.find_operation_by_path(response.request.method, response.request.url.path)
         assert str(response.status_code) in operation.definition.raw["responses"]
         operation.validate_response(response)
 
 
-@pytest.mark.parametrize("body", [body for body in bodies.API_BODIES])
+@pytest.mark.parametrize("body", [*bodies.API_BODIES, *widscan.WIDSCAN_BODIES])
 def test_the_schema_has_every_field_of_the_protocols_bodies_and_no_other(client, body):
     """A field added to a body (zorgid.protocol.bodies) is in the published schema, with its version, and only
     there: the schema is made from the bodies, never kept by hand beside them."""
@@ -179,11 +183,17 @@ def test_the_protocols_paths_are_the_apis_addresses(client):
     paths = {ACTIVATIONS_PATH: "api-activations", login_flow_path(token): "api-login-flow",
              login_approval_path(token): "api-login-approval", key_share_unlock_path(token): "api-key-share-unlock",
              key_share_pin_path(token): "api-key-share-pin", card_flow_path(token): "api-card-flow",
-             card_response_path(token): "api-card-response", smartcard_keys_path(token): "api-smartcard-keys"}
+             card_response_path(token): "api-card-response", card_decline_path(token): "api-card-decline",
+             smartcard_keys_path(token): "api-smartcard-keys",
+             widscan.widscan_links_path(): "api-widscan-links", widscan.widscan_claim_path(token): "api-widscan-claim",
+             widscan.widscan_state_path(token): "api-widscan-state",
+             widscan.widscan_approval_path(token): "api-widscan-approval",
+             widscan.widscan_decline_path(token): "api-widscan-decline",
+             widscan.widscan_checks_path(): "api-widscan-checks"}
     assert {path: resolve(path).url_name for path in paths} == paths
     published = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
     templates = {path.replace(token, "{flow_id}").replace("key-shares/{flow_id}", "key-shares/{mobile_id}")
-                 for path in paths}
+                 .replace("widscan-links/{flow_id}", "widscan-links/{link}") for path in paths}
     assert set(published) - templates == {"/api/v1/applications/{reference}/document"}
 
 

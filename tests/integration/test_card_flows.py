@@ -33,7 +33,7 @@ def test_a_trusted_card_answers_the_session(client, issuer, organisation):
     flow_id = start(browser)
     page = browser.get(f"/uzi-pas/{flow_id}").content.decode()
     assert f"zorgid-desktop://card?v=1&amp;server=http%3A%2F%2Ftestserver&amp;flow={flow_id}" in page
-    assert "Verversen" in page
+    assert "Opnieuw beginnen" in page
     flow = client.get(f"/api/v1/card-flows/{flow_id}").json()
     assert flow["purpose"] == "self-registration" and flow["purpose_text"] == "Registreren met uw UZI-pas"
     response = issuer.card().answer(client, flow_id)

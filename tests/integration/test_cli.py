@@ -24,13 +24,15 @@ def _commands(command, path=()):
         yield from _commands(sub, (*path, name))
 
 
-@pytest.mark.parametrize("program", ["zorgid", "zorgid-app", "zorgid-desktop", "zorgid-validatietool"])
+@pytest.mark.parametrize("program", ["zorgid", "zorgid-app", "zorgid-desktop", "zorgid-validatietool",
+                                     "zorgid-widscan"])
 def test_every_command_has_help_in_dutch(program):
     import importlib
 
     module = {"zorgid": "zorgid.cli", "zorgid-app": "zorgid.clients.app.cli",
               "zorgid-desktop": "zorgid.clients.desktop.cli",
-              "zorgid-validatietool": "zorgid.clients.validatietool.cli"}
+              "zorgid-validatietool": "zorgid.clients.validatietool.cli",
+              "zorgid-widscan": "zorgid.clients.widscan.cli"}
     typer_app = importlib.import_module(module[program]).app
     paths = list(_commands(typer.main.get_command(typer_app)))
     assert len(paths) > 3

@@ -21,6 +21,8 @@ def test_operator_adds_an_organisation(client, device):
     assert response.status_code == 302
     page = browser.get("/beheer/organisaties").content.decode()
     assert "Zorggroep Oost" in page and "90000123" in page
+    assert "Organisatie met URA 90000123 ingevoerd." in page.split('data-testid="messages"', 1)[1]  # a banner, once
+    assert 'data-testid="messages"' not in browser.get("/beheer/organisaties").content.decode()
     assert AuditEvent.objects.filter(event="organisation.added", subject="organisation:90000123").exists()
 
 

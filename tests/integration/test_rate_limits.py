@@ -141,3 +141,13 @@ def test_revocation_checks_have_a_budget_of_their_own_and_ocsp_is_told_to_try_la
     assert ocsp.load_der_ocsp_response(refused.content).response_status == ocsp.OCSPResponseStatus.TRY_LATER
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert client.get("/foutmeldingen").status_code == 200  # the anonymous budget was not spent
+
+
+def test_behind_a_trusted_proxy_clients_count_apart_by_the_address_the_proxy_saw(limits, settings):
+    settings.ZORGID_TRUSTED_PROXIES = ["10.0.0.5"]
+    limits(client_read=(1, 60))
+    proxy = {"REMOTE_ADDR": "10.0.0.5"}
+    assert Client(**proxy, HTTP_X_FORWARDED_FOR="192.0.2.1").get("/foutmeldingen").status_code == 200
+    assert Client(**proxy, HTTP_X_FORWARDED_FOR="192.0.2.2").get("/foutmeldingen").status_code == 200
+    # a client cannot win a new budget by writing an address of its own before the one the proxy appends
+    assert Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.9, 192.0.2.1").get("/foutmeldingen").status_code == 429

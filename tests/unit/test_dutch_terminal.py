@@ -27,3 +27,23 @@ def test_a_question_is_answered_in_dutch(typed, said):
     assert result.output.strip().endswith(said)
     assert ("Antwoord met ja of nee." in result.output) == (typed.split("\n")[0].strip().lower()
                                                              in ("misschien", "x"))
+
+
+def test_in_english_the_question_and_typers_labels_are_english_and_dutch_again_after():
+    from zorgid.protocol import dutch_terminal
+
+    english = typer.Typer()
+
+    @english.command()
+    def ask() -> None:
+        typer.echo("YES" if ask_yes_no("Go on?", "en") else "NO")
+
+    result = CliRunner().invoke(english, [], input="maybe\nyes\n")
+    assert "Go on? [yes/no]" in result.output and "Answer yes or no." in result.output
+    assert result.output.strip().endswith("YES")
+    try:
+        dutch_terminal.use_language("en")
+        assert typer.rich_utils.OPTIONS_PANEL_TITLE == "Options"
+    finally:
+        dutch_terminal.use_language("nl")
+    assert typer.rich_utils.OPTIONS_PANEL_TITLE == "Opties"

@@ -20,8 +20,18 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zorgid import clock
 from zorgid.audit.services import record
+from zorgid.control_characters import LineRefused, check, clean_line
+from zorgid.identities import corrections
 from zorgid.identities.errors import PersonDataInvalid
-from zorgid.identities.models import ActivationCode, MobileId, MobileIdStatus, Person, UziRegistration, WidCheck
+from zorgid.identities.models import (
+    ActivationCode,
+    MobileId,
+    MobileIdStatus,
+    Person,
+    UziRegistration,
+    WidCheck,
+    WidCheckMethod,
+)
 from zorgid.identities.people import check_birth_date, clean_name, find_same_person, searchable
 from zorgid.identities.services import IssuedActivation, issue_activation_code, revoke_mobile_id
 from zorgid.identities.signals import sessions_ended
@@ -43,6 +53,10 @@ from zorgid.pki import certificate_status
 from zorgid.pki.ca import MOBILE_ID_CA
 from zorgid.pki.smartcard_ca import SMARTCARD_CA
 from zorgid.protocol.errors import ZorgidError
+from zorgid.widscan import services as widscan
+from zorgid.widscan.models import WidScanCheck
+
+from .correction_errors import CorrectionOfOneself, CorrectionReasonInvalid, CorrectionUnchanged
 
 PAGE_SIZE = 25
 MAX_PAGE_NUMBER = 1_000_000  # the page number a link carries; far beyond any organisation's list
@@ -57,6 +71,19 @@ class Wid:
     document_type: str
     number_last4: str
     expiry_date: dt.date
+
+    @classmethod
+    def from_scan(cls, check: WidScanCheck) -> Wid:
+        """The document's data as the beheerder's WID scan app recorded them."""
+        return cls(check.document_type, check.number_last4, check.expiry_date)
+
+
+@dataclass(frozen=True)
+class ScannedWid:
+    """The WID check made with the beheerder's own linked WID scan app (R-FLOW-WIDSCAN): the code it showed.
+    ``record_wid_check`` takes it (zorgid.widscan.services.take_reference) and records the document it names."""
+
+    reference: str
 
 
 class Scope(enum.Enum):
@@ -141,19 +168,45 @@ def _subject(person: Person) -> str:
     return f"person:{person.id}"
 
 
-def record_wid_check(organisation: Organisation, person: Person, wid: Wid, *, checked_by: Person, ip: str) -> WidCheck:
-    if wid.expiry_date < clock.now().date():
+def check_wid(wid: Wid) -> None:
+    """The identity document must be valid today (ZID-WID-EXPIRED)."""
+    if wid.expiry_date < clock.today():
         raise WidDocumentExpired(f"verlopen op {clock.format_date(wid.expiry_date)}")
+
+
+def previewed_wid(wid: Wid | ScannedWid, *, by: Person) -> Wid:
+    """The document a WID check names, refused as ``record_wid_check`` would refuse it, but nothing recorded or
+    taken: for a page that shows it before its confirmation (nobody confirms what is then refused)."""
+    if isinstance(wid, ScannedWid):
+        wid = Wid.from_scan(widscan.peek_reference(wid.reference, beheerder=by))
+    check_wid(wid)
+    return wid
+
+
+def record_wid_check(organisation: Organisation, person: Person, wid: Wid | ScannedWid, *, checked_by: Person,
+                     ip: str) -> WidCheck:
+    """The WID check, typed or scanned (``method``); call inside the action's transaction: a scanned one's code
+    is used by it, and stays unused if the action is refused after all."""
+    scan = None
+    if isinstance(wid, ScannedWid):
+        scan = widscan.take_reference(wid.reference, beheerder=checked_by)
+        wid = Wid.from_scan(scan)
+    check_wid(wid)
     check = WidCheck.objects.create(person=person, organisation=organisation, document_type=wid.document_type,
                                     number_last4=wid.number_last4.upper(), expiry_date=wid.expiry_date,
-                                    checked_by=checked_by, checked_at=clock.now())
-    record("wid.checked", actor=_actor(checked_by), subject=_subject(person), ip=ip,
-           details={"ura": organisation.ura, "document": wid.document_type, "last4": check.number_last4})
+                                    checked_by=checked_by, checked_at=clock.now(),
+                                    method=WidCheckMethod.GESCAND if scan else WidCheckMethod.GETYPT)
+    details = {"ura": organisation.ura, "document": wid.document_type, "last4": check.number_last4,
+               "method": check.method}
+    if scan is not None:
+        widscan.used_for(scan, check)
+        details["widscan_check"] = scan.id
+    record("wid.checked", actor=_actor(checked_by), subject=_subject(person), ip=ip, details=details)
     return check
 
 
 def register_employee(organisation: Organisation, *, first_names: str, last_name: str, birth_date: dt.date,
-                      wid: Wid, by: Person, ip: str = "") -> Handover:
+                      wid: Wid | ScannedWid, by: Person, ip: str = "") -> Handover:
     """R-FLOW-BEHREG: names and birth date as in the WID, the WID check, then a hand-over QR (10 days, once).
 
     Someone who is already a person of this organisation (same names and birth date) is linked, not made anew,
@@ -185,7 +238,7 @@ def register_employee(organisation: Organisation, *, first_names: str, last_name
         return Handover(person, _new_qr(person, by, ip), active, linked)
 
 
-def reissue(organisation: Organisation, person: Person, wid: Wid, *, by: Person, ip: str = "") -> Handover:
+def reissue(organisation: Organisation, person: Person, wid: Wid | ScannedWid, *, by: Person, ip: str = "") -> Handover:
     """A new activation QR (expired QR, lost phone, forgotten PIN without backup), after a new WID check; only by
     someone who may manage every role the person holds, in every organisation (``Scope.EVERYWHERE``). His
     active IDs stay active (the page and the audit event name them; revoke them on his page)."""
@@ -204,24 +257,67 @@ def _new_qr(person: Person, by: Person, ip: str) -> IssuedActivation:
     return issue_activation_code(person, actor=_actor(by), ip=ip)
 
 
+REASON_MAX = 500  # characters of a correction's reason
+
+
+def correction_reason(text: str) -> str:
+    """A correction's reason as kept: line breaks become spaces, 1 to REASON_MAX characters, no control or format
+    character (a control character is ZID-INPUT-CONTROL-CHARACTER, as everywhere; the rest ZID-CORRECTION-REASON)."""
+    text = text if isinstance(text, str) else ""
+    check(text, "reason", whitespace=True)
+    try:
+        return clean_line(" ".join(text.split()), REASON_MAX)
+    except LineRefused as refused:
+        raise CorrectionReasonInvalid(refused.reason) from refused
+
+
+def require_may_correct(organisation: Organisation, person: Person, by: Person) -> None:
+    """The refusals of ``change`` that need no input (himself; someone ``by`` may not manage everywhere), so that
+    the page refuses before its form is filled in; ``change`` checks again, with the person's row locked."""
+    if person.id == by.id:
+        raise CorrectionOfOneself()
+    require_may_manage(organisation, person, by, Scope.EVERYWHERE)
+
+
+def _data(first_names: str, last_name: str, birth_date: dt.date) -> dict[str, str]:
+    return {"first_names": first_names, "last_name": last_name, "birth_date": birth_date.isoformat()}
+
+
+def unchanged(person: Person, first_names: str, last_name: str, birth_date: dt.date) -> bool:
+    """The data as entered (cleaned) are the person's own: nothing to correct (``change`` refuses it too)."""
+    return _data(person.first_names, person.last_name, person.birth_date) == _data(first_names, last_name, birth_date)
+
+
 def change(organisation: Organisation, person: Person, *, first_names: str, last_name: str, birth_date: dt.date,
-           wid: Wid | None, by: Person, ip: str = "") -> Person:
-    """Correct an employee's data; once the identity is active, only after a new WID check."""
+           wid: Wid | ScannedWid | None, by: Person, reason: str, ip: str = "") -> Person:
+    """Correct a person's names and birth date (R-ROLE-OPR, R-ROLE-BEH; docs/security.md, "Correcting a person's
+    data"): only by someone who may manage every role he holds (``Scope.EVERYWHERE``: his names are his in every
+    organisation and at every application), never by himself, with a reason; once his identity is active, only
+    after a new WID check. The audit event ``person.changed`` keeps the data before and after, and the reason; he
+    is told at each app's next use and once on the portal's overview (identities.corrections)."""
     employee(organisation, person.id)
-    active = person.mobile_ids.filter(status=MobileIdStatus.ACTIVE).exists()
-    if active and wid is None:
-        raise PersonDataInvalid("a new WID check is needed to change an active identity")
     first_names, last_name = clean_name(first_names, "first names"), clean_name(last_name, "last name")
     check_birth_date(birth_date)
+    reason = correction_reason(reason)
     with transaction.atomic():
+        person = _lock(person)
+        require_may_correct(organisation, person, by)
+        before, after = (_data(person.first_names, person.last_name, person.birth_date),
+                         _data(first_names, last_name, birth_date))
+        if before == after:
+            raise CorrectionUnchanged()
+        if wid is None and person.mobile_ids.filter(status=MobileIdStatus.ACTIVE).exists():
+            raise PersonDataInvalid("a new WID check is needed to change an active identity")
         if wid is not None:
             record_wid_check(organisation, person, wid, checked_by=by, ip=ip)
-        before = {"first_names": person.first_names, "last_name": person.last_name,
-                  "birth_date": person.birth_date.isoformat()}
         Person.objects.filter(pk=person.pk).update(first_names=first_names, last_name=last_name, birth_date=birth_date)
         memberships.renamed(person)
+        servicedesk = (None, Role.OPERATOR) in roles.held(by)
+        corrections.corrected(person, by=corrections.SERVICEDESK if servicedesk else organisation.name,
+                              at=clock.now())
         record("person.changed", actor=_actor(by), subject=_subject(person), ip=ip,
-               details={"ura": organisation.ura, "before": before})
+               details={"ura": organisation.ura, "before": before, "after": after, "reason": reason,
+                        "by": "servicedesk" if servicedesk else "organisation"})
     person.refresh_from_db()
     return person
 
@@ -318,6 +414,76 @@ def _guard_last_administrator(organisation: Organisation, person: Person) -> Non
     ids = set(admins.values_list("person_id", flat=True))
     if person.id in ids and len(ids) == 1:
         raise LastAdministrator(organisation.ura)
+
+
+def awaiting_wid_check(people: list[Person]) -> set[str]:
+    """The ids of those of ``people`` who still wait for their first WID check: no WID check anywhere, no
+    activation code and no Mobile ID ever. That is how an imported employee stands (administration.importing
+    makes none of them) until a manager checks his identity document and hands over his QR (``reissue``);
+    someone registered by a manager or with his UZI-pas always has one of them. One query for a whole page."""
+    ids = [person.id for person in people]
+    if not ids:
+        return set()
+    return set(Person.objects.filter(id__in=ids).filter(
+        ~Exists(WidCheck.objects.filter(person=OuterRef("pk"))),
+        ~Exists(ActivationCode.objects.filter(person=OuterRef("pk"))),
+        ~Exists(MobileId.objects.filter(person=OuterRef("pk")))).values_list("id", flat=True))
+
+
+class RoleAction(enum.Enum):
+    """The role changes an administrator (or the operator) makes on an employee's page (R-ROLE-ADM)."""
+
+    MAKE_BEHEERDER = "make-beheerder"
+    REMOVE_BEHEERDER = "remove-beheerder"
+    MAKE_ADMINISTRATOR = "make-administrator"
+    REMOVE_ADMINISTRATOR = "remove-administrator"
+    HAND_OVER = "hand-over"  # the administrator looking gives his own role to this person
+
+
+def role_actions(organisation: Organisation, person: Person, *, by: Person) -> list[RoleAction]:
+    """The role changes that apply to ``person`` for the manager ``by``, so that a page offers only those: none
+    unless ``by`` is an administrator here or the operator; a role is given only to someone who lacks it and
+    taken only from someone who has it; never the last administrator's role; a hand-over only by an
+    administrator (not the operator, who has no role here to give) to someone else who is not one yet."""
+    held = roles.held(by)
+    operator, administrator = (None, Role.OPERATOR) in held, (organisation.id, Role.ADMINISTRATOR) in held
+    if not (operator or administrator):
+        return []
+    here = set(RoleAssignment.objects.filter(person=person, organisation=organisation).values_list("role", flat=True))
+    found = [RoleAction.REMOVE_BEHEERDER if Role.BEHEERDER in here else RoleAction.MAKE_BEHEERDER]
+    if Role.ADMINISTRATOR not in here:
+        found.append(RoleAction.MAKE_ADMINISTRATOR)
+    elif not is_last_administrator(organisation, person):
+        found.append(RoleAction.REMOVE_ADMINISTRATOR)
+    if administrator and person.id != by.id and Role.ADMINISTRATOR not in here:
+        found.append(RoleAction.HAND_OVER)
+    return found
+
+
+ACTION_SCOPES = {"block": Scope.ID, "unblock": Scope.ID, "revoke": Scope.ID, "delete": Scope.HERE}
+
+
+def require_may(organisation: Organisation, person: Person, by: Person, action: str) -> None:
+    """The refusal the action itself would meet, raised before its confirmation page, so that nobody is asked to
+    confirm what is then refused. The action checks again, in its own transaction."""
+    if action in ACTION_SCOPES:
+        require_may_manage(organisation, person, by, ACTION_SCOPES[action])
+    if action in ("delete", RoleAction.REMOVE_ADMINISTRATOR.value) and is_last_administrator(organisation, person):
+        raise LastAdministrator(organisation.ura)
+    if action == RoleAction.HAND_OVER.value and person.id == by.id:
+        raise LastAdministrator("hand-over to oneself")
+
+
+def has_roles_elsewhere(organisation: Organisation, person: Person) -> bool:
+    """He holds a role in another organisation (or the operator's): deleting him here leaves his ID active."""
+    return RoleAssignment.objects.filter(person=person).exclude(organisation=organisation).exists()
+
+
+def is_last_administrator(organisation: Organisation, person: Person) -> bool:
+    """He is the organisation's only administrator: his role cannot be taken, nor he be deleted."""
+    admins = set(RoleAssignment.objects.filter(organisation=organisation, role=Role.ADMINISTRATOR)
+                 .values_list("person_id", flat=True))
+    return admins == {person.id}
 
 
 def employee(organisation: Organisation, person_id: str) -> Person:

@@ -10,7 +10,8 @@ separator too), one employee per line, dates as dd-mm-jjjj. Bounded: at most ``M
 characters), birth dates as ``identities.people.BirthDate`` (real, not in the future, someone aged 12 to 120).
 
 All or nothing: when any row is refused (bad data, a wrong number of columns, the same person twice in the
-file), nothing is written and the report lists every refused row with its line number and reason. A person
+file), nothing is written and the report lists every refused row with its line number and what is wrong, each
+with its code (``import_errors``) and the value as shown. A person
 already in the organisation (the same person by ``identities.people.person_key``) is reported and skipped, not
 duplicated, so the same file can be imported again. The writing is one transaction (bulk inserts in batches),
 so an interruption (Ctrl-C) half-way leaves nothing behind.
@@ -19,6 +20,10 @@ Audit: one event ``employees.imported`` per import (actor, URA, number of person
 name and SHA-256), and nothing per row: the file's SHA-256 and the count identify what was imported, and every
 imported person's ``created_at`` is the import's time. A later WID check and QR hand-over of each person are
 audited as usual.
+
+One service, two callers: ``zorgid employees import`` and the page ``organisatie/<ura>/medewerkers/importeren``
+(``portal.import_views``) read the file with ``read_csv``, import with ``import_employees`` and tell the report's
+sentences from ``import_report``.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from zorgid import clock
 from zorgid.audit.services import record
@@ -46,7 +52,14 @@ from zorgid.organisations.models import Organisation, Role, RoleAssignment
 from zorgid.organisations.services import registered_organisation
 from zorgid.pki.uzi.errors import UraInvalid
 from zorgid.pki.uzi.numbers import Ura
-from zorgid.protocol.errors import ZorgidError
+
+from . import import_errors as errors
+from .import_errors import ImportEncodingInvalid as ImportEncodingInvalid  # re-exported: the import's own errors
+from .import_errors import ImportFileInvalid as ImportFileInvalid
+from .import_errors import ImportFileTooLarge as ImportFileTooLarge
+from .import_errors import ImportOrganisationUnknown as ImportOrganisationUnknown
+from .import_errors import ImportRowsRefused as ImportRowsRefused
+from .import_report import ImportReport, NewEmployee, RowNote, RowProblem, shown
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -58,61 +71,6 @@ PROGRESS_EVERY = 500
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stage is CHECKING or WRITING
 CHECKING, WRITING = "controleren", "opslaan"
-
-
-# ------------------------------------------------------------------------------------------------ errors
-# (listed on /foutmeldingen once this module is in portal.errors_catalogue.ERROR_MODULES)
-
-
-class ImportFileInvalid(ZorgidError):
-    code = "ZID-IMPORT-FILE-INVALID"
-    status = 400
-    cause_nl = "Het importbestand is geen CSV-bestand met medewerkers in de verwachte vorm."
-    cause_en = "The import file is not a CSV file of employees in the expected form."
-    solution_nl = ("Gebruik een CSV-bestand met de kop voornamen;achternaam;geboortedatum en per regel één "
-                   "medewerker, met de geboortedatum als dd-mm-jjjj.")
-    solution_en = ("Use a CSV file with the header voornamen;achternaam;geboortedatum and one employee per line, "
-                   "with the birth date as dd-mm-yyyy.")
-
-
-class ImportFileTooLarge(ZorgidError):
-    code = "ZID-IMPORT-TOO-LARGE"
-    status = 413
-    cause_nl = "Het importbestand is te groot (meer dan 20 MB of meer dan 100.000 medewerkers)."
-    cause_en = "The import file is too large (more than 20 MB or more than 100,000 employees)."
-    solution_nl = "Splits het bestand in delen van hoogstens 100.000 regels en importeer die een voor een."
-    solution_en = "Split the file into parts of at most 100,000 lines and import them one by one."
-
-
-class ImportEncodingInvalid(ZorgidError):
-    code = "ZID-IMPORT-ENCODING"
-    status = 400
-    cause_nl = "Het importbestand is niet als UTF-8 opgeslagen."
-    cause_en = "The import file is not saved as UTF-8."
-    solution_nl = ("Sla het bestand op als 'CSV UTF-8 (gescheiden door lijstscheidingsteken)' en importeer "
-                   "het opnieuw.")
-    solution_en = "Save the file as 'CSV UTF-8 (comma delimited)' and import it again."
-
-
-class ImportOrganisationUnknown(ZorgidError):
-    code = "ZID-IMPORT-ORG-UNKNOWN"
-    status = 404
-    cause_nl = "Er is geen organisatie met dit URA."
-    cause_en = "There is no organisation with this URA."
-    solution_nl = "Controleer het URA (8 cijfers), of voer de organisatie eerst in met zorgid org add."
-    solution_en = "Check the URA (8 digits), or enter the organisation first with zorgid org add."
-
-
-class ImportRowsRefused(ZorgidError):
-    code = "ZID-IMPORT-ROWS-REFUSED"
-    status = 400
-    cause_nl = "Regels van het importbestand zijn geweigerd; er is niets geïmporteerd."
-    cause_en = "Lines of the import file were refused; nothing was imported."
-    solution_nl = "Verbeter de genoemde regels (of haal ze weg) en importeer het hele bestand opnieuw."
-    solution_en = "Correct (or remove) the lines named and import the whole file again."
-
-
-# ------------------------------------------------------------------------------------------------- data
 
 
 @dataclass(frozen=True)
@@ -132,44 +90,21 @@ class CsvFile:
 
 
 @dataclass(frozen=True)
-class RowNote:
-    """A refused or skipped row: its line number and the reason, in Dutch."""
-
-    line: int
-    reason: str
-
-
-@dataclass(frozen=True)
 class _Employee:
     line: int
     first_names: str
     last_name: str
     birth_date: dt.date
+    key: tuple[str, str, dt.date] = field(init=False, repr=False, compare=False)  # "the same person", once
 
-    @property
-    def key(self) -> tuple[str, str, dt.date]:
-        return person_key(self.first_names, self.last_name, self.birth_date)
-
-
-@dataclass
-class ImportReport:
-    ura: str
-    rows: int = 0  # data rows read
-    imported: int = 0  # persons created (with --dry-run: that would be created)
-    refused: list[RowNote] = field(default_factory=list)
-    already: list[RowNote] = field(default_factory=list)  # in the organisation already: skipped
-    dry_run: bool = False
-    written: bool = False  # committed to the database
-
-    @property
-    def ok(self) -> bool:
-        return not self.refused
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", person_key(self.first_names, self.last_name, self.birth_date))
 
 
-def shown(value: str, limit: int = 40) -> str:
-    """A field as it may be shown in a report: control characters escaped, long values cut."""
-    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in value[:limit])
-    return f"'{text}{'…' if len(value) > limit else ''}'"
+class _RowRefused(Exception):
+    def __init__(self, *problems: RowProblem) -> None:
+        super().__init__()
+        self.problems = problems
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -186,102 +121,148 @@ def organisation_by_ura(ura: str) -> Organisation:
         raise ImportOrganisationUnknown(f"URA {ura}") from exc
 
 
+def too_large_bytes(size: int | None = None) -> ImportFileTooLarge:
+    """The refusal of a file over MAX_FILE_BYTES: also of an upload, before its body is read (its declared size)."""
+    limit = f"{MAX_FILE_BYTES:,}".replace(",", ".")
+    if size is None:
+        return ImportFileTooLarge(gettext("meer dan %(limit)s bytes") % {"limit": limit})
+    return ImportFileTooLarge(gettext("%(size)s bytes; hoogstens %(limit)s") % {
+        "size": f"{size:,}".replace(",", "."), "limit": limit})
+
+
 def read_file(path: Path | str) -> CsvFile:
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ImportFileTooLarge(f"{size:,} bytes; hoogstens {MAX_FILE_BYTES:,}".replace(",", "."))
+        raise too_large_bytes(size)
     with path.open("rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     return read_csv(data, name=path.name)
 
 
+# Files that are plainly no CSV text, by their first bytes: (magic, what the file is)
+_NOT_TEXT = ((b"PK\x03\x04", "een Excel-werkmap (.xlsx) of een ander ZIP-bestand"),
+             (b"\xd0\xcf\x11\xe0", "een oude Excel-werkmap (.xls) of een ander Office-bestand"),
+             (b"%PDF", "een PDF-bestand"))
+
+
 def read_csv(data: bytes, *, name: str = "") -> CsvFile:
     """Decode and split the file into rows; the header is checked, the rows are not (import_employees does)."""
     if len(data) > MAX_FILE_BYTES:
-        raise ImportFileTooLarge(f"meer dan {MAX_FILE_BYTES:,} bytes".replace(",", "."))
+        raise too_large_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise ImportFileInvalid(gettext("het bestand is leeg: de kop voornamen;achternaam;geboortedatum ontbreekt"))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportEncodingInvalid("het bestand is UTF-16 (Unicode-tekst)")
+        raise ImportEncodingInvalid(gettext("het bestand is UTF-16 (Unicode-tekst)"))
+    for magic, what in _NOT_TEXT:
+        if data.startswith(magic):
+            raise ImportFileInvalid(gettext("het bestand is geen CSV-tekst maar %(what)s; sla het op als CSV UTF-8")
+                                    % {"what": gettext(what)})
+    if b"\x00" in data[:4096]:
+        raise ImportFileInvalid(gettext("het bestand is geen tekst (het bevat nul-bytes): binair, of UTF-16 zonder "
+                                        "kenmerk; sla het op als CSV UTF-8"))
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = body[:exc.start].count(b"\n") + 1
-        raise ImportEncodingInvalid(f"regel {line}: byte 0x{body[exc.start]:02x} is geen UTF-8 (Windows-1252 of "
-                                    "Latin-1?)") from exc
+        raise ImportEncodingInvalid(gettext("regel %(line)s: byte 0x%(byte)s is geen UTF-8 (Windows-1252 of "
+                                            "Latin-1?)") % {"line": line, "byte": f"{body[exc.start]:02x}"}) from exc
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
-        raise ImportFileInvalid("regel 1 is leeg: de kop voornamen;achternaam;geboortedatum ontbreekt")
+        raise ImportFileInvalid(gettext("regel 1 is leeg: de kop voornamen;achternaam;geboortedatum ontbreekt"))
     delimiter = ";" if ";" in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
     rows: list[CsvRow] = []
     try:
         header = next(reader, None)
         if header is None or tuple(cell.strip().casefold() for cell in header) != HEADER:
-            raise ImportFileInvalid(f"regel 1: de kop moet voornamen;achternaam;geboortedatum zijn, niet "
-                                    f"{shown(first_line, 80)}")
+            raise ImportFileInvalid(gettext("regel 1: de kop moet voornamen;achternaam;geboortedatum zijn, niet "
+                                            "%(found)s") % {"found": shown(first_line, 80)})
         line = reader.line_num + 1
         for fields in reader:
             if fields and not (len(fields) == 1 and not fields[0].strip()):  # blank lines are skipped
                 if len(rows) >= MAX_ROWS:
-                    raise ImportFileTooLarge(f"meer dan {MAX_ROWS:,} regels".replace(",", "."))
+                    raise _too_many_rows()
                 rows.append(CsvRow(line, tuple(fields)))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise ImportFileInvalid(f"regel {reader.line_num}: {exc}") from exc
+        raise ImportFileInvalid(gettext("regel %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}) from exc
+    if not rows:
+        raise ImportFileInvalid(gettext("het bestand heeft alleen de kop, geen regels met medewerkers"))
     return CsvFile(name=name, sha256=sha256, size=len(data), rows=rows)
+
+
+def _too_many_rows() -> ImportFileTooLarge:
+    return ImportFileTooLarge(gettext("meer dan %(rows)s regels") % {"rows": f"{MAX_ROWS:,}".replace(",", ".")})
 
 
 # ------------------------------------------------------------------------------------------- validating
 
 
 def _name(value: str, field_name: str) -> str:
-    """PersonName's rules, with the reason in Dutch."""
-    what = f"veld {field_name}"
+    """PersonName's rules, each refusal with its code and the reason in the active language."""
+    what = {"field": field_name, "max": MAX_NAME}
     if len(value) > MAX_FIELD:
-        raise ValueError(f"{what} is langer dan {MAX_NAME} tekens")
+        raise _RowRefused(RowProblem(errors.ImportRowTooLong.code, gettext(
+            "veld %(field)s is langer dan %(max)s tekens") % what, shown(value)))
     try:
         return PersonName(value, field_name).value
     except PersonDataInvalid as exc:
         value = unicodedata.normalize("NFC", value.strip())  # as PersonName saw it
-        reasons = {people.EMPTY: f"{what} is leeg",
-                   people.TOO_LONG: f"{what} is langer dan {MAX_NAME} tekens ({len(value)})",
-                   people.CONTROL: f"{what} bevat stuurtekens: {shown(value)}",
-                   people.NO_LETTER: f"{what} bevat geen letters: {shown(value)}"}
-        raise ValueError(reasons.get(exc.reason, f"{what}: {exc.detail}")) from exc
+        if exc.reason == people.EMPTY:
+            raise _RowRefused(RowProblem(errors.ImportRowEmpty.code, gettext("veld %(field)s is leeg") % what)) from exc
+        if exc.reason == people.TOO_LONG:
+            text = gettext("veld %(field)s is langer dan %(max)s tekens (%(length)s)") % {**what, "length": len(value)}
+            raise _RowRefused(RowProblem(errors.ImportRowTooLong.code, text, shown(value))) from exc
+        if exc.reason == people.CONTROL:
+            raise _RowRefused(RowProblem(errors.ImportRowControl.code, gettext(
+                "veld %(field)s bevat stuurtekens") % what, shown(value))) from exc
+        if exc.reason == people.NO_LETTER:
+            raise _RowRefused(RowProblem(errors.ImportRowNoLetter.code, gettext(
+                "veld %(field)s bevat geen letters") % what, shown(value))) from exc
+        if exc.reason == getattr(people, "DIGIT", "digit"):
+            raise _RowRefused(RowProblem(errors.ImportRowDigit.code, gettext(
+                "veld %(field)s bevat cijfers") % what, shown(value))) from exc
+        raise _RowRefused(RowProblem(exc.code, f"{field_name}: {exc.detail}", shown(value))) from exc
 
 
 def _birth_date(value: str) -> dt.date:
-    """BirthDate's rules, with the reason in Dutch."""
+    """BirthDate's rules, each refusal with its code and the reason in the active language."""
     text = value.strip()
     if not text:
-        raise ValueError("veld geboortedatum is leeg")
+        raise _RowRefused(RowProblem(errors.ImportRowEmpty.code, gettext("veld %(field)s is leeg") % {
+            "field": "geboortedatum"}))
     try:
         return BirthDate.parse(text).value
     except PersonDataInvalid as exc:
         if exc.reason == people.NOT_A_DATE:
-            raise ValueError(f"geboortedatum {shown(text, 20)} is geen bestaande datum als dd-mm-jjjj") from exc
+            raise _RowRefused(RowProblem(errors.ImportRowDate.code, gettext(
+                "geboortedatum is geen bestaande datum als dd-mm-jjjj"), shown(text, 20))) from exc
         if exc.reason == people.FUTURE:
-            raise ValueError(f"geboortedatum {text} ligt in de toekomst") from exc
+            raise _RowRefused(RowProblem(errors.ImportRowFuture.code, gettext("geboortedatum ligt in de toekomst"),
+                                         shown(text, 20))) from exc
         age = BirthDate.age_on(clock.parse_date(text), clock.now().date())
-        raise ValueError(f"geboortedatum {text} geeft een onwaarschijnlijke leeftijd ({age} jaar; "
-                         f"{MIN_AGE_YEARS} tot {MAX_AGE_YEARS})") from exc
+        raise _RowRefused(RowProblem(errors.ImportRowAge.code, gettext(
+            "geboortedatum geeft een onwaarschijnlijke leeftijd (%(age)s jaar; %(min)s tot %(max)s)") % {
+            "age": age, "min": MIN_AGE_YEARS, "max": MAX_AGE_YEARS}, shown(text, 20))) from exc
 
 
 def _check(row: CsvRow) -> _Employee:
     if len(row.fields) != len(HEADER):
-        raise ValueError(f"{len(row.fields)} kolommen in plaats van {len(HEADER)} (voornamen;achternaam;"
-                         "geboortedatum)")
+        raise _RowRefused(RowProblem(errors.ImportRowColumns.code, gettext(
+            "%(count)s kolommen in plaats van %(wanted)s (voornamen;achternaam;geboortedatum)") % {
+            "count": len(row.fields), "wanted": len(HEADER)}, shown(";".join(row.fields))))
     first, last, born = row.fields
-    reasons, values = [], []
+    problems, values = [], []
     for check in (lambda: _name(first, "voornamen"), lambda: _name(last, "achternaam"), lambda: _birth_date(born)):
         try:
             values.append(check())
-        except ValueError as exc:
-            reasons.append(str(exc))
-    if reasons:
-        raise ValueError("; ".join(reasons))
+        except _RowRefused as refused:
+            problems.extend(refused.problems)
+    if problems:
+        raise _RowRefused(*problems)
     return _Employee(row.line, *values)
 
 
@@ -290,7 +271,7 @@ def _as_rows(rows: Iterable[CsvRow | Sequence[str]]) -> list[CsvRow]:
     found: list[CsvRow] = []
     for number, row in enumerate(rows, 2):
         if len(found) >= MAX_ROWS:
-            raise ImportFileTooLarge(f"meer dan {MAX_ROWS:,} regels".replace(",", "."))
+            raise _too_many_rows()
         found.append(row if isinstance(row, CsvRow) else CsvRow(number, tuple(str(f) for f in row)))
     return found
 
@@ -299,7 +280,7 @@ def _as_rows(rows: Iterable[CsvRow | Sequence[str]]) -> list[CsvRow]:
 
 
 def import_employees(organisation: Organisation, rows: Iterable[CsvRow | Sequence[str]], *, actor: str,
-                     dry_run: bool = False, source: CsvFile | None = None,
+                     ip: str = "", dry_run: bool = False, source: CsvFile | None = None,
                      progress: Progress | None = None) -> ImportReport:
     """Create the rows' persons with the MEDEWERKER role in ``organisation``, awaiting their WID check.
 
@@ -307,9 +288,11 @@ def import_employees(organisation: Organisation, rows: Iterable[CsvRow | Sequenc
     already in the organisation are listed in ``already`` and skipped. With ``dry_run`` everything is checked
     and nothing written. One audit event for the whole import (the file's SHA-256 from ``source`` and the
     count), none per row. ``progress(stage, done, total)`` is called now and then while checking and writing.
+    The report's reasons are in the active language (the command line speaks Dutch).
     """
     rows = _as_rows(rows)
-    report = ImportReport(ura=organisation.ura, rows=len(rows), dry_run=dry_run)
+    report = ImportReport(ura=organisation.ura, rows=len(rows), dry_run=dry_run,
+                          file_name=source.name if source else "", sha256=source.sha256 if source else "")
     tick = progress or (lambda stage, done, total: None)
     valid: list[_Employee] = []
     first_seen: dict[tuple, int] = {}
@@ -317,12 +300,15 @@ def import_employees(organisation: Organisation, rows: Iterable[CsvRow | Sequenc
     for done, row in enumerate(rows, 1):
         try:
             employee = _check(row)
-        except ValueError as exc:
-            report.refused.append(RowNote(row.line, str(exc)))
+        except _RowRefused as refused:
+            report.refused.append(RowNote(row.line, refused.problems))
         else:
             earlier = first_seen.setdefault(employee.key, row.line)
             if earlier != row.line:
-                report.refused.append(RowNote(row.line, f"dubbel: dezelfde persoon als regel {earlier}"))
+                report.refused.append(RowNote(row.line, (RowProblem(
+                    errors.ImportRowDuplicate.code,
+                    gettext("dubbel: dezelfde persoon als regel %(line)s") % {"line": earlier},
+                    shown(";".join(row.fields))),)))
             else:
                 valid.append(employee)
         if done % PROGRESS_EVERY == 0:
@@ -333,6 +319,7 @@ def import_employees(organisation: Organisation, rows: Iterable[CsvRow | Sequenc
     if dry_run:
         todo = _new_only(organisation, valid, report)
         report.imported = len(todo)
+        report.new = [NewEmployee(e.line, "", e.first_names, e.last_name, e.birth_date) for e in todo]
         return report
     now = clock.now()
     with transaction.atomic():
@@ -350,11 +337,13 @@ def import_employees(organisation: Organisation, rows: Iterable[CsvRow | Sequenc
                 for person in batch])
             memberships.joined_all(batch, organisation)
             tick(WRITING, start + len(batch), len(people))
-        record("employees.imported", actor=actor, subject=f"organisation:{organisation.ura}",
+        record("employees.imported", actor=actor, subject=f"organisation:{organisation.ura}", ip=ip,
                details={"ura": organisation.ura, "count": len(people), "already": len(report.already),
                         "rows": report.rows, "file": source.name[:200] if source else "",
                         "sha256": source.sha256 if source else "", "awaiting": "wid_check"})
     report.imported, report.written = len(people), True
+    report.new = [NewEmployee(e.line, p.id, p.first_names, p.last_name, p.birth_date)
+                  for e, p in zip(todo, people, strict=True)]
     return report
 
 
@@ -364,7 +353,21 @@ def _new_only(organisation: Organisation, valid: list[_Employee], report: Import
     todo = []
     for employee in valid:
         if employee.key in existing:
-            report.already.append(RowNote(employee.line, "staat al in de organisatie: overgeslagen"))
+            report.already.append(RowNote(employee.line, (RowProblem(
+                errors.ImportRowAlready.code, gettext("staat al in de organisatie: overgeslagen"),
+                shown(f"{employee.first_names};{employee.last_name};{employee.birth_date:%d-%m-%Y}")),)))
         else:
             todo.append(employee)
     return todo
+
+
+def import_upload(organisation: Organisation, data: bytes, *, name: str, by: Person, ip: str = "",
+                  dry_run: bool = False) -> ImportReport:
+    """The page's import: an uploaded file's bytes, read and imported as the command imports a file.
+
+    File errors (ZID-IMPORT-FILE-INVALID, -ENCODING, -TOO-LARGE) are raised as ``read_csv`` raises them; refused
+    rows are in the report, and then nothing is written. The audit event names the person who uploaded.
+    """
+    source = read_csv(data, name=name[:200])
+    return import_employees(organisation, source.rows, actor=f"person:{by.id}", ip=ip, dry_run=dry_run,
+                            source=source)

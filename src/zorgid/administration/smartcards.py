@@ -118,7 +118,7 @@ def revoke_card(organisation: Organisation, person_id: str, *, by: Person, ip: s
     return card
 
 
-def link_card(organisation: Organisation, person_id: str, wid: employees.Wid, *, by: Person,
+def link_card(organisation: Organisation, person_id: str, wid: employees.Wid | employees.ScannedWid, *, by: Person,
               ip: str = "") -> SmartcardLink:
     """A manager links the active card of an employee to his organisation, after checking his WID."""
     person = employees.employee(organisation, person_id)

@@ -38,7 +38,7 @@ def _field(spec: Wire) -> serializers.Field:
         return serializers.ListField(child=serializers.CharField(min_length=1, max_length=spec.item_length),
                                      max_length=spec.max_length, **common)
     if spec.kind == "object":
-        return serializer(spec.body)(**common)
+        return serializer(spec.body)(allow_null=spec.nullable, **common)
     if spec.kind == "objects":
         return serializer(spec.body)(many=True, max_length=spec.max_length, **common)
     raise ValueError(f"no OpenAPI shape for {spec.kind}")

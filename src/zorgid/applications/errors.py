@@ -68,3 +68,12 @@ class DocumentEncoding(ZorgidError):
                    "te slaan; controleer het met zorgid-validatietool verify.")
     solution_en = ("Send the document as zorgid-validatietool sign writes it, without saving it again in an editor; "
                    "check it with zorgid-validatietool verify.")
+
+
+class ValidationToolNotBuilt(ZorgidError):
+    code = "ZID-APPLICATION-TOOL-MISSING"
+    status = 404
+    cause_nl = "Het downloadbestand van de Validatietool is op deze server nog niet gemaakt."
+    cause_en = "The validation tool's download file has not been made on this server yet."
+    solution_nl = "Meld het de servicedesk. Beheerder van de server: maak het met make validatietool."
+    solution_en = "Tell the service desk. Server administrator: make it with make validatietool."

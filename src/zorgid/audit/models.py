@@ -14,12 +14,15 @@ class AuditEvent(models.Model):
     ip = models.CharField(max_length=45, blank=True)
     organisation = models.CharField(max_length=8, blank=True, db_index=True)  # URA, for the organisation's viewer
     details = models.TextField(default="{}")  # canonical JSON, so the hash can be recomputed exactly
+    # the request that recorded it, if any
+    request_id = models.CharField(max_length=64, blank=True, default="", db_default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["event", "at"])]
+        indexes = [models.Index(fields=["event", "at"]),
+                   models.Index(fields=["request_id"], name="audit_event_request_id")]  # the viewers' filter
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.event} {self.actor} → {self.subject}"

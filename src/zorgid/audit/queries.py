@@ -13,11 +13,16 @@ MAX_EXPORT_ROWS = 100_000
 
 
 def events(ura: str | None = None, *, members: Sequence[QuerySet] = (), person_id: str = "", event: str = "",
-           start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:
+           parties: Sequence[str] | None = None, kinds: Sequence[str] | None = None,
+           start: dt.date | None = None, end: dt.date | None = None, request_id: str = "") -> QuerySet:
     """Newest first. For an organisation (its ``ura``): the events recorded for it, and the events of no
     organisation about its people: those whose subject is one of ``members`` (subqueries of audit subjects, its
     people and their Mobile IDs; a login flow's approval or refusal: whose actor is). Never an event recorded for
-    another organisation, nor what one of its people did elsewhere (an operator's work, say)."""
+    another organisation, nor what one of its people did elsewhere (an operator's work, say).
+
+    ``parties``: only events whose actor or subject is one of these (``person:<id>``, ``mobile_id:<id>``, …);
+    ``kinds``: only events of these kinds. An empty list finds nothing; None does not filter. ``request_id``: only
+    the events recorded in that request (exactly; portal/request_ids.py), within what ``ura`` may see."""
     found = AuditEvent.objects.all()
     if ura is not None:
         people, logins = Q(pk__in=[]), Q(pk__in=[])
@@ -28,8 +33,14 @@ def events(ura: str | None = None, *, members: Sequence[QuerySet] = (), person_i
                                                                                       & logins))))
     if person_id:
         found = found.filter(Q(subject=f"person:{person_id}") | Q(actor=f"person:{person_id}"))
+    if parties is not None:
+        found = found.filter(Q(subject__in=list(parties)) | Q(actor__in=list(parties)))
     if event:
         found = found.filter(event__startswith=event)
+    if kinds is not None:
+        found = found.filter(event__in=list(kinds))
+    if request_id:
+        found = found.filter(request_id=request_id)
     if start:
         found = found.filter(at__date__gte=start)
     if end:

@@ -1,10 +1,10 @@
 """Recording and verifying audit events (R-SEC-AUDIT, docs/security.md).
 
-Every event stores who (actor), what (event and details), whom (subject), when (at, from the one
-clock) and from where (ip). Each row's hash is keyed (an HMAC with a key that is not in the database,
-see chain.py) and covers its content and the previous row's hash; the sequence number has no gaps. So a
-changed, inserted or deleted row breaks the chain at that point, and the chain cannot be recomputed after a
-change without the key. After each commit the new head is also written outside the database (anchor.py), so
+Every event stores who (actor), what (event and details), whom (subject), when (at, from the one clock), from where
+(ip) and in which request (request_id, zorgid.request_context). Each row's hash is keyed (an HMAC with a key that
+is not in the database, see chain.py) and covers its content and the previous row's hash; the sequence number has
+no gaps. So a changed, inserted or deleted row breaks the chain at that point, and the chain cannot be recomputed
+after a change without the key. After each commit the new head is also written outside the database (anchor.py), so
 that deleting the newest rows shows too.
 
 Appends are serialised: on PostgreSQL ``zorgid_audit_head`` (migration 0004) takes a transaction-level advisory
@@ -16,11 +16,12 @@ statements and the commit. On SQLite every transaction is IMMEDIATE (settings.py
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from zorgid import clock
+from zorgid import clock, metrics, request_context
 
 from . import anchor
 from .chain import GENESIS, at_iso, digest, key, payload, public_digest, row_payload
@@ -42,9 +43,12 @@ def record(event: str, *, actor: str, subject: str = "", ip: str = "", details: 
     details = details or {}
     fields = {"event": event, "actor": actor[:128], "subject": subject[:128], "ip": ip[:45],
               "details": json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
-              "organisation": str(organisation or details.get("ura") or "")[:8]}
+              "organisation": str(organisation or details.get("ura") or "")[:8],
+              "request_id": request_context.request_id()[:64]}  # the request's (portal/request_ids.py), or ""
+    request_context.note_actor(actor)  # the access log's actor (portal/access_log.py)
     at = clock.now()
     text = payload(at_iso(at), **fields)
+    started = time.perf_counter()
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -56,6 +60,7 @@ def record(event: str, *, actor: str, subject: str = "", ip: str = "", details: 
         row = AuditEvent(seq=seq, at=at, prev_hash=prev_hash, hash=digest(prev_hash, seq, text), **fields)
         row.save(_append=True)
         anchor.after_commit(seq, row.hash)
+    metrics.audit_append_seconds.observe(time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ def verify(limit_problems: int = 20, *, check_anchor: bool = True) -> Verificati
                  for rows in anchor.ranges(recomputed)]
     if count and not keyed:
         problems.insert(0, "geen enkele rij past bij de sleutel van deze installatie: gebruikt deze opdracht dezelfde "
-                           "ZORGID_SECRET_KEY (of ZORGID_HOME) als de server?")
+                           "ZORGID_AUDIT_KEY (of ZORGID_HOME) als de server?")
     if check_anchor and len(problems) < limit_problems:
         head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
         problems += anchor.check(head, _hashes_of, limit=limit_problems - len(problems))

@@ -10,6 +10,7 @@ The constructor takes an httpx transport, so a test can run it against any serve
 from __future__ import annotations
 
 import json
+import ssl
 from typing import ClassVar
 
 import httpx
@@ -25,6 +26,7 @@ class JsonServerClient:
 
     user_agent: ClassVar[str] = "zorgid-client/1"
     unreachable_error: ClassVar[type[ZorgidError]] = ZorgidError
+    untrusted_error: ClassVar[type[ZorgidError]] = ZorgidError  # the server's TLS certificate was refused
     answer_error: ClassVar[type[ZorgidError]] = ZorgidError
 
     def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None,
@@ -54,6 +56,9 @@ class JsonServerClient:
                 raw = self._read_bounded(response)
                 status = response.status_code
         except httpx.HTTPError as exc:
+            refused = _certificate_refusal(exc)
+            if refused is not None:
+                raise self.untrusted_error(f"{self.base_url}: {refused}") from exc
             raise self.unreachable_error(f"{method} {self.base_url}{path}: {type(exc).__name__}") from exc
         answer = _parse_json(raw)
         if status == expect and answer is not None and "error" not in answer:
@@ -73,6 +78,19 @@ class JsonServerClient:
             if len(data) > MAX_ANSWER_BYTES:
                 raise self.answer_error("answer is too large")
         return bytes(data)
+
+
+def _certificate_refusal(exc: BaseException) -> str | None:
+    """Why the server's TLS certificate was refused (OpenSSL's reason, e.g. "self-signed certificate"), when that
+    is what broke the connection; None for any other network error."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return cause.verify_message or "certificate verify failed"
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def _parse_json(raw: bytes) -> dict | None:

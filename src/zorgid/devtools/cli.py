@@ -22,6 +22,7 @@ from zorgid.protocol.errors import InternalError, ZorgidError
 from zorgid.terminal import DutchCommand, DutchGroup
 
 from .blank_card import make_blank_card
+from .mail_cli import mail_app
 from .softhsm import DEFAULT_MODULE, UziPas, make_uzi_pas
 from .test_uzi_ca import ensure_test_uzi_ca
 from .uzi_profile import CARD_TYPES, PROFILES, CardHolder
@@ -29,11 +30,14 @@ from .uzi_profile import CARD_TYPES, PROFILES, CardHolder
 dev_app = typer.Typer(
     cls=DutchGroup,
     help="Hulpmiddelen voor ontwikkelaars en tests: test-UZI-passen (SoftHSM2-tokens) en test-UZI-"
-         "servercertificaten, uitgegeven door de eigen test-UZI-CA van zorgid. Niet voor productie.",
+         "servercertificaten, uitgegeven door de eigen test-UZI-CA van zorgid, en de e-mail die zonder SMTP is "
+         "bewaard. Niet voor productie.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+dev_app.add_typer(mail_app, name="mail")  # the mails kept without SMTP: zorgid dev mail list / show
 
 CA_HELP = ("Map van de test-UZI-CA; wordt bij het eerste gebruik gemaakt. Standaard $ZORGID_HOME/test-uzi-ca "
            "(ZORGID_HOME is standaard ./var). De server vertrouwt de pas als hij de submap trust/ vertrouwt.")

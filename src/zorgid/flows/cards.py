@@ -1,10 +1,11 @@
 """Card sessions (docs/architecture.md): the portal's challenge answered by the Desktop App with a UZI-pas.
 
-start_card_flow → (Desktop App) card_flow_for_desktop, answer → (browser) card_status → the purpose's own
+start_card_flow → (Desktop App) card_flow_for_desktop, answer or decline → (browser) card_status → the purpose's own
 confirmation calls ``complete`` in its transaction. A response whose signature over this flow's challenge
 does not verify changes nothing (the Desktop App gets the error); a verified card that the purpose does not
 allow (its check, registered by its use case in flows.purposes) ends the flow as refused, so the waiting page
-can say why (see card_flow.mermaid).
+can say why; the holder's Nee in the Desktop App ends it as declined, and the waiting page says so at once
+(see card_flow.mermaid).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import transaction
 
-from zorgid import clock
+from zorgid import clock, metrics
 from zorgid.audit.services import record
 from zorgid.identities.models import Person
 from zorgid.pki.certificate_status import status_of
@@ -48,6 +49,7 @@ from zorgid.protocol.messages import CardResponse, b64decode
 from . import purposes
 from .errors import (
     CardClockSkew,
+    CardDeclined,
     CardFlowExpired,
     CardFlowUnknown,
     CardFlowUsed,
@@ -72,8 +74,10 @@ def start_card_flow(*, browser_secret: str, origin: str, purpose: str, requester
     """A new card session, valid 5 minutes, bound to the browser that asked."""
     if purpose not in CardFlowPurpose.values:
         raise CardWrongPurpose(f"purpose {purpose!r}")
-    return CardFlow.begin(browser_secret=browser_secret, purpose=purpose, origin=origin,
+    flow = CardFlow.begin(browser_secret=browser_secret, purpose=purpose, origin=origin,
                           requester_name=requester_name, person=person)
+    metrics.card_sessions.labels(purpose, "started", "").inc()
+    return flow
 
 
 def card_flow_for_desktop(flow_id: str) -> CardFlow:
@@ -89,6 +93,7 @@ def answer(flow_id: str, *, certificate_pem: str, chain_pems: list[str], signed_
         certificate = _verified_signer(flow, certificate_pem, signed_at, signature_b64)
     except ZorgidError as error:
         record("card.refused", actor="desktop", subject=f"card_flow:{flow.id}", ip=ip, details={"code": error.code})
+        metrics.card_sessions.labels(flow.purpose, "refused", error.code).inc()
         raise
     try:
         attributes = _validated(flow, certificate, chain_pems)
@@ -100,6 +105,25 @@ def answer(flow_id: str, *, certificate_pem: str, chain_pems: list[str], signed_
              if flow.purpose in CONTINUED_BY_DESKTOP else "")
     return _finish(flow, CardFlowState.ANSWERED, ip, attributes=attributes, certificate=certificate,
                    answer_check=check)
+
+
+def decline(flow_id: str, *, challenge: str, ip: str = "") -> CardFlow:
+    """The holder answered Nee in the Desktop App: the pending session ends as declined and its waiting page is woken.
+
+    The Desktop App sends the session's challenge, which it read with the flow id of the card-session address; so
+    whoever can decline a session can also answer it with a card of his own, which ends it as well
+    (docs/security.md, "Nee in the Desktop App"). A wrong challenge changes nothing."""
+    flow = card_flow_for_desktop(flow_id)
+    if not isinstance(challenge, str) or not hmac.compare_digest(flow.challenge.encode(), challenge.encode()):
+        raise CardSignatureInvalid("the challenge is not this session's")
+    with transaction.atomic():
+        if not flow.move(CardFlowState.PENDING, CardFlowState.DECLINED, clock.now(), notify=True):
+            raise CardFlowUsed()
+        record("card.declined", actor="desktop", subject=f"card_flow:{flow.id}", ip=ip,
+               details={"purpose": flow.purpose})
+    metrics.card_sessions.labels(flow.purpose, "declined", "").inc()
+    flow.refresh_from_db()
+    return flow
 
 
 ANSWER_CHECK = "answer_check"  # page_state: what proves that a later request comes from the Desktop App that answered
@@ -197,6 +221,8 @@ def _finish(flow: CardFlow, state: str, ip: str, *, certificate: x509.Certificat
         record(event, actor=f"uzi:{values.get('uzi_number', '')}" if values else "desktop",
                subject=f"card_flow:{flow.id}", ip=ip,
                details={"purpose": flow.purpose, "code": error_code, "ura": values.get("ura", "")})
+    metrics.card_sessions.labels(flow.purpose, "answered" if state == CardFlowState.ANSWERED else "refused",
+                                 error_code).inc()
     flow.refresh_from_db()
     return flow
 
@@ -209,7 +235,8 @@ def attributes_to_json(attributes: UziAttributes) -> dict:
 
 
 def card_status(flow_id: str, *, browser_secret: str, client: str, wait: bool) -> BrowserAnswer:
-    """What the waiting card page sees (status.browser_answer): answered, refused with why, or completed."""
+    """What the waiting card page sees (status.browser_answer): answered, refused with why, declined (the holder's Nee,
+    with its text) or completed."""
     return browser_answer(CardFlow, flow_id, browser_secret=browser_secret, client=client, wait=wait,
                           answered=_answered)
 
@@ -217,6 +244,8 @@ def card_status(flow_id: str, *, browser_secret: str, client: str, wait: bool) -
 def _answered(flow: CardFlow) -> dict[str, object]:
     if flow.state == CardFlowState.REFUSED:
         return {"state": "refused", **(error_class(flow.error_code) or ZorgidError)().as_dict()}
+    if flow.state == CardFlowState.DECLINED:
+        return {"state": "declined", **CardDeclined().as_dict()}
     return {"state": flow.state}
 
 
@@ -252,6 +281,8 @@ def answered_flow(flow_id: str, *, browser_secret: str, purpose: str) -> CardFlo
         raise CardWrongPurpose(f"{flow.purpose} is not {purpose}")
     if flow.state == CardFlowState.COMPLETED:
         raise CardFlowUsed()
+    if flow.state == CardFlowState.DECLINED:
+        raise CardDeclined()
     if flow.state != CardFlowState.ANSWERED:
         raise CardFlowExpired() if flow.is_expired(clock.now()) else CardFlowUnknown("the card was not read")
     if clock.now() >= _confirm_deadline(flow):

@@ -64,10 +64,10 @@ class CardClockSkew(ZorgidError):
     status = 400
     cause_nl = "De tijd op uw computer wijkt te veel af van de tijd van de server."
     cause_en = "The time on your computer differs too much from the server's time."
-    solution_nl = ("Zet de tijd van uw computer op automatisch, druk in het ZORG-ID Portaal op Verversen en probeer "
-                   "het opnieuw.")
-    solution_en = ("Set your computer's time to automatic, press Refresh (Verversen) in the ZORG-ID Portal and try "
-                   "again.")
+    solution_nl = ("Zet de tijd van uw computer op automatisch, kies in het ZORG-ID Portaal Opnieuw beginnen en "
+                   "probeer het opnieuw.")
+    solution_en = ("Set your computer's time to automatic, choose Start again (Opnieuw beginnen) in the ZORG-ID Portal "
+                   "and try again.")
 
 
 class CardFlowUnknown(ZorgidError):
@@ -75,8 +75,8 @@ class CardFlowUnknown(ZorgidError):
     status = 404
     cause_nl = "Deze sessie met de UZI-pas is onbekend."
     cause_en = "This UZI card session is unknown."
-    solution_nl = "Druk in het ZORG-ID Portaal op Verversen en probeer het opnieuw."
-    solution_en = "Press Refresh (Verversen) in the ZORG-ID Portal and try again."
+    solution_nl = "Kies in het ZORG-ID Portaal Opnieuw beginnen en probeer het opnieuw."
+    solution_en = "Choose Start again (Opnieuw beginnen) in the ZORG-ID Portal and try again."
 
 
 class CardFlowExpired(ZorgidError):
@@ -84,8 +84,8 @@ class CardFlowExpired(ZorgidError):
     status = 410
     cause_nl = "De sessie met de UZI-pas is verlopen: hij is 5 minuten geldig."
     cause_en = "The UZI card session has expired: it is valid for 5 minutes."
-    solution_nl = "Druk in het ZORG-ID Portaal op Verversen en probeer het opnieuw."
-    solution_en = "Press Refresh (Verversen) in the ZORG-ID Portal and try again."
+    solution_nl = "Kies in het ZORG-ID Portaal Opnieuw beginnen en probeer het opnieuw."
+    solution_en = "Choose Start again (Opnieuw beginnen) in the ZORG-ID Portal and try again."
 
 
 class CardFlowUsed(ZorgidError):
@@ -93,8 +93,8 @@ class CardFlowUsed(ZorgidError):
     status = 409
     cause_nl = "Deze sessie met de UZI-pas is al gebruikt."
     cause_en = "This UZI card session has already been used."
-    solution_nl = "Druk in het ZORG-ID Portaal op Verversen en probeer het opnieuw."
-    solution_en = "Press Refresh (Verversen) in the ZORG-ID Portal and try again."
+    solution_nl = "Kies in het ZORG-ID Portaal Opnieuw beginnen en probeer het opnieuw."
+    solution_en = "Choose Start again (Opnieuw beginnen) in the ZORG-ID Portal and try again."
 
 
 class CardFlowNotYours(ZorgidError):
@@ -106,13 +106,25 @@ class CardFlowNotYours(ZorgidError):
     solution_en = "Start again in this browser."
 
 
+class CardDeclined(ZorgidError):
+    """The holder answered Nee in the Desktop App (cards.decline): what the waiting page says at once."""
+
+    code = "ZID-CARD-DECLINED"
+    status = 409
+    cause_nl = "U heeft het gebruik van uw pas geweigerd in de ZORG-ID Desktop App."
+    cause_en = "You declined the use of your card in the ZORG-ID Desktop App."
+    solution_nl = "Wilt u het toch? Kies Opnieuw beginnen en antwoord in de Desktop App met Ja."
+    solution_en = ("Do you want it after all? Choose Start again (Opnieuw beginnen) and answer Ja (yes) in the Desktop "
+                   "App.")
+
+
 class CardWrongPurpose(ZorgidError):
     code = "ZID-CARD-PURPOSE"
     status = 400
     cause_nl = "De UZI-pas is gelezen voor een ander doel dan deze sessie."
     cause_en = "The UZI card was read for another purpose than this session."
-    solution_nl = "Druk in het ZORG-ID Portaal op Verversen en probeer het opnieuw."
-    solution_en = "Press Refresh (Verversen) in the ZORG-ID Portal and try again."
+    solution_nl = "Kies in het ZORG-ID Portaal Opnieuw beginnen en probeer het opnieuw."
+    solution_en = "Choose Start again (Opnieuw beginnen) in the ZORG-ID Portal and try again."
 
 
 class CardTypeNotAllowed(ZorgidError):
@@ -129,8 +141,8 @@ class CardSignatureInvalid(ZorgidError):
     status = 403
     cause_nl = "De handtekening van de UZI-pas klopt niet bij deze sessie."
     cause_en = "The UZI card's signature does not match this session."
-    solution_nl = "Druk in het ZORG-ID Portaal op Verversen en probeer het opnieuw."
-    solution_en = "Press Refresh (Verversen) in the ZORG-ID Portal and try again."
+    solution_nl = "Kies in het ZORG-ID Portaal Opnieuw beginnen en probeer het opnieuw."
+    solution_en = "Choose Start again (Opnieuw beginnen) in the ZORG-ID Portal and try again."
 
 
 class CardOfOtherPerson(ZorgidError):
@@ -159,8 +171,8 @@ class CardSmartcardNotAllowed(ZorgidError):
     status = 403
     cause_nl = "Dit kan alleen met een UZI-pas, niet met een ZORG-ID Smartcard."
     cause_en = "This can only be done with a UZI card, not with a ZORG-ID Smartcard."
-    solution_nl = "Plaats uw UZI-pas in de lezer en druk in het ZORG-ID Portaal op Verversen."
-    solution_en = "Put your UZI card in the reader and press Refresh (Verversen) in the ZORG-ID Portal."
+    solution_nl = "Plaats uw UZI-pas in de lezer en kies in het ZORG-ID Portaal Opnieuw beginnen."
+    solution_en = "Put your UZI card in the reader and choose Start again (Opnieuw beginnen) in the ZORG-ID Portal."
 
 
 class CardSmartcardUnknown(ZorgidError):

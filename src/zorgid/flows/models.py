@@ -216,6 +216,7 @@ class CardFlowState(models.TextChoices):
     PENDING = PENDING, "Wacht op de Desktop App"
     ANSWERED = "answered", "UZI-pas gelezen"
     REFUSED = "refused", "UZI-pas geweigerd"
+    DECLINED = "declined", "Nee in de Desktop App"
     COMPLETED = "completed", "Afgerond"
 
 

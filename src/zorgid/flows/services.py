@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from zorgid import clock
+from zorgid import clock, metrics
 from zorgid.audit.services import record
 from zorgid.identities.keyshare import consume_token
 from zorgid.identities.models import MobileId
@@ -31,8 +31,10 @@ def start_login(*, browser_secret: str, origin: str, requester_name: str, applic
     For a login at a healthcare application (zorgid.oidc) ``application`` is the CareApplication that asks (its name
     is the ``requester_name`` the app shows) and ``authorization`` its checked authorization request.
     """
-    return LoginFlow.begin(browser_secret=browser_secret, origin=origin, requester_name=requester_name,
+    flow = LoginFlow.begin(browser_secret=browser_secret, origin=origin, requester_name=requester_name,
                            application=application, authorization=authorization or {})
+    metrics.logins.labels("portal" if application is None else "application", "started", "").inc()
+    return flow
 
 
 def flow_for_app(flow_id: str) -> LoginFlow:
@@ -47,17 +49,31 @@ def approve(flow_id: str, *, mobile_id: str, signed_at: int, signature_b64: str,
     It also needs the one-time token of a fresh unlock of the Mobile ID's key share: the server took part
     in this use of the key (docs/security.md).
     """
+    found: LoginFlow | None = None
     try:
-        return _approve(flow_id, mobile_id, signed_at, signature_b64, ip, unlock_token)
+        found = LoginFlow.find(flow_id)  # as flow_for_app, but known to the refusal's count
+        flow = _approve(found.check_answerable(clock.now()), mobile_id, signed_at, signature_b64, ip, unlock_token)
     except ZorgidError as error:
+        metrics.logins.labels(_kind(found) if found else "unknown", "refused", error.code).inc()
         record("login.refused", actor=f"mobile_id:{str(mobile_id)[:64]}", subject=f"login_flow:{str(flow_id)[:64]}",
                ip=ip, details={"code": error.code})
         raise
+    metrics.logins.labels(_kind(flow), "approved", "").inc()
+    metrics.login_flow_seconds.labels(_kind(flow), "approval").observe(_seconds_since_start(flow, flow.approved_at))
+    return flow
 
 
-def _approve(flow_id: str, mobile_id: str, signed_at: int, signature_b64: str, ip: str,
+def _kind(flow: LoginFlow) -> str:
+    """A login at the portal or at a healthcare application (zorgid.metrics)."""
+    return "portal" if flow.application_id is None else "application"
+
+
+def _seconds_since_start(flow: LoginFlow, at) -> float:
+    return max(0.0, (at - flow.issued_at).total_seconds())
+
+
+def _approve(flow: LoginFlow, mobile_id: str, signed_at: int, signature_b64: str, ip: str,
              unlock_token: str) -> LoginFlow:
-    flow = flow_for_app(flow_id)
     message = LoginApproval(flow.id, flow.nonce, flow.origin, mobile_id, signed_at)
     signature = b64decode(signature_b64)
     now = clock.now()
@@ -99,8 +115,11 @@ def _complete(flow: LoginFlow, for_application: bool) -> dict[str, object]:
             if flow.move(LoginFlowState.APPROVED, LoginFlowState.COMPLETED, now, completed_at=now):
                 if not for_application:  # a login at a healthcare application is no login at the portal
                     login_completed.send(sender=LoginFlow, person_id=_person_of(flow.mobile_id_id))
+                metrics.logins.labels(_kind(flow), "done", "").inc()
+                metrics.login_flow_seconds.labels(_kind(flow), "done").observe(_seconds_since_start(flow, now))
                 return {"state": "done"}
         if LoginFlow.objects.filter(id=flow.id, state=LoginFlowState.APPROVED).exists():
+            metrics.logins.labels(_kind(flow), "expired", "").inc()
             return {"state": "expired"}  # approved in time, but the browser came too late: it starts anew
     raise LoginFlowUsed()
 

@@ -183,3 +183,64 @@ class SmartcardUziInvalid(ZorgidError):
     cause_en = "The UZI card is not valid (any more). No smartcard was made."
     solution_nl = "Gebruik een geldige UZI-pas, of vraag een nieuwe aan bij het CIBG."
     solution_en = "Use a valid UZI card, or apply for a new one at the CIBG."
+
+
+class KeyShareKeyUnknown(ZorgidError):
+    """A share sealed by a key this server's keyring lacks (identities/keyring.py): a configuration error."""
+
+    code = "ZID-KEYSHARE-KEY"
+    status = 503
+    technical_detail = True
+    cause_nl = ("De server kan het sleuteldeel van dit ID nu niet openen: de sleutel waarmee het is versleuteld "
+                "ontbreekt op deze server. Uw pincode is niet gecontroleerd en er is niets geteld.")
+    cause_en = ("The server cannot open this ID's key share now: the key that sealed it is missing on this server. "
+                "Your PIN was not checked and nothing was counted.")
+    solution_nl = ("Probeer het later opnieuw. Beheerder van de server: zet op elke instantie hetzelfde bestand "
+                   "ZORGID_KEYSHARE_KEYS, met elke sleutel die nog een sleuteldeel versleutelt (zorgid keyshare list).")
+    solution_en = ("Try again later. Administrator of the server: give every instance the same ZORGID_KEYSHARE_KEYS "
+                   "file, with every key that still seals a key share (zorgid keyshare list).")
+
+
+class KeyringInvalid(ZorgidError):
+    code = "ZID-KEYSHARE-KEYRING"
+    status = 503
+    technical_detail = True
+    cause_nl = "Het bestand met de sleutels van de sleuteldelen (ZORGID_KEYSHARE_KEYS) is onleesbaar of onvolledig."
+    cause_en = "The file with the key-share keys (ZORGID_KEYSHARE_KEYS) is unreadable or incomplete."
+    solution_nl = ("Zet het bestand terug uit de back-up van de server; bewerk het nooit met de hand "
+                   "(docs/security.md, de sleutels van de sleuteldelen).")
+    solution_en = "Restore the file from the server's backup; never edit it by hand (docs/security.md, key-share keys)."
+
+
+class KeyShareKeyInUse(ZorgidError):
+    code = "ZID-KEYSHARE-KEY-IN-USE"
+    status = 409
+    technical_detail = True
+    cause_nl = "Deze sleutel versleutelt nog sleuteldelen; zonder hem zouden die Mobiele ID's onbruikbaar worden."
+    cause_en = "This key still seals key shares; without it those Mobile IDs would become unusable."
+    solution_nl = ("Versleutel eerst alle sleuteldelen opnieuw met zorgid keyshare reseal (of use), waar het bestand "
+                   "een andere sleutel nieuwe sleuteldelen laat versleutelen, en probeer het dan opnieuw.")
+    solution_en = ("First seal every key share again with zorgid keyshare reseal (or use), where the file has another "
+                   "key seal new key shares, then try again.")
+
+
+class KeyShareKeyNewest(ZorgidError):
+    code = "ZID-KEYSHARE-KEY-NEWEST"
+    status = 409
+    technical_detail = True
+    cause_nl = "Deze sleutel versleutelt elk nieuw sleuteldeel en kan niet weg."
+    cause_en = "This key seals every new key share and cannot be removed."
+    solution_nl = ("Laat eerst een andere sleutel nieuwe sleuteldelen versleutelen: zorgid keyshare use NUMMER (of "
+                   "een nieuwe sleutel met zorgid keyshare rotate).")
+    solution_en = ("First have another key seal new key shares: zorgid keyshare use NUMBER (or a new key with "
+                   "zorgid keyshare rotate).")
+
+
+class KeyShareKeyNotFound(ZorgidError):
+    code = "ZID-KEYSHARE-KEY-NOT-FOUND"
+    status = 404
+    technical_detail = True
+    cause_nl = "Er is geen sleutel met dit nummer in het bestand met de sleutels van de sleuteldelen."
+    cause_en = "There is no key with this number in the file with the key-share keys."
+    solution_nl = "Kijk met zorgid keyshare list welke sleutels er zijn."
+    solution_en = "See which keys there are with zorgid keyshare list."

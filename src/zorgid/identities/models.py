@@ -22,6 +22,11 @@ class Person(models.Model):
     blocked_at = models.DateTimeField(null=True, blank=True)  # R-FLOW-PIN: lost phone; no login anywhere
     # portal sessions logged in before this moment are over, also after an unblock (portal/session.py)
     sessions_ended_at = models.DateTimeField(null=True, blank=True)
+    # the last correction of his names or birth date (administration.employees.change, identities.corrections):
+    # when, by whom ("" the service desk, else the organisation's name), and when the portal's overview told him
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    corrected_by = models.CharField(max_length=200, blank=True)
+    correction_shown_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [  # the employee list's order and filters (bench/admin.py)
@@ -54,6 +59,9 @@ class MobileId(models.Model):
     status = models.CharField(max_length=16, choices=MobileIdStatus.choices, default=MobileIdStatus.ACTIVE)
     activated_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # the phone's name as the app sent it at activation or at the last restore (zorgid.protocol.device_names);
+    # "" when the app sent none
+    device_name = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     def __str__(self) -> str:
         return f"Mobile ID {self.id} van {self.person}"
@@ -105,6 +113,14 @@ class WidDocumentType(models.TextChoices):
     VERBLIJFSDOCUMENT = "verblijfsdocument", _("Verblijfsdocument")
 
 
+class WidCheckMethod(models.TextChoices):
+    """How the document's data came in: typed by the beheerder, or from a check his own WID scan app recorded
+    (R-FLOW-WIDSCAN; that check, zorgid.widscan.models.WidScanCheck, names this WID check as ``used_for``)."""
+
+    GETYPT = "getypt", _("getypt")
+    GESCAND = "gescand", _("gescand met de WID scan app")
+
+
 class WidCheck(models.Model):
     """A face-to-face check of an identity document (WID) by a beheerder (R-FLOW-BEHREG)."""
 
@@ -115,6 +131,9 @@ class WidCheck(models.Model):
     expiry_date = models.DateField()
     checked_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     checked_at = models.DateTimeField()
+    # db_default: rows the release before inserts (without this column) were typed (docs/deployment.md)
+    method = models.CharField(max_length=8, choices=WidCheckMethod.choices, default=WidCheckMethod.GETYPT,
+                              db_default=WidCheckMethod.GETYPT)
 
     class Meta:
         ordering = ["-checked_at"]
@@ -133,7 +152,9 @@ class KeyShare(models.Model):
 
     mobile_id = models.OneToOneField(MobileId, primary_key=True, on_delete=models.CASCADE, related_name="key_share")
     verifier = models.CharField(max_length=64)  # HMAC(pepper, PIN proof), hex
-    sealed_share = models.TextField()  # the share, AES-GCM under a key from the installation's secret
+    sealed_share = models.TextField()  # the share, AES-GCM under a key of the keyring (identities/keyring.py)
+    # the keyring's key that sealed it; 0: derived from SECRET_KEY
+    key_id = models.PositiveIntegerField(default=0, db_default=0)
     # the app's device key (base64url DER SubjectPublicKeyInfo, P-256); empty for an ID of an older app
     device_key = models.TextField(blank=True)
     # the device key it replaced at the last restore from backup: that app is told the ID moved (keyshare.py)
@@ -145,6 +166,8 @@ class KeyShare(models.Model):
     blocked_until = models.DateTimeField(null=True, blank=True)
     token_hash = models.CharField(max_length=64, blank=True)  # the one-time unlock token of the last unlock
     token_expires_at = models.DateTimeField(null=True, blank=True)
+    # the holder's names or birth date were corrected since this app's last use: its next unlock tells it, once
+    correction_to_tell = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"key share of {self.mobile_id_id}"

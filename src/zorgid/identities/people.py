@@ -26,6 +26,7 @@ MAX_AGE_YEARS = 120
 
 # reason codes of PersonDataInvalid, besides clean_line's EMPTY, TOO_LONG and CONTROL
 NO_LETTER = "no-letter"
+DIGIT = "digit"  # no identity document has a digit in a name
 NOT_A_DATE = "not-a-date"
 FUTURE = "future"
 AGE = "age"
@@ -73,10 +74,10 @@ def split_surname(last_name: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class PersonName:
-    """A name as the identity document has it: NFC, one line, at most 128 characters, at least one letter.
+    """A name as the identity document has it: NFC, one line, at most 128 characters, at least one letter, no digit.
 
     ``PersonName("  Jan ", "first names").value == "Jan"``; refused input raises PersonDataInvalid with the
-    reason (EMPTY, TOO_LONG, CONTROL: any Unicode control, format or unassigned character, NO_LETTER).
+    reason (EMPTY, TOO_LONG, CONTROL: any Unicode control, format or unassigned character, NO_LETTER, DIGIT).
     """
 
     text: str
@@ -92,6 +93,8 @@ class PersonName:
             raise PersonDataInvalid(detail, reason=refused.reason) from refused
         if not any(ch.isalpha() for ch in value):
             raise PersonDataInvalid(f"{self.what} contains no letters", reason=NO_LETTER)
+        if any(ch.isdigit() for ch in value):
+            raise PersonDataInvalid(f"{self.what} contains digits", reason=DIGIT)
         object.__setattr__(self, "value", value)
 
     def __str__(self) -> str:

@@ -14,13 +14,14 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import connection, transaction
 
-from zorgid import clock
+from zorgid import clock, metrics
 from zorgid.audit.services import record
 from zorgid.hashing import token_hash
 from zorgid.pki import certificate_status
 from zorgid.pki.ca import MOBILE_ID_CA, get_ca
 from zorgid.pki.csr import load_csr
 from zorgid.pki.profiles import build, mobile_id_profile
+from zorgid.protocol.device_names import clean_device_name
 from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import TOKEN, ActivationPayload
 
@@ -79,16 +80,19 @@ class Activated:
     key_share: bytes  # the server's share of the key (docs/security.md), returned this once
 
 
-def activate(code: str, csr_pem: str, *, pin_proof: bytes, device_key: bytes, ip: str = "") -> Activated:
+def activate(code: str, csr_pem: str, *, pin_proof: bytes, device_key: bytes, device_name: str = "",
+             ip: str = "") -> Activated:
     """Check and consume the code and issue the Mobile ID certificate, all or nothing (R-CRED-MOBILE).
 
     The key share for the app's PIN proof and its device key (DER public key, the one that signs every unlock,
-    not the Mobile ID's key) is made in the same transaction: no ID without one.
+    not the Mobile ID's key) is made in the same transaction: no ID without one. ``device_name``, the phone's name
+    the app sent ("" for none), is checked before anything is taken (zorgid.protocol.device_names).
     """
     try:
-        return _activate(code, csr_pem, ip, pin_proof, device_key)
+        return _activate(code, csr_pem, ip, pin_proof, device_key, device_name)
     except ZorgidError as error:
         record("activation.refused", actor="app", ip=ip, details={"code": error.code})
+        metrics.activations.labels("refused", error.code).inc()
         raise
 
 
@@ -107,14 +111,15 @@ def activation_by_code(code: str, *, for_update: bool = False) -> ActivationCode
     return activation
 
 
-def _activate(code: str, csr_pem: str, ip: str, pin_proof: bytes, device_key: bytes) -> Activated:
+def _activate(code: str, csr_pem: str, ip: str, pin_proof: bytes, device_key: bytes, device_name: str) -> Activated:
+    device_name = clean_device_name(device_name) if device_name else ""
     activation_by_code(code)  # a cheap refusal before the CSR is even read
     csr = load_csr(csr_pem)
     device = keyshare.device_key(device_key, mobile_id_key=csr.public_key())
     with transaction.atomic():
         activation = activation_by_code(code, for_update=True)
         now = clock.now()
-        mobile_id = _issue_mobile_id(activation.person, csr.public_key(), now)
+        mobile_id = _issue_mobile_id(activation.person, csr.public_key(), now, device_name)
         activation.used_at = now
         activation.mobile_id = mobile_id
         activation.save(update_fields=["used_at", "mobile_id"])
@@ -123,10 +128,11 @@ def _activate(code: str, csr_pem: str, ip: str, pin_proof: bytes, device_key: by
         share = keyshare.create(mobile_id, pin_proof, device)
         record("mobile_id.activated", actor=f"person:{activation.person.id}", subject=f"mobile_id:{mobile_id.id}",
                ip=ip, details={"serial": mobile_id.serial})
+        metrics.activations.labels("activated", "").inc()
         return Activated(mobile_id, share)
 
 
-def _issue_mobile_id(person: Person, public_key, now: dt.datetime) -> MobileId:
+def _issue_mobile_id(person: Person, public_key, now: dt.datetime, device_name: str) -> MobileId:
     ca = get_ca()
     mobile_id = new_public_id()
     start = now - dt.timedelta(minutes=5)
@@ -141,7 +147,7 @@ def _issue_mobile_id(person: Person, public_key, now: dt.datetime) -> MobileId:
         id=mobile_id, person=person,
         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
         serial=format(certificate.serial_number, "x"), not_before=certificate.not_valid_before_utc,
-        not_after=certificate.not_valid_after_utc, activated_at=now,
+        not_after=certificate.not_valid_after_utc, activated_at=now, device_name=device_name,
     )
 
 

@@ -11,32 +11,43 @@
   Smartcard, those of the UZI-pas the card was made with (its UZI number, its URA and role); the organisation
   chosen for this login (``ura``, ``entity_name``); ``relations``: every organisation where he holds a role, the
   chosen one first, with the UZI role codes of that Mobile ID (or card) for its URA and his zorgid roles there.
+- ``wid_check``: the latest WID check of a patient's document that he recorded with his WID scan app
+  (zorgid.widscan; docs/architecture.md, "The WID scan app") within WID_CHECK_WINDOW, or null: the document type,
+  the last four characters of its number, its expiry, the outcome, the checks that failed and when (seconds since
+  1970, as ``auth_time``). Never the whole number nor a name: the check holds neither.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 
+from zorgid import clock
 from zorgid.care_apps.models import CareApplication
 from zorgid.identities.models import Person, UziRegistration
 from zorgid.identities.people import split_surname
 from zorgid.organisations.models import Role, RoleAssignment
+from zorgid.widscan.models import WidScanCheck, WidScanPurpose
 
 from .models import AppSession
 
-SCOPES = ("openid", "profile", "uzi")
+SCOPES = ("openid", "profile", "uzi", "wid_check")
 LOA_SUBSTANTIAL = "http://eidas.europa.eu/LoA/substantial"  # the Mobile app
 LOA_HIGH = "http://eidas.europa.eu/LoA/high"  # a UZI-pas
 AMR = ["pin", "swk", "mfa"]  # RFC 8176: a PIN, a software-secured key, more than one factor
 # a ZORG-ID Smartcard: zorgid's own value, then RFC 8176's smart card, hardware-secured key, PIN, more than one factor
 AMR_SMARTCARD = ["smartcard", "sc", "hwk", "pin", "mfa"]
 ORGANISATION_ROLES = (Role.ADMINISTRATOR, Role.BEHEERDER, Role.MEDEWERKER)  # the order of zorgid_roles
+# The application asks right after the employee scanned the patient's document at the desk: a check older than
+# this is of an earlier patient, not of the one in front of him, and is not handed out.
+WID_CHECK_WINDOW = dt.timedelta(minutes=15)
 
 CLAIMS_BY_SCOPE = {
     "openid": ("sub", "acr", "loa_authn", "amr", "auth_time", "sid", "nonce"),
     "profile": ("given_name", "family_name", "initials", "surname_prefix", "surname", "name"),
     "uzi": ("uzi_id", "loa_uzi", "ura", "entity_name", "relations"),
+    "wid_check": ("wid_check",),
 }
 
 
@@ -96,12 +107,36 @@ def uzi_claims(session: AppSession) -> dict[str, object]:
     return claims
 
 
+def latest_wid_check(session: AppSession) -> WidScanCheck | None:
+    """The person's latest recorded check of a patient's document within WID_CHECK_WINDOW (an employee's own
+    document, purpose medewerker, is for his registration, never for an application), or None.
+
+    The token exchange keeps the one it found on the session (``wid_check_given``, see ``Provider.save_token``), so
+    that the ID token holds the check its audit event names."""
+    if hasattr(session, "wid_check_given"):
+        return session.wid_check_given
+    return (WidScanCheck.objects.filter(person_id=session.person_id, purpose=WidScanPurpose.PATIENT,
+                                        checked_at__gte=clock.now() - WID_CHECK_WINDOW)
+            .order_by("-checked_at", "-recorded_at", "-id").first())
+
+
+def wid_check_claim(check: WidScanCheck | None) -> dict[str, object] | None:
+    """``wid_check``: what the check holds, never more (the last four characters of the number, no names)."""
+    if check is None:
+        return None
+    return {"document_type": check.document_type, "number_last4": check.number_last4,
+            "expiry_date": check.expiry_date.isoformat(), "outcome": check.outcome,
+            "failed_checks": list(check.failed_checks), "checked_at": int(check.checked_at.timestamp())}
+
+
 def _scope_claims(session: AppSession, scopes: set[str]) -> dict[str, object]:
     claims: dict[str, object] = {}
     if "profile" in scopes:
         claims.update(profile_claims(session.person))
     if "uzi" in scopes:
         claims.update(uzi_claims(session))
+    if "wid_check" in scopes:
+        claims["wid_check"] = wid_check_claim(latest_wid_check(session))
     return claims
 
 
@@ -111,5 +146,6 @@ def id_token_claims(session: AppSession, scope: str) -> dict[str, object]:
 
 
 def userinfo_claims(session: AppSession, scope: str) -> dict[str, object]:
-    """What ``/oidc/userinfo`` answers for a token of ``scope``: ``sub`` and the claims of profile and uzi."""
+    """What ``/oidc/userinfo`` answers for a token of ``scope``: ``sub`` and the claims of profile, uzi and
+    wid_check (the latest check as it is now: one recorded after the token exchange counts)."""
     return {"sub": session.subject, **_scope_claims(session, set(scope.split()))}

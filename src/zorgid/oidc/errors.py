@@ -47,8 +47,10 @@ class ScopeInvalid(OidcError):
     code = "ZID-OIDC-SCOPE"
     status = 400
     oauth_error = "invalid_scope"
-    cause_nl = "De gevraagde scope is ongeldig: hij moet openid bevatten en mag alleen openid, profile en uzi noemen."
-    cause_en = "The requested scope is invalid: it must contain openid and may name only openid, profile and uzi."
+    cause_nl = ("De gevraagde scope is ongeldig: hij moet openid bevatten en mag alleen openid, profile, uzi en "
+                "wid_check noemen.")
+    cause_en = ("The requested scope is invalid: it must contain openid and may name only openid, profile, uzi and "
+                "wid_check.")
     solution_nl = "De leverancier moet de scope verbeteren, bijvoorbeeld scope=openid profile uzi."
     solution_en = "The supplier must correct the scope, for instance scope=openid profile uzi."
 

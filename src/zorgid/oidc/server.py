@@ -236,7 +236,7 @@ class ZorgidOpenIDCode(OpenIDCode):
         return AuthorizationCode.objects.filter(application_id=request.payload.client_id, nonce=nonce).exists()
 
     def resolve_client_private_key(self, client):
-        return self.key.jwk
+        return self.key.signer  # on a token: the token signs (keys.SigningKey.signer)
 
     def get_client_algorithm(self, client) -> str:
         return keys.ALGORITHM
@@ -417,10 +417,15 @@ class Provider(AuthorizationServer):
         except OAuth2Error:
             stored.delete()  # the refusal commits (the code stays used), the token must not
             raise
+        handed: dict[str, object] = {}
+        if "wid_check" in str(token.get("scope", "")).split():
+            # the check the ID token will hold (oidc.claims.latest_wid_check), named in the audit event: its id
+            session.wid_check_given = claims_module.latest_wid_check(session)
+            handed["wid_check"] = session.wid_check_given.id if session.wid_check_given is not None else None
         record("oidc.token", actor=f"care_app:{session.application_id}", subject=f"person:{session.person_id}",
                details={"client_id": session.application_id, "sid": session.sid,
                         "ura": session.organisation.ura if session.organisation else "",
-                        "auth_method": request.auth_method or ""})
+                        "auth_method": request.auth_method or "", **handed})
 
     def create_oauth2_request(self, request: ZorgidRequest) -> ZorgidRequest:
         return request

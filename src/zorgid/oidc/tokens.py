@@ -20,13 +20,14 @@ from authlib.oauth2.rfc6749.errors import MissingAuthorizationError, Unsupported
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from django.db import transaction
 
-from zorgid import clock
+from zorgid import clock, metrics
+from zorgid.audit.services import record
 from zorgid.care_apps.models import CareAppStatus
 from zorgid.hashing import token_hash
 from zorgid.organisations.models import RoleAssignment
 from zorgid.protocol.errors import ZorgidError
 
-from .claims import userinfo_claims
+from .claims import latest_wid_check, userinfo_claims
 from .errors import AccessTokenInvalid, AccessTokenMissing, SessionEnded, TokenRequestInvalid, describe
 from .models import AccessToken, AppSession
 from .oauth import OAuthAnswer, ZorgidRequest, as_oauth_error
@@ -47,7 +48,20 @@ def token(params: Mapping[str, list[str]], *, issuer: str, headers: Mapping[str,
         return server.handle_error_response(request, as_oauth_error(
             TokenRequestInvalid(f"{', '.join(repeated)[:60]} given more than once")))
     with transaction.atomic():  # a refusal commits too: a used jti, a code used twice revoking its tokens
-        return server.create_token_response(request)
+        answer = server.create_token_response(request)
+    _count_token(answer)
+    return answer
+
+
+def _count_token(answer: OAuthAnswer) -> None:
+    """zorgid_application_tokens: issued, or refused with the ZID code of its error_description (else its error)."""
+    if answer.status == 200:
+        metrics.application_tokens.labels("issued", "").inc()
+        return
+    body = answer.body or {}
+    description = str(body.get("error_description", ""))
+    code = description.split(":", 1)[0] if description.startswith("ZID-") else str(body.get("error", ""))[:40]
+    metrics.application_tokens.labels("refused", code[:60]).inc()
 
 
 class _Validator(BearerTokenValidator):
@@ -98,7 +112,15 @@ def userinfo(headers: Mapping[str, str]) -> OAuthAnswer:
     except OAuth2Error as error:
         status, body, answer_headers = error()
         return OAuthAnswer(status, body, list(answer_headers))
-    return OAuthAnswer(200, userinfo_claims(found.session, found.scope), list(default_json_headers))
+    session = found.session
+    if "wid_check" in found.scope.split():
+        # the latest check as it is now, which may be one recorded after the token exchange: each one handed out
+        # here is audited, as the exchange's own event names the one it handed out (docs/koppelen.md)
+        session.wid_check_given = latest_wid_check(session)
+        if session.wid_check_given is not None:
+            record("oidc.userinfo.wid_check", actor=f"care_app:{session.application_id}",
+                   subject=f"person:{session.person_id}", details={"wid_check": session.wid_check_given.id})
+    return OAuthAnswer(200, userinfo_claims(session, found.scope), list(default_json_headers))
 
 
 def refused(error: ZorgidError) -> OAuthAnswer:

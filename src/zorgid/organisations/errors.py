@@ -68,24 +68,13 @@ class EmployeeListPageUnknown(ZorgidError):
     solution_en = "Start from the first page, or search for the employee by name, birth date or UZI number."
 
 
-class EmployeeDeleteUnconfirmed(ZorgidError):
-    code = "ZID-EMPLOYEE-DELETE-CONFIRM"
-    status = 400
-    cause_nl = "Het verwijderen van de medewerker is niet bevestigd; er is niets verwijderd."
-    cause_en = "Removing the employee was not confirmed; nothing has been removed."
-    solution_nl = ("Vink op de pagina van de medewerker aan dat u hem wilt verwijderen (is dit zijn laatste "
-                   "organisatie, dan wordt zijn ID ingetrokken) en klik opnieuw op Verwijderen.")
-    solution_en = ("On the employee's page, tick that you want to remove him (if this is his last organisation, his ID "
-                   "is revoked) and click Remove again.")
-
-
 class OperatorOnly(ZorgidError):
     code = "ZID-EMPLOYEE-OPERATOR-ONLY"
     status = 403
     cause_nl = ("Deze persoon heeft de rol operator (servicedesk van ZORG-ID). Een nieuwe QR-code, blokkeren, "
-                "verwijderen of een ID intrekken mag bij hem alleen een operator.")
+                "verwijderen, een ID intrekken of zijn gegevens corrigeren mag bij hem alleen een operator.")
     cause_en = ("This person holds the operator role (the ZORG-ID service desk). Only an operator may issue him a new "
-                "QR code, block, remove him or revoke his ID.")
+                "QR code, block, remove him, revoke his ID or correct his data.")
     solution_nl = "Vraag de servicedesk van ZORG-ID (een andere operator) om dit te doen."
     solution_en = "Ask the ZORG-ID service desk (another operator) to do this."
 
@@ -94,10 +83,11 @@ class AdministratorOnly(ZorgidError):
     code = "ZID-EMPLOYEE-ADMINISTRATOR-ONLY"
     status = 403
     cause_nl = ("Deze persoon is portaal administrator of portaal beheerder van de organisatie. Een nieuwe QR-code, "
-                "blokkeren, verwijderen of een ID intrekken mag bij hem alleen een portaal administrator van de "
-                "organisatie.")
+                "blokkeren, verwijderen, een ID intrekken of zijn gegevens corrigeren mag bij hem alleen een portaal "
+                "administrator van de organisatie.")
     cause_en = ("This person is a portal administrator or portal beheerder of the organisation. Only a portal "
-                "administrator of the organisation may issue him a new QR code, block, remove him or revoke his ID.")
+                "administrator of the organisation may issue him a new QR code, block, remove him, revoke his ID or "
+                "correct his data.")
     solution_nl = "Vraag een portaal administrator van de organisatie (of de servicedesk van ZORG-ID) om dit te doen."
     solution_en = "Ask a portal administrator of the organisation (or the ZORG-ID service desk) to do this."
 
@@ -270,12 +260,3 @@ class SmartcardNoneActive(ZorgidError):
     cause_en = "There is no active ZORG-ID Smartcard."
     solution_nl = "Een smartcard die al is ingetrokken, hoeft niet opnieuw te worden ingetrokken of gekoppeld."
     solution_en = "A smartcard that was revoked already need not be revoked or linked again."
-
-
-class SmartcardRevokeUnconfirmed(ZorgidError):
-    code = "ZID-SMARTCARD-REVOKE-UNCONFIRMED"
-    status = 400
-    cause_nl = "Het intrekken van de smartcard is niet bevestigd."
-    cause_en = "Revoking the smartcard was not confirmed."
-    solution_nl = "Vink aan dat u de smartcard definitief wilt intrekken en klik opnieuw op Smartcard intrekken."
-    solution_en = "Tick that you want to revoke the smartcard for good and click Revoke smartcard again."

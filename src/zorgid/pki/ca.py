@@ -1,7 +1,8 @@
 """The system's own CA: a root and an issuing CA (EC P-256), made on first start (R-CRED-MOBILE).
 
-The issuing key sits behind :class:`IssuingKey`, so that a PKCS#11 key can take the software key's
-place later without changing the profiles or the services that issue certificates.
+The issuing key sits behind :class:`IssuingKey`; its private key is a PEM file, or a key on a PKCS#11 token
+after ``zorgid ca init --pkcs11-module …`` (:mod:`.signing_keys`), which the profiles and the services that issue
+certificates use in the same way.
 """
 
 from __future__ import annotations
@@ -21,9 +22,18 @@ from cryptography.x509.oid import NameOID
 from zorgid import clock
 from zorgid.config import write_private_file
 
+from . import signing_keys
+from .errors import CaConfigInvalid
+
 MOBILE_ID_CA = "mobile-id"  # the id of the issuing CA below in certificate status, CRL and OCSP (pki.models)
 ROOT_VALIDITY = dt.timedelta(days=20 * 365)
 ISSUING_VALIDITY = dt.timedelta(days=10 * 365)
+# Every CA key by its role (signing_keys.CA_ROLES): its certificate's and its key's file in ZORGID_HOME/ca
+CA_KEY_FILES = {
+    "root": ("root.cert.pem", "root.key.pem"),
+    MOBILE_ID_CA: ("issuing.cert.pem", "issuing.key.pem"),
+    "smartcard": ("smartcard.cert.pem", "smartcard.key.pem"),
+}
 
 
 class IssuingKey(Protocol):
@@ -38,7 +48,8 @@ class IssuingKey(Protocol):
 
 @dataclass(frozen=True)
 class SoftwareKey:
-    """An issuing key held in memory, loaded from a file readable only by the owner."""
+    """An issuing key: held in memory, loaded from a file readable only by the owner, or on a token
+    (:class:`.signing_keys.TokenEcKey`, which cryptography's builders sign with as with any EC key)."""
 
     private_key: ec.EllipticCurvePrivateKey
 
@@ -123,9 +134,7 @@ def create_ca(directory: Path, environment: str) -> None:
 def load_ca(directory: Path) -> CertificateAuthority:
     root = x509.load_pem_x509_certificate((directory / "root.cert.pem").read_bytes())
     issuing = x509.load_pem_x509_certificate((directory / "issuing.cert.pem").read_bytes())
-    key = serialization.load_pem_private_key((directory / "issuing.key.pem").read_bytes(), password=None)
-    if not isinstance(key, ec.EllipticCurvePrivateKey):
-        raise ValueError("the issuing CA key must be an EC key")
+    key = signing_keys.ca_key(directory, MOBILE_ID_CA, "issuing.key.pem", issuing.public_key())
     return CertificateAuthority(root, issuing, SoftwareKey(key))
 
 
@@ -135,6 +144,8 @@ def ensure_ca(directory: Path, environment: str) -> tuple[CertificateAuthority, 
     with open(directory / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         created = not (directory / "issuing.cert.pem").exists()
+        if created and signing_keys.load_config(directory) is not None:
+            raise CaConfigInvalid("issuing.cert.pem is missing beside pkcs11.json")
         if created:
             create_ca(directory, environment)
         return load_ca(directory), created

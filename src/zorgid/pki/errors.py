@@ -141,3 +141,90 @@ class SmartcardHolderInvalid(ZorgidError):
                "URA, card type, role or AGB code)."
     solution_nl = "Controleer de gegevens van de medewerker en de organisatie en probeer het opnieuw."
     solution_en = "Check the employee's and the organisation's data and try again."
+
+
+# The CA and ID-token signing keys on a PKCS#11 token (pki/signing_keys.py; docs/security.md, "Keys in an HSM").
+
+
+class HsmModuleUnavailable(ZorgidError):
+    code = "ZID-HSM-MODULE"
+    status = 503
+    cause_nl = "De PKCS#11-module van de HSM kan niet worden geladen."
+    cause_en = "The HSM's PKCS#11 module cannot be loaded."
+    solution_nl = "Controleer het pad van de module (--pkcs11-module, ca/pkcs11.json) en de configuratie van de HSM."
+    solution_en = "Check the module's path (--pkcs11-module, ca/pkcs11.json) and the HSM's configuration."
+
+
+class HsmTokenNotFound(ZorgidError):
+    code = "ZID-HSM-TOKEN"
+    status = 503
+    cause_nl = "Het token met de sleutels van de CA is niet gevonden in de HSM."
+    cause_en = "The token holding the CA keys was not found in the HSM."
+    solution_nl = "Controleer het label van het token (--token-label, ca/pkcs11.json) en of de HSM bereikbaar is."
+    solution_en = "Check the token's label (--token-label, ca/pkcs11.json) and that the HSM can be reached."
+
+
+class HsmPinWrong(ZorgidError):
+    code = "ZID-HSM-PIN"
+    status = 503
+    cause_nl = "De PIN van het token met de sleutels van de CA is onjuist, ontbreekt of is geblokkeerd."
+    cause_en = "The PIN of the token holding the CA keys is wrong, missing or locked."
+    solution_nl = "Zet de juiste PIN in ZORGID_PKCS11_PIN of in het bestand van ZORGID_PKCS11_PIN_FILE (--pin-file)."
+    solution_en = "Put the right PIN in ZORGID_PKCS11_PIN or in the file of ZORGID_PKCS11_PIN_FILE (--pin-file)."
+
+
+class HsmKeyNotFound(ZorgidError):
+    code = "ZID-HSM-KEY"
+    status = 503
+    cause_nl = "Een sleutel van de CA of van de ID-tokens staat niet (of meer dan eens) op het token."
+    cause_en = "A key of the CA or of the ID tokens is not on the token, or is on it more than once."
+    solution_nl = "Controleer de sleutellabels in ca/pkcs11.json tegen het token; maak ze met 'zorgid ca init'."
+    solution_en = "Check the key labels in ca/pkcs11.json against the token; make them with 'zorgid ca init'."
+
+
+class HsmKeyConflict(ZorgidError):
+    code = "ZID-HSM-KEY-CONFLICT"
+    status = 409
+    cause_nl = ("Andere instanties maakten op hetzelfde moment ID-tokensleutels op het token; deze keer is geen "
+                "nieuwe sleutel gemaakt.")
+    cause_en = "Other instances made ID-token keys on the token at the same moment; no new key was made this time."
+    solution_nl = ("Bekijk na 30 seconden de sleutels met 'zorgid oidc keys list' (dan staan die van de andere "
+                   "instanties erbij) en draai 'zorgid oidc keys rotate' alleen opnieuw als er nog een nodig is.")
+    solution_en = ("After 30 seconds look at the keys with 'zorgid oidc keys list' (the other instances' keys are "
+                   "listed by then) and run 'zorgid oidc keys rotate' again only if another one is needed.")
+
+
+class HsmFailed(ZorgidError):
+    code = "ZID-HSM-FAILED"
+    status = 503
+    cause_nl = "De HSM heeft een handeling met een sleutel van de CA geweigerd of is niet bereikbaar."
+    cause_en = "The HSM refused an operation with a CA key or cannot be reached."
+    solution_nl = "Controleer de HSM en zijn logboek; het detail noemt de PKCS#11-fout."
+    solution_en = "Check the HSM and its log; the detail names the PKCS#11 error."
+
+
+class CaExists(ZorgidError):
+    code = "ZID-CA-EXISTS"
+    status = 409
+    cause_nl = "Deze installatie heeft al een CA met sleutels in bestanden."
+    cause_en = "This installation already has a CA with its keys in files."
+    solution_nl = "Gebruik 'zorgid ca init' op een nieuwe installatie (een lege ZORGID_HOME/ca)."
+    solution_en = "Use 'zorgid ca init' on a new installation (an empty ZORGID_HOME/ca)."
+
+
+class CaConfigInvalid(ZorgidError):
+    code = "ZID-CA-CONFIG"
+    status = 503
+    cause_nl = "De configuratie van de CA-sleutels (ca/pkcs11.json) of de certificaten ernaast zijn onleesbaar."
+    cause_en = "The configuration of the CA keys (ca/pkcs11.json) or the certificates beside it cannot be read."
+    solution_nl = "Voer 'zorgid ca init' opnieuw uit met de module en het label van het token."
+    solution_en = "Run 'zorgid ca init' again with the token's module and label."
+
+
+class CaKeyLabelInvalid(ZorgidError):
+    code = "ZID-CA-KEY-LABEL"
+    status = 400
+    cause_nl = "Het begin van de sleutellabels (--key-label) is leeg, te lang of heeft ongeldige tekens."
+    cause_en = "The start of the key labels (--key-label) is empty, too long or has characters that are not allowed."
+    solution_nl = "Geef ten hoogste 24 letters, cijfers en '-', of laat --key-label weg (dan: zorgid)."
+    solution_en = "Give at most 24 letters, digits and '-', or leave out --key-label (then: zorgid)."

@@ -23,7 +23,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from zorgid.config import write_private_file
 
+from . import signing_keys
 from .ca import ISSUING_VALIDITY, CertificateAuthority, SoftwareKey, _ca_builder, _ca_name, ensure_ca
+from .errors import CaConfigInvalid
 
 SMARTCARD_CA = "smartcard"  # its id in certificate status, CRL and OCSP (pki.models)
 CERT_FILE = "smartcard.cert.pem"
@@ -59,7 +61,8 @@ def create_smartcard_ca(directory: Path, environment: str) -> None:
 def load_smartcard_ca(directory: Path) -> CertificateAuthority:
     root = x509.load_pem_x509_certificate((directory / "root.cert.pem").read_bytes())
     issuing = x509.load_pem_x509_certificate((directory / CERT_FILE).read_bytes())
-    return CertificateAuthority(root, issuing, SoftwareKey(_load_key(directory / KEY_FILE)))
+    return CertificateAuthority(root, issuing, SoftwareKey(
+        signing_keys.ca_key(directory, SMARTCARD_CA, KEY_FILE, issuing.public_key())))
 
 
 def ensure_smartcard_ca(directory: Path, environment: str) -> tuple[CertificateAuthority, bool]:
@@ -69,6 +72,8 @@ def ensure_smartcard_ca(directory: Path, environment: str) -> tuple[CertificateA
     with open(directory / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         created = not (directory / CERT_FILE).exists()
+        if created and signing_keys.load_config(directory) is not None:
+            raise CaConfigInvalid(f"{CERT_FILE} is missing beside pkcs11.json")
         if created:
             create_smartcard_ca(directory, environment)
         return load_smartcard_ca(directory), created

@@ -7,8 +7,10 @@ beheerder does not see or decide them (R-SEC-AUTHZ).
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from zorgid.flows import cards
@@ -54,5 +56,9 @@ def decide(request: HttpRequest, ura: str, request_id: int) -> HttpResponse:
     decision = request.POST.get("decision", "")
     if decision not in DECISIONS:
         raise AdministratorRequestDecisionMissing(f"decision {decision[:20]!r}")
-    admin_requests.decide(organisation, request_id, approve=DECISIONS[decision], by=by, ip=client_ip(request))
+    decided = admin_requests.decide(organisation, request_id, approve=DECISIONS[decision], by=by,
+                                    ip=client_ip(request))
+    names = {"name": decided.person.full_name, "organisation": organisation.name}
+    messages.success(request, _("%(name)s is nu administrator van %(organisation)s.") % names if DECISIONS[decision]
+                     else _("Het verzoek van %(name)s is afgewezen.") % names)
     return redirect("portal-org-admin-requests", ura=ura)

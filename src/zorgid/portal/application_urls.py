@@ -7,6 +7,8 @@ urlpatterns = [
     path("aanvragen/nieuw", views.apply, name="applications-apply"),
     path("aanvragen/document", views.upload, name="applications-upload"),
     path("aanvragen/validatietool", views.validation_tool, name="applications-validation-tool"),
+    path("aanvragen/validatietool/zorgid-validatietool.pyz", views.validation_tool_download,
+         name="applications-validation-tool-download"),
     path("aanvragen/<str:reference>/status/<str:token>", views.status, name="applications-status"),
     path("vervolgformulier/<str:token>", views.followup, name="applications-followup"),
     path("activatie/<str:code>", views.activation, name="applications-activation"),

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_safe
 
 from zorgid import qrcodes
 from zorgid.applications import documents, onboarding, services
+from zorgid.applications import validation_tool as validation_tool_files
 from zorgid.identities.models import ActivationCode
 from zorgid.identities.services import activation_by_code
 from zorgid.protocol.errors import ZorgidError
@@ -89,11 +88,17 @@ def activation(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
-MANUAL = Path(__file__).resolve().parents[3] / "docs" / "validatietool.md"
+@require_safe
+def validation_tool(request: HttpRequest) -> HttpResponse:
+    """Where the confirmation mail points: the validation tool's download with its SHA-256, and its manual."""
+    return render(request, "applications/validatietool.html", {
+        "manual": validation_tool_files.manual_html(), "download": validation_tool_files.download_or_none(),
+        "file_name": validation_tool_files.FILE_NAME})
 
 
 @require_safe
-def validation_tool(request: HttpRequest) -> HttpResponse:
-    """Where the confirmation mail points: how to get the validation tool, and its manual (docs/)."""
-    manual = MANUAL.read_text(encoding="utf-8") if MANUAL.is_file() else ""
-    return render(request, "applications/validatietool.html", {"manual": manual})
+def validation_tool_download(request: HttpRequest) -> FileResponse:
+    """The validation tool as one file (a Python zipapp); 404 ZID-APPLICATION-TOOL-MISSING until it is built."""
+    built = validation_tool_files.download()
+    return FileResponse(built.path.open("rb"), as_attachment=True, filename=validation_tool_files.FILE_NAME,
+                        content_type="application/zip")

@@ -1,8 +1,9 @@
 """The card step shared by self-registration, organisation validation and attributes (manual §3–5).
 
 The page hands the ``zorgid-desktop://`` address to the browser, waits for the Desktop App's answer, and
-offers "Verversen" for a new attempt when nothing answers. When the card has been read, the page posts
-to the purpose's next step.
+offers "Opnieuw beginnen" for a new attempt when nothing answers or the holder answered Nee (which the page says at
+once). When the card has been read, the page posts to the purpose's next step. An error page of a card session offers
+the same "Opnieuw beginnen" where the error's solution names it (:func:`restart`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from zorgid.flows import cards
 from zorgid.flows.models import CardFlow, CardFlowPurpose
 from zorgid.identities.models import Person
+from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import CardPayload
 from zorgid.web import client_ip, server_origin
 
@@ -70,6 +72,23 @@ def card_status(request: HttpRequest, flow_id: str) -> JsonResponse:
 
 @require_POST
 def card_refresh(request: HttpRequest, flow_id: str) -> HttpResponse:
-    """Verversen: a new attempt with a new challenge, for the same purpose (and person)."""
+    """Opnieuw beginnen: a new attempt with a new challenge, for the same purpose (and person)."""
     flow = _own_flow(request, flow_id)
     return start(request, flow.purpose, person=flow.person)
+
+
+RESTART = "Opnieuw beginnen"  # the button of the card pages, named so in the errors' solutions
+REFRESH_OF_PURPOSE = {CardFlowPurpose.SMARTCARD: "portal-smartcard-refresh"}  # its own page keeps the organisation
+
+
+def restart(request: HttpRequest, error: ZorgidError) -> str | None:
+    """Where an error page's "Opnieuw beginnen" goes, for an error whose solution names it: a new card session for the
+    same purpose (a POST) when the page belongs to a card session of this browser, else the start page."""
+    if RESTART not in error.solution_nl:
+        return None
+    flow_id = getattr(request.resolver_match, "kwargs", {}).get("flow_id")
+    try:
+        flow = _own_flow(request, flow_id)
+    except ZorgidError:
+        return reverse("portal-start")
+    return reverse(REFRESH_OF_PURPOSE.get(flow.purpose, "portal-card-refresh"), args=[flow.id])

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zorgid.care_apps import services
@@ -15,8 +19,7 @@ from zorgid.web import client_ip
 
 from .access import require_operator
 from .care_app_forms import CareAppForm, StatusForm, VersionForm
-
-DONE = "zorgid_care_app_done"  # the session's one-time note of what the last action did
+from .confirmations import Confirmation, ask, confirmed
 
 
 @require_safe
@@ -49,7 +52,8 @@ def operator_add(request: HttpRequest) -> HttpResponse:
             error = refused
             form.add_error(refused.field if refused.field in form.fields else None, _told(refused))
         else:
-            request.session[DONE] = "added"
+            messages.success(request, _("Geregistreerd. Geef de leverancier de client_id %(client_id)s.") % {
+                "client_id": added.client_id})
             return redirect("care-apps-operator-detail", client_id=added.client_id)
     return render(request, "portal/care_apps/operator_add.html", {"form": form, "error": error},
                   status=400 if form.errors else 200)
@@ -67,26 +71,60 @@ def operator_detail(request: HttpRequest, client_id: str) -> HttpResponse:
     events = [(event, services.event_label(event.action)) for event in services.history(application)]
     return render(request, "portal/care_apps/operator_detail.html", {
         "application": application, "versions": services.versions_of(application), "events": events,
-        "status_form": StatusForm(), "version_form": VersionForm(), "done": request.session.pop(DONE, None),
+        "status_form": StatusForm(), "version_form": VersionForm(),
     })
 
 
 STATUS_ACTIONS = {"suspend": services.suspend, "withdraw": services.withdraw, "reinstate": services.reinstate}
 VERSION_ACTIONS = {"accept-version": services.accept_version, "refuse-version": services.refuse_version}
+DONE = {"suspend": _lazy("%(name)s is opgeschort: inloggen is geweigerd tot u hem weer accepteert."),
+        "withdraw": _lazy("De acceptatie van %(name)s is ingetrokken."),
+        "reinstate": _lazy("%(name)s is weer geaccepteerd."),
+        "accept-version": _lazy("Versie %(version)s van %(name)s is geaccepteerd."),
+        "refuse-version": _lazy("Versie %(version)s van %(name)s is geweigerd.")}
+
+
+def _confirmation(application, action: str, request: HttpRequest) -> Confirmation:
+    """What suspending, withdrawing or refusing a version does, asked before it is done; the reason or version the
+    detail page's form sent goes along in the confirmation's own form."""
+    names = {"name": application.name, "version": request.POST.get("version", "")[:32]}
+    title, question, consequences = {
+        "suspend": (_("Applicatie opschorten"), _("%(name)s wordt opgeschort.") % names, [
+            _("Niemand logt er meer mee in, tot u hem weer accepteert.")]),
+        "withdraw": (_("Acceptatie intrekken"), _("De acceptatie van %(name)s wordt voorgoed ingetrokken.") % names, [
+            _("Niemand logt er meer mee in; een ingetrokken applicatie wordt nooit weer geaccepteerd (registreer hem "
+              "dan opnieuw)."),
+            _("Zijn adressen worden niet meer gevolgd.")]),
+        "refuse-version": (_("Versie weigeren"), _("Versie %(version)s van %(name)s wordt geweigerd.") % names, [
+            _("Inloggen met deze versie wordt vanaf nu geweigerd.")]),
+    }[action]
+    hidden = {name: request.POST[name] for name in ("reason", "version") if request.POST.get(name)}
+    return Confirmation(title=title, question=question, consequences=consequences, hidden=hidden,
+                        action=reverse("care-apps-operator-action", args=[application.client_id, action]),
+                        back=reverse("care-apps-operator-detail", args=[application.client_id]))
 
 
 @require_POST
 def operator_action(request: HttpRequest, client_id: str, action: str) -> HttpResponse:
-    """Suspend, withdraw, reinstate; accept or refuse a version. A refusal is the error page with its code."""
+    """Suspend, withdraw, reinstate; accept or refuse a version. Suspending, withdrawing and refusing a version
+    are asked on a confirmation page first (portal.confirmations); each says what it did. A refusal is the error
+    page with its code."""
     operator = require_operator(request)
     who = {"actor": f"person:{operator.id}", "ip": client_ip(request)}
+    if action not in STATUS_ACTIONS and action not in VERSION_ACTIONS:
+        raise NotFound(f"unknown action {action[:40]!r}")
+    application = services.get(client_id)
+    if action in CONFIRMED_ACTIONS and not confirmed(request):
+        return ask(request, _confirmation(application, action, request), posted_first=True)
+    version = ""
     if action in STATUS_ACTIONS:
         form = StatusForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else request.POST.get("reason", "")
         STATUS_ACTIONS[action](client_id, reason=reason, **who)
-    elif action in VERSION_ACTIONS:
-        VERSION_ACTIONS[action](client_id, request.POST.get("version", ""), **who)
     else:
-        raise NotFound(f"unknown action {action[:40]!r}")
-    request.session[DONE] = action
+        version = VERSION_ACTIONS[action](client_id, request.POST.get("version", ""), **who).version
+    messages.success(request, DONE[action] % {"name": application.name, "version": version})
     return redirect("care-apps-operator-detail", client_id=client_id)
+
+
+CONFIRMED_ACTIONS = ("suspend", "withdraw", "refuse-version")

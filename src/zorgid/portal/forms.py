@@ -8,11 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from zorgid.administration.employees import ScannedWid, Wid
 from zorgid.identities.errors import PersonDataInvalid
 from zorgid.identities.models import WidDocumentType
-from zorgid.identities.people import NAME_MAX, PersonName, check_birth_date
+from zorgid.identities.people import DIGIT, NAME_MAX, PersonName, check_birth_date
 from zorgid.pki.uzi.errors import UraInvalid, UziNumberInvalid
 from zorgid.pki.uzi.numbers import Ura, UziNumber
+from zorgid.widscan.services import normalised_reference
 
 
 class BirthDateForm(forms.Form):
@@ -47,6 +49,8 @@ class NameField(forms.CharField):
         try:
             return PersonName(value).value if value else value
         except PersonDataInvalid as exc:
+            if exc.reason == DIGIT:
+                raise ValidationError(_("Een naam bevat geen cijfers."), code="name") from exc
             raise ValidationError(_("Vul een naam in met letters, op één regel, zonder onzichtbare tekens."),
                                   code="name") from exc
 
@@ -86,12 +90,70 @@ class WidCheckForm(forms.Form):
     confirmed = forms.BooleanField(label=_("Ik heb het identiteitsbewijs persoonlijk gecontroleerd en de persoon "
                                            "herkend van de foto."))
 
+    def wid(self) -> Wid:
+        data = self.cleaned_data
+        return Wid(data["document_type"], data["number_last4"], data["expiry_date"])
 
-class EmployeeForm(BirthDateForm, WidCheckForm):
+
+TYPED_WID_FIELDS = ("document_type", "number_last4", "expiry_date")
+
+
+class WidOrScanForm(WidCheckForm):
+    """The WID check either from the beheerder's own WID scan app (the code it showed after a check of an
+    employee's document; R-FLOW-WIDSCAN) or typed: exactly one of the two."""
+
+    scan_code = forms.CharField(
+        label=_("WID scan-code"), max_length=32, required=False,
+        help_text=_("De code van 8 tekens die uw WID scan app toont nadat u het identiteitsbewijs van de medewerker "
+                    "hebt gescand. Hebt u geen WID scan app, laat dit dan leeg en vul de drie gegevens hieronder in."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}))
+    field_order = ["scan_code", "document_type", "number_last4", "expiry_date", "confirmed"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in TYPED_WID_FIELDS:
+            self.fields[name].required = False
+        self.fields["document_type"].choices = [("", "—"), *WidDocumentType.choices]
+
+    def clean_scan_code(self) -> str:
+        value = self.cleaned_data["scan_code"]
+        if not value.strip():
+            return ""
+        code = normalised_reference(value)
+        if not code:
+            raise ValidationError(_("Een WID scan-code bestaat uit 8 letters en cijfers (2 tot en met 9), zoals uw "
+                                    "WID scan app hem toont."), code="scan_code")
+        return code
+
+    def clean(self):
+        data = super().clean()
+        typed = [name for name in TYPED_WID_FIELDS if self.data.get(self.add_prefix(name), "").strip()]
+        scanned = bool(self.data.get(self.add_prefix("scan_code"), "").strip())
+        if scanned and typed:
+            self.add_error("scan_code", ValidationError(
+                _("Geef óf de WID scan-code óf de gegevens van het identiteitsbewijs, niet allebei. Laat de "
+                  "getypte gegevens leeg als u de code van uw WID scan app gebruikt."), code="both"))
+        elif not scanned:
+            for name in TYPED_WID_FIELDS:
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, ValidationError(self.fields[name].error_messages["required"],
+                                                         code="required"))
+            if not typed:
+                self.add_error(None, ValidationError(
+                    _("Neem de WID scan-code over uit uw WID scan app, of vul de gegevens van het identiteitsbewijs "
+                      "in."), code="neither"))
+        return data
+
+    def wid(self) -> Wid | ScannedWid:
+        code = self.cleaned_data.get("scan_code")
+        return ScannedWid(code) if code else super().wid()
+
+
+class EmployeeForm(BirthDateForm, WidOrScanForm):
     first_names = NameField(label=_("Voornamen (zoals in het identiteitsbewijs)"))
     last_name = NameField(label=_("Achternaam (zoals in het identiteitsbewijs)"))
-    field_order = ["first_names", "last_name", "birth_date", "document_type", "number_last4", "expiry_date",
-                   "confirmed"]
+    field_order = ["first_names", "last_name", "birth_date", "scan_code", "document_type", "number_last4",
+                   "expiry_date", "confirmed"]
 
 
 class EmployeeSearchForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.middleware.csrf import CsrfViewMiddleware
@@ -98,6 +99,7 @@ def _pages_only(middleware: type) -> type:
 PagesOnlySessionMiddleware = _pages_only(SessionMiddleware)
 PagesOnlyBrowserCookieMiddleware = _pages_only(BrowserCookieMiddleware)
 PagesOnlyLocaleMiddleware = _pages_only(LocaleMiddleware)
+PagesOnlyMessageMiddleware = _pages_only(MessageMiddleware)
 PagesOnlyCsrfViewMiddleware = _pages_only(CsrfViewMiddleware)
 
 
@@ -148,6 +150,8 @@ SERVER_TO_SERVER = {"/oidc/token": "application-server", "/oidc/userinfo": "appl
 # Whoever checks a certificate zorgid issued (an application server, a card reader's software) asks for its CRL or
 # OCSP status, often from one address for many users: a budget of its own per address, and OCSP's own refusal.
 REVOCATION_CHECKS = "/pki/"
+# Health checks (portal/health_views.py) count against no budget: a load balancer asks every second.
+NOT_LIMITED = frozenset({"/health/live", "/health/ready"})
 
 
 def _rule_of(request) -> str:
@@ -161,8 +165,8 @@ def _rule_of(request) -> str:
 class RequestLimitMiddleware:
     """Every request counts against a budget (ZID-RATE-LIMIT, 429 with Retry-After once spent).
 
-    Anonymous requests count per client address (REMOTE_ADDR: behind a reverse proxy that is the proxy's
-    address, so serve zorgid directly or keep these limits generous), reads and writes apart; a logged-in
+    Anonymous requests count per client address (``zorgid.web.client_ip``: behind a reverse proxy in
+    ZORGID_TRUSTED_PROXIES the address that proxy saw), reads and writes apart; a logged-in
     portal session counts per Mobile ID (or ZORG-ID Smartcard) with a larger budget, an application server's token
     and userinfo requests per address with theirs (SERVER_TO_SERVER), and so do CRL and OCSP requests
     (REVOCATION_CHECKS). A few addresses have a tighter limit of their own per client address on top
@@ -175,6 +179,8 @@ class RequestLimitMiddleware:
     def __call__(self, request):
         from zorgid.ratelimit.services import limit_all
 
+        if request.path_info in NOT_LIMITED:  # a load balancer's health checks: every second, no database write
+            return self.get_response(request)
         try:
             limit_all(_budgets(request))
         except RateLimited as error:

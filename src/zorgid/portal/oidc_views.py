@@ -25,7 +25,7 @@ from zorgid.oidc.errors import TokenRequestInvalid
 from zorgid.oidc.oauth import OAuthAnswer
 from zorgid.protocol.payloads import LoginPayload
 from zorgid.ratelimit.services import limit
-from zorgid.web import client_ip, server_origin
+from zorgid.web import client_ip, connecting_address, server_origin
 
 from . import session
 from .middleware import CSP
@@ -130,7 +130,7 @@ def token(request: HttpRequest) -> HttpResponse:
     except (RequestDataTooBig, TooManyFieldsSent):  # the JSON error of RFC 6749 §5.2, not Django's page
         return token_body_refused()
     return _answer(tokens.token(params, issuer=_issuer(request), headers=request.headers,
-                                client_address=client_ip(request)))
+                                client_address=connecting_address(request)))
 
 
 def token_body_refused() -> HttpResponse:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from zorgid.applications import organisation_status
 from zorgid.organisations.errors import OrganisationExists
-from zorgid.organisations.services import add_organisation, listed
+from zorgid.organisations.services import add_organisation
 from zorgid.web import client_ip
 
 from .access import require_operator
@@ -27,9 +30,8 @@ def organisations(request: HttpRequest) -> HttpResponse:
         except OrganisationExists:
             form.add_error("ura", _("Er is al een organisatie met dit URA."))
         else:
-            request.session["zorgid_added_organisation"] = added.ura
+            messages.success(request, gettext("Organisatie met URA %(added)s ingevoerd.") % {"added": added.ura})
             return redirect("portal-operator-organisations")
     return render(request, "portal/operator_organisations.html", {
-        "form": form, "organisations": listed(PAGE_SIZE),
-        "added": request.session.pop("zorgid_added_organisation", None),
+        "form": form, "organisations": organisation_status.listed(PAGE_SIZE),
     }, status=400 if form.errors else 200)

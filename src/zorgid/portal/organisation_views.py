@@ -3,29 +3,35 @@ zorgid.administration.employees; every page checks the role in this organisation
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zorgid import qrcodes
-from zorgid.administration import employee_file, employees
+from zorgid.administration import display_names, employee_file, employees
+from zorgid.administration.employees import RoleAction
+from zorgid.errors import NotFound
+from zorgid.identities.models import Person
 from zorgid.organisations import roles
-from zorgid.organisations.errors import EmployeeDeleteUnconfirmed, EmployeeListPageUnknown
-from zorgid.organisations.models import Role
+from zorgid.organisations.errors import EmployeeListPageUnknown, EmployeeUnknown, WidDocumentExpired
+from zorgid.organisations.models import Organisation, Role
 from zorgid.validation import admin_requests
 from zorgid.web import client_ip, server_origin
+from zorgid.widscan.errors import WidScanError
 
 from . import smartcard_admin_views
-from .access import require_org_role
-from .forms import EmployeeForm, EmployeeSearchForm, WidCheckForm
-
-
-def _wid(data: dict) -> employees.Wid:
-    return employees.Wid(data["document_type"], data["number_last4"], data["expiry_date"])
+from .access import ORGANISATION_MANAGERS, require_org_role
+from .confirmations import Confirmation, ask, confirmed
+from .forms import EmployeeForm, EmployeeSearchForm, WidOrScanForm
 
 
 def _handover(request: HttpRequest, organisation, handover: employees.Handover) -> HttpResponse:
@@ -80,7 +86,7 @@ def employee_list(request: HttpRequest, ura: str) -> HttpResponse:
     typed = {name: form.data.get(name, "")[:limit] for name, limit in form.SEARCH_FIELDS.items()}
     return render(request, "portal/org_employees.html", {
         "organisation": organisation, "page": page, "form": form, "typed": typed, "notice": notice,
-        "language": get_language(), **_page_links(typed, page),
+        "language": get_language(), **_page_links(typed, page), "awaiting": employees.awaiting_wid_check(page.people),
         "search_errors": [(name, error) for name in form.SEARCH_FIELDS for error in form.errors.get(name, [])],
     }, status=400 if form.errors or notice else 200)
 
@@ -98,14 +104,25 @@ def _page_links(typed: dict[str, str], page: employees.EmployeePage) -> dict[str
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def employee_new(request: HttpRequest, ura: str) -> HttpResponse:
+    """Register an employee after his WID check. Any refused field (an expired identity document too) is shown
+    at that field, and the form keeps everything typed."""
     person, organisation = require_org_role(request, ura)
     form = EmployeeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        handover = employees.register_employee(organisation, first_names=data["first_names"],
-                                               last_name=data["last_name"], birth_date=data["birth_date"],
-                                               wid=_wid(data), by=person, ip=client_ip(request))
-        return _handover(request, organisation, handover)
+        try:
+            handover = employees.register_employee(organisation, first_names=data["first_names"],
+                                                   last_name=data["last_name"], birth_date=data["birth_date"],
+                                                   wid=form.wid(), by=person, ip=client_ip(request))
+        except WidDocumentExpired as expired:
+            form.add_error("expiry_date", _at_field(expired))
+        except WidScanError as refused:
+            form.add_error("scan_code", _at_field(refused))
+        else:
+            names = {"name": handover.person.full_name}
+            messages.success(request, _("%(name)s stond al in de organisatie en is opnieuw gecontroleerd.") % names
+                             if handover.linked else _("%(name)s is geregistreerd.") % names)
+            return _handover(request, organisation, handover)
     return render(request, "portal/org_employee_form.html", {"organisation": organisation, "form": form},
                   status=400 if form.errors else 200)
 
@@ -118,10 +135,19 @@ def employee_detail(request: HttpRequest, ura: str, person_id: str) -> HttpRespo
         "organisation": organisation, "person": found.person, "mobile_ids": found.mobile_ids, "roles": found.roles,
         "uzi": found.uzi, "wid_checks": found.wid_checks, "events": found.events,
         "is_admin": found.by_administrator,
-        "wid_form": WidCheckForm(), "active_mobile_ids": found.active_mobile_ids,
+        "wid_form": WidOrScanForm(), "active_mobile_ids": found.active_mobile_ids,
         "refused": {scope: _told(error) for scope, error in found.refused.items()},
+        "role_actions": {action.value for action in employees.role_actions(organisation, found.person, by=manager)},
+        "last_administrator": employees.is_last_administrator(organisation, found.person),
+        "awaiting_wid_check": bool(employees.awaiting_wid_check([found.person])),
         **smartcard_admin_views.employee_context(organisation, found.person),
     })
+
+
+def _at_field(error) -> str:
+    """A refusal shown at the field it is about: what is wrong and what to do, then its code."""
+    language = get_language() or "nl"
+    return f"{error.cause(language)} {error.solution(language)} ({error.code})"
 
 
 def _told(error) -> str:
@@ -130,58 +156,187 @@ def _told(error) -> str:
     return f"{error.code}: {error.cause(language)} {error.solution(language)}"
 
 
-def _delete(organisation, person, request: HttpRequest, by) -> None:
-    """Only when ticked on the page: with his last organisation the person's ID is revoked too."""
-    if request.POST.get("confirm") != "ja":
-        raise EmployeeDeleteUnconfirmed()
+def _mobile_id(person, request: HttpRequest) -> tuple[str, str]:
+    """The Mobile ID of his that the revoke names (the form's field, or the confirmation link's query), and its name
+    as the page shows it; revoking one that is revoked already changes nothing (a form sent twice)."""
+    wanted = (request.POST if request.method == "POST" else request.GET).get("mobile_id", "")
+    found = list(person.mobile_ids.filter(id=wanted[:64]).values_list("id", "activated_at", "device_name"))
+    if not found:
+        raise EmployeeUnknown(f"Mobile ID {wanted[:64]}")
+    mobile_id, activated_at, device_name = found[0]
+    return mobile_id, display_names.mobile_id_name(activated_at, device_name, mobile_id)
+
+
+@dataclass(frozen=True)
+class _Action:
+    """One action of the employee page: ``run`` does it and says what it did (the banner after the redirect);
+    ``confirm``, for what cannot simply be undone, is the confirmation page asked first."""
+
+    run: Callable[[Organisation, Person, HttpRequest, Person], str]
+    confirm: Callable[[Organisation, Person, HttpRequest], Confirmation] | None = None
+    administrators: bool = False  # R-ROLE-ADM: only an administrator (or the operator) gives or takes roles
+    then: str = "portal-org-employee"
+
+
+def _block(organisation, person, request, by) -> str:
+    employees.set_blocked(organisation, person, True, by=by, ip=client_ip(request))
+    return _("%(name)s is geblokkeerd: hij kan nergens meer inloggen tot u hem deblokkeert.") % {
+        "name": person.full_name}
+
+
+def _unblock(organisation, person, request, by) -> str:
+    employees.set_blocked(organisation, person, False, by=by, ip=client_ip(request))
+    return _("%(name)s is gedeblokkeerd en kan weer inloggen met zijn ZORG-ID.") % {"name": person.full_name}
+
+
+def _revoke(organisation, person, request, by) -> str:
+    mobile_id, named = _mobile_id(person, request)
+    employees.revoke(organisation, mobile_id, by=by, ip=client_ip(request))
+    return _("%(mobile_id)s van %(name)s is ingetrokken.") % {"mobile_id": named, "name": person.full_name}
+
+
+def _delete(organisation, person, request, by) -> str:
     employees.delete(organisation, person, by=by, ip=client_ip(request))
+    return _("%(name)s is uit %(organisation)s verwijderd.") % {"name": person.full_name,
+                                                                 "organisation": organisation.name}
+
+
+def _role(function, role: str, said: str):
+    def run(organisation, person, request, by) -> str:
+        function(organisation, person, role, by=by, ip=client_ip(request))
+        return said % {"name": person.full_name}
+    return run
+
+
+def _hand_over(organisation, person, request, by) -> str:
+    employees.hand_over_administrator(organisation, person, by=by, ip=client_ip(request))
+    return _("U heeft uw administratorrol van %(organisation)s overgedragen aan %(name)s.") % {
+        "organisation": organisation.name, "name": person.full_name}
+
+
+def _asking(organisation, person, action: str, title: str, question: str, consequences: list[str],
+            **hidden: str) -> Confirmation:
+    return Confirmation(title=title, question=question, consequences=consequences, hidden=hidden,
+                        action=reverse("portal-org-employee-action", args=[organisation.ura, person.id, action]),
+                        back=reverse("portal-org-employee", args=[organisation.ura, person.id]))
+
+
+def _confirm_block(organisation, person, request) -> Confirmation:
+    return _asking(organisation, person, "block", _("Medewerker blokkeren"),
+                   _("%(name)s wordt geblokkeerd.") % {"name": person.full_name}, [
+                       _("Hij kan nergens meer inloggen: niet met zijn ZORG-ID app en niet met zijn ZORG-ID "
+                         "Smartcard, in geen enkele organisatie."),
+                       _("Hij wordt meteen uitgelogd, ook bij de zorgapplicaties."),
+                       _("Zijn Mobile ID's en smartcard blijven bestaan: na deblokkeren logt hij weer in.")])
+
+
+def _confirm_revoke(organisation, person, request) -> Confirmation:
+    mobile_id, named = _mobile_id(person, request)
+    return _asking(organisation, person, "revoke", _("Mobile ID intrekken"),
+                   _("%(mobile_id)s van %(name)s wordt ingetrokken.") % {"mobile_id": named,
+                                                                          "name": person.full_name}, [
+                       _("Intrekken is definitief: dit Mobile ID werkt daarna nergens meer, ook niet na "
+                         "deblokkeren."),
+                       _("Hij wordt uitgelogd, ook bij de zorgapplicaties."),
+                       _("Is de telefoon alleen even kwijt? Blokkeer de medewerker dan liever."),
+                       _("Een nieuw ID krijgt hij met een nieuwe QR-code, na een nieuwe WID-controle.")],
+                   mobile_id=mobile_id)
+
+
+def _confirm_delete(organisation, person, request) -> Confirmation:
+    last = not employees.has_roles_elsewhere(organisation, person)
+    return _asking(organisation, person, "delete", _("Medewerker verwijderen"),
+                   _("%(name)s wordt uit %(organisation)s verwijderd.") % {"name": person.full_name,
+                                                                            "organisation": organisation.name}, [
+                       _("Zijn rollen in deze organisatie vervallen en hij wordt uitgelogd bij de zorgapplicaties "
+                         "waarvoor hij namens deze organisatie is ingelogd."),
+                       _("Dit is zijn laatste organisatie: zijn ZORG-ID (Mobile ID) wordt ingetrokken.") if last else
+                       _("In zijn andere organisaties blijft hij werken met zijn ZORG-ID."),
+                       _("Een ZORG-ID Smartcard wordt van deze organisatie ontkoppeld, niet ingetrokken.")])
+
+
+def _confirm_role_removal(role_name: str, action: str):
+    def confirm(organisation, person, request) -> Confirmation:
+        names = {"name": person.full_name, "organisation": organisation.name, "role": role_name}
+        return _asking(organisation, person, action, _("Rol afnemen"),
+                       _("%(name)s is daarna geen %(role)s meer van %(organisation)s.") % names, [
+                           _("Heeft hij hier geen andere rol, dan staat hij daarna niet meer in de lijst van "
+                             "medewerkers en wordt hij uitgelogd bij de zorgapplicaties van deze organisatie."),
+                           _("U kunt de rol later opnieuw geven.")])
+    return confirm
+
+
+def _confirm_hand_over(organisation, person, request) -> Confirmation:
+    names = {"name": person.full_name, "organisation": organisation.name}
+    return _asking(organisation, person, "hand-over", _("Administratorrol overdragen"),
+                   _("%(name)s wordt administrator van %(organisation)s en u bent het daarna niet meer.") % names, [
+                       _("U kunt daarna geen beheerders en administrators meer aanwijzen."),
+                       _("Alleen een administrator van de organisatie kan u de rol teruggeven.")])
 
 
 ACTIONS = {
-    "block": lambda org, person, request, by: employees.set_blocked(org, person, True, by=by, ip=client_ip(request)),
-    "unblock": lambda org, person, request, by: employees.set_blocked(org, person, False, by=by, ip=client_ip(request)),
-    "delete": lambda org, person, request, by: _delete(org, person, request, by),
-    "revoke": lambda org, person, request, by: employees.revoke(org, request.POST.get("mobile_id", ""), by=by,
-                                                                ip=client_ip(request)),
-}
-ADMIN_ACTIONS = {
-    "make-beheerder": (employees.grant, Role.BEHEERDER),
-    "remove-beheerder": (employees.remove_role, Role.BEHEERDER),
-    "make-administrator": (employees.grant, Role.ADMINISTRATOR),
-    "remove-administrator": (employees.remove_role, Role.ADMINISTRATOR),
+    "block": _Action(_block, _confirm_block),
+    "unblock": _Action(_unblock),
+    "revoke": _Action(_revoke, _confirm_revoke),
+    "delete": _Action(_delete, _confirm_delete, then="portal-org-employees"),
+    RoleAction.MAKE_BEHEERDER.value: _Action(
+        _role(employees.grant, Role.BEHEERDER, gettext_lazy("%(name)s is nu beheerder.")), administrators=True),
+    RoleAction.REMOVE_BEHEERDER.value: _Action(
+        _role(employees.remove_role, Role.BEHEERDER, gettext_lazy("%(name)s is geen beheerder meer.")),
+        _confirm_role_removal(gettext_lazy("beheerder"), RoleAction.REMOVE_BEHEERDER.value), administrators=True),
+    RoleAction.MAKE_ADMINISTRATOR.value: _Action(
+        _role(employees.grant, Role.ADMINISTRATOR, gettext_lazy("%(name)s is nu administrator.")), administrators=True),
+    RoleAction.REMOVE_ADMINISTRATOR.value: _Action(
+        _role(employees.remove_role, Role.ADMINISTRATOR, gettext_lazy("%(name)s is geen administrator meer.")),
+        _confirm_role_removal(gettext_lazy("administrator"), RoleAction.REMOVE_ADMINISTRATOR.value),
+        administrators=True),
+    # R-ROLE-ADM: the administrator gives his own role to this person; he is no manager here afterwards
+    RoleAction.HAND_OVER.value: _Action(_hand_over, _confirm_hand_over, administrators=True,
+                                        then="portal-overview"),
 }
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def employee_action(request: HttpRequest, ura: str, person_id: str, action: str) -> HttpResponse:
-    if action == "hand-over":  # R-ROLE-ADM: the administrator gives his own role to this person
-        by, organisation = require_org_role(request, ura, roles=(Role.ADMINISTRATOR,))
-        employees.hand_over_administrator(organisation, employees.employee(organisation, person_id), by=by,
-                                          ip=client_ip(request))
-        return redirect("portal-overview")
-    if action in ADMIN_ACTIONS:  # R-ROLE-ADM: only an administrator assigns beheerders and administrators
-        by, organisation = require_org_role(request, ura, roles=(Role.ADMINISTRATOR,))
-        function, role = ADMIN_ACTIONS[action]
-        function(organisation, employees.employee(organisation, person_id), role, by=by, ip=client_ip(request))
-    elif action in ACTIONS:
-        by, organisation = require_org_role(request, ura)
-        ACTIONS[action](organisation, employees.employee(organisation, person_id), request, by)
-        if action == "delete":
-            return redirect("portal-org-employees", ura=ura)
-    return redirect("portal-org-employee", ura=ura, person_id=person_id)
+    """The GET of a destructive action is its confirmation page; its POST with ``confirm=ja`` does it, a POST
+    without shows the confirmation again and does nothing. The others are one POST. Each says what it did."""
+    found = ACTIONS.get(action)
+    by, organisation = require_org_role(request, ura, roles=(Role.ADMINISTRATOR,) if found and found.administrators
+                                        else ORGANISATION_MANAGERS)
+    if found is None:
+        raise NotFound(f"unknown action {action[:40]!r}")
+    person = employees.employee(organisation, person_id)
+    if request.method != "POST" and found.confirm is None:
+        return HttpResponseNotAllowed(["POST"])
+    if found.confirm is not None and not confirmed(request):
+        employees.require_may(organisation, person, by, action)  # nobody confirms what would be refused
+        return ask(request, found.confirm(organisation, person, request), organisation=organisation)
+    messages.success(request, found.run(organisation, person, request, by))
+    where = {"portal-org-employee": {"ura": organisation.ura, "person_id": person.id},
+             "portal-org-employees": {"ura": organisation.ura}}
+    return redirect(found.then, **where.get(found.then, {}))
 
 
 @never_cache
 @require_POST
 def employee_reissue(request: HttpRequest, ura: str, person_id: str) -> HttpResponse:
+    """A new QR after a new WID check (also an imported employee's first); a refused field keeps the form."""
     by, organisation = require_org_role(request, ura)
     person = employees.employee(organisation, person_id)
-    form = WidCheckForm(request.POST)
-    if not form.is_valid():
-        return render(request, "portal/org_employee_form.html", {"organisation": organisation, "form": form,
-                                                                 "reissue_for": person}, status=400)
-    return _handover(request, organisation, employees.reissue(organisation, person, _wid(form.cleaned_data),
-                                                              by=by, ip=client_ip(request)))
+    form = WidOrScanForm(request.POST)
+    if form.is_valid():
+        try:
+            handover = employees.reissue(organisation, person, form.wid(), by=by, ip=client_ip(request))
+        except WidDocumentExpired as expired:
+            form.add_error("expiry_date", _at_field(expired))
+        except WidScanError as refused:
+            form.add_error("scan_code", _at_field(refused))
+        else:
+            messages.success(request, _("Nieuwe QR-code gemaakt voor %(name)s.") % {"name": person.full_name})
+            return _handover(request, organisation, handover)
+    return render(request, "portal/org_employee_form.html", {"organisation": organisation, "form": form,
+                                                             "reissue_for": person}, status=400)
 
 
 @require_safe

@@ -5,6 +5,10 @@ from . import (
     attribute_views,
     audit_views,
     card_views,
+    correction_views,
+    devmail_views,
+    health_views,
+    import_views,
     operator_views,
     organisation_views,
     registration_views,
@@ -51,12 +55,16 @@ urlpatterns = [
     path("organisatie/<str:ura>/administratorverzoeken/<int:request_id>", admin_request_views.decide,
          name="portal-org-admin-request-decide"),
     path("organisatie/<str:ura>/medewerkers/nieuw", organisation_views.employee_new, name="portal-org-employee-new"),
+    path("organisatie/<str:ura>/medewerkers/importeren", import_views.employee_import,
+         name="portal-org-employee-import"),  # before <person_id>: else "importeren" is taken as a person's id
     path("organisatie/<str:ura>/medewerkers/<str:person_id>", organisation_views.employee_detail,
          name="portal-org-employee"),
     path("organisatie/<str:ura>/medewerkers/<str:person_id>/nieuwe-qr", organisation_views.employee_reissue,
          name="portal-org-employee-reissue"),
     path("organisatie/<str:ura>/medewerkers/<str:person_id>/overdracht", organisation_views.handover,
          name="portal-org-handover"),
+    path("organisatie/<str:ura>/medewerkers/<str:person_id>/gegevens", correction_views.correct,
+         name="portal-org-employee-correct"),  # before <action>: else "gegevens" is taken as an action
     path("organisatie/<str:ura>/medewerkers/<str:person_id>/<str:action>", organisation_views.employee_action,
          name="portal-org-employee-action"),
     # the ZORG-ID Smartcard: making it, logging in with it, managing it
@@ -66,4 +74,12 @@ urlpatterns = [
     # the operator's back office (R-ROLE-OPR)
     path("beheer/organisaties", operator_views.organisations, name="portal-operator-organisations"),
     path("beheer/audit", audit_views.operator_audit, name="portal-operator-audit"),
+    # for the load balancer and the monitoring (docs/security.md, "Health and metrics")
+    path("health/live", health_views.live, name="health-live"),
+    path("health/ready", health_views.ready, name="health-ready"),
+    path("metrics", health_views.metrics_view, name="metrics"),
+    # development mail, acceptatie only (productie: 404 ZID-NOT-FOUND)
+    path("dev/mail", devmail_views.mail_list, name="dev-mail"),
+    path("dev/mail/<str:stem>", devmail_views.mail_detail, name="dev-mail-detail"),
+    path("dev/mail/<str:stem>/<str:name>", devmail_views.mail_attachment, name="dev-mail-attachment"),
 ]

@@ -16,15 +16,22 @@ from zorgid.organisations.roles import roles_of
 from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import LoginPayload
 from zorgid.web import client_ip, server_origin
+from zorgid.widscan.services import overview as widscan_overview
 
-from . import session, smartcard_admin_views
+from . import card_views, correction_views, session, smartcard_admin_views
 from .access import require_person
 from .errors import CsrfFailed
 from .errors_catalogue import catalogue
 
 
 def error_page(request: HttpRequest, error: ZorgidError) -> HttpResponse:
-    return render(request, "portal/error.html", {"error": error, "language": get_language()}, status=error.status)
+    restart = card_views.restart(request, error)  # "Opnieuw beginnen", where the solution names it
+    response = render(request, "portal/error.html", {
+        "error": error, "language": get_language(), "restart_url": restart,
+        "restart_posts": bool(restart) and restart != reverse("portal-start"),
+    }, status=error.status)
+    response.zorgid_error_code = error.code  # for the access log's line (portal/access_log.py)
+    return response
 
 
 @require_safe
@@ -65,10 +72,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     person = require_person(request)
     mobile_id = session.current_mobile_id(request)  # None after a login with a ZORG-ID Smartcard
     roles = roles_of(person)
+    correction_views.tell_on_overview(request, person)  # his data corrected: told here once
     return render(request, "portal/overview.html", {
         "roles": roles, "is_operator": any(r.role == Role.OPERATOR for r in roles),
         "uzi_registrations": mobile_id.uzi_registrations.order_by("registered_at") if mobile_id else [],
         **smartcard_admin_views.overview_context(person),
+        "widscan": widscan_overview(person),  # his own linked WID scan app and his last recorded WID checks
     })
 
 
@@ -106,4 +115,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
     if request.path.startswith("/api/"):
         return JsonResponse(InternalError().as_dict(), status=500)
-    return render(request, "portal/error.html", {"error": InternalError(), "language": "nl"}, status=500)
+    response = render(request, "portal/error.html", {"error": InternalError(), "language": "nl"}, status=500)
+    response.zorgid_error_code = InternalError.code  # the log has the traceback under the page's request id
+    return response

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 from .card_keys import CARD_KEY_ROLES, MAX_CARD_KEY_PROOF_BYTES, MAX_CARD_PUBLIC_KEY_BYTES
+from .device_names import MAX_DEVICE_NAME_CHARS, MAX_DEVICE_NAME_WIRE_CHARS
 from .errors import MessageMalformed, ZorgidError
 from .messages import (
     APP_VERSION,
@@ -51,6 +52,8 @@ MAX_MOMENT_CHARS = 40
 MAX_WRONG_TRIES = 10_000
 MAX_NEW_CODES = 20
 BASE64URL = re.compile(r"^[A-Za-z0-9_-]*$")
+DEVICE_NAME_HELP = (f"the phone's name as the organisation's beheerder sees it: at most {MAX_DEVICE_NAME_CHARS} "
+                    "characters after trimming, no control or format character (zorgid.protocol.device_names)")
 
 
 def base64_chars(size: int) -> int:
@@ -209,7 +212,10 @@ class Body:
     def to_json(self) -> dict[str, object]:
         body: dict[str, object] = {} if self.version is None else {"v": self.version}
         for name, spec in self.wire_fields():
-            body[name] = spec.write(getattr(self, name))
+            value = getattr(self, name)
+            if spec.optional and spec.kind == "text" and value == "":
+                continue  # an optional text left empty is left out (an older peer never knew it)
+            body[name] = spec.write(value)
         return body
 
 
@@ -224,6 +230,8 @@ class ActivationRequest(Body):
     pin_proof: bytes = base64(PIN_PROOF_BYTES, "from argon2id of the PIN with the app's salt", exact=True)
     device_key: bytes = base64(MAX_DEVICE_KEY_BYTES, "the app's device key that signs every unlock: EC P-256 "
                                "public key, DER SubjectPublicKeyInfo")
+    # added within APP_VERSION 3: an older app leaves it out, and the Mobile ID is then shown by its date alone
+    device_name: str = text(MAX_DEVICE_NAME_WIRE_CHARS, DEVICE_NAME_HELP, default="", optional=True)
 
 
 @dataclass(frozen=True)
@@ -294,6 +302,17 @@ class NewActivationCode(Body):
 
 
 @dataclass(frozen=True)
+class DataCorrected(Body):
+    """The holder's names and birth date as the service desk or an organisation corrected them (docs/security.md,
+    "Correcting a person's data"): told once, at the first unlock after the correction."""
+
+    corrected_at: dt.datetime = moment()
+    by_servicedesk: bool = wire("boolean", help="corrected by the ZORG-ID service desk (else by an organisation)")
+    by: str = text(MAX_NAME_CHARS, "the organisation's name, or 'servicedesk'")
+    holder: Holder = wire("object", body=Holder, help="the names and birth date now")
+
+
+@dataclass(frozen=True)
 class KeyShareUnlockResponse(Body):
     key_share: bytes = base64(KEY_SHARE_BYTES, exact=True)
     unlock_token: str = token("one-time, 2 minutes: the next approval carries it")
@@ -301,6 +320,10 @@ class KeyShareUnlockResponse(Body):
     last_use_at: dt.datetime | None = moment("the last right PIN proof; null: none yet", nullable=True)
     new_activation_codes: tuple[NewActivationCode, ...] = wire(
         "objects", body=NewActivationCode, max_length=MAX_NEW_CODES, help="issued for the holder since the last use")
+    # added within APP_VERSION 3: an older app ignores it (unknown fields are ignored), a server before it leaves it out
+    data_corrected: DataCorrected | None = wire(
+        "object", default=None, body=DataCorrected, nullable=True, optional=True,
+        help="his names or birth date corrected since this app's last use; null: not corrected")
 
 
 @dataclass(frozen=True)
@@ -310,6 +333,8 @@ class KeySharePinRequest(Body):
     signed_at: int = integer(1, MAX_SIGNED_AT - 1, "seconds since 1970")
     signature: bytes = base64(MAX_SIGNATURE_BYTES, "the Mobile ID key's ECDSA over the PinChange, DER")
     device_key: bytes = base64(MAX_DEVICE_KEY_BYTES, "the restored app's new device key, as at activation")
+    # added within APP_VERSION 3, as at activation; not signed (a name to read, no key): left out, the name is cleared
+    device_name: str = text(MAX_DEVICE_NAME_WIRE_CHARS, DEVICE_NAME_HELP, default="", optional=True)
 
 
 @dataclass(frozen=True)
@@ -342,6 +367,15 @@ class CardAnswerRequest(Body):
                           "CardResponse, base64url", pattern=BASE64URL)
     chain: tuple[str, ...] = wire("texts", (), max_length=MAX_CHAIN, item_length=MAX_CARD_CERTIFICATE_BYTES,
                                   optional=True)
+
+
+@dataclass(frozen=True)
+class CardDeclineRequest(Body):
+    """The holder answered Nee: the challenge of the session read from the card-session address (docs/security.md,
+    "Nee in the Desktop App")."""
+
+    version = CARD_VERSION
+    challenge: str = token("the session's challenge, as the card flow answer gave it")
 
 
 # Making a ZORG-ID Smartcard (purpose "smartcard"): after the UZI-pas answered, the blank card's new keys.
@@ -411,7 +445,7 @@ class ErrorBody(Body):
     def to_json(self) -> dict[str, object]:
         body = super().to_json()
         if not self.detail:
-            del body["detail"]
+            body.pop("detail", None)
         return body
 
 
@@ -423,5 +457,5 @@ class ErrorResponse(Body):
 API_BODIES: tuple[type[Body], ...] = (
     ActivationRequest, ActivationResponse, LoginFlowResponse, LoginApprovalRequest, StateResponse,
     KeyShareUnlockRequest, KeyShareUnlockResponse, KeySharePinRequest, KeySharePinResponse, CardFlowResponse,
-    CardAnswerRequest, ApplicationDocumentResponse, ErrorResponse,
+    CardAnswerRequest, CardDeclineRequest, ApplicationDocumentResponse, ErrorResponse,
 )

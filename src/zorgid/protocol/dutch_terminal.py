@@ -25,8 +25,19 @@ LABELS = {
     "DEPRECATED_STRING": "(verouderd) ",
     "RICH_HELP": "Probeer [blue]'{command_path} {help_option}'[/] voor hulp.",
 }
+ENGLISH_LABELS = {name: getattr(rich_utils, name) for name in LABELS}  # typer's own
 for _name, _text in LABELS.items():
     setattr(rich_utils, _name, _text)
+_english = {"labels": False}
+
+
+def use_language(language: str) -> None:
+    """A client program that runs in English (zorgid.clients.terminal) shows typer's usage line and panel labels in
+    English too; the help texts themselves stay Dutch. Every other command line keeps the Dutch ones."""
+    english = language.startswith("en")
+    _english["labels"] = english
+    for name, text in (ENGLISH_LABELS if english else LABELS).items():
+        setattr(rich_utils, name, text)
 
 YES_ANSWERS = ("ja", "j", "yes", "y")
 NO_ANSWERS = ("nee", "n", "no", "")  # an empty answer is no consent
@@ -44,20 +55,24 @@ class DutchHelp:
 
     def get_usage(self, ctx: typer.Context) -> str:
         usage = super().get_usage(ctx)  # type: ignore[misc]
-        return "Gebruik:" + usage[len("Usage:"):] if usage.startswith("Usage:") else usage
+        if _english["labels"] or not usage.startswith("Usage:"):
+            return usage
+        return "Gebruik:" + usage[len("Usage:"):]
 
 
-def ask_yes_no(question: str) -> bool:
+def ask_yes_no(question: str, language: str = "nl") -> bool:
     """Ask ``question`` and read Ja or Nee (j/ja/n/nee, and y/yes/no); three other answers, an empty answer, end of
-    input or Ctrl-C are a no: no answer is no consent."""
+    input or Ctrl-C are a no: no answer is no consent. In English (``language`` "en") it shows [yes/no]."""
+    english = language.startswith("en")
     for _ in range(MAX_TRIES):
         try:
-            answer = typer.prompt(f"{question} [ja/nee]", default="", show_default=False, prompt_suffix=" ")
+            answer = typer.prompt(f"{question} {'[yes/no]' if english else '[ja/nee]'}", default="",
+                                  show_default=False, prompt_suffix=" ")
         except (typer.Abort, EOFError):
             return False
         if answer.strip().lower() in YES_ANSWERS:
             return True
         if answer.strip().lower() in NO_ANSWERS:
             return False
-        typer.echo("Antwoord met ja of nee.")
+        typer.echo("Answer yes or no." if english else "Antwoord met ja of nee.")
     return False

@@ -8,14 +8,34 @@ list every code from the code itself, never from a hand-kept copy.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import ClassVar
 
 _CODE = re.compile(r"^ZID-[A-Z0-9]+(-[A-Z0-9]+)*$")
 _REGISTRY: dict[str, type[ZorgidError]] = {}
 
 
+@dataclass(frozen=True)
+class Detail:
+    """An error's detail in both languages, for the person who reads it (a client program prints the one of his
+    language). Its English text is the error's ``detail``: the one of the JSON answer and of the logs."""
+
+    nl: str
+    en: str
+
+
+def technical(text: str) -> Detail:
+    """A detail for the service desk, in English only: a client shows it only to who asked for English."""
+    return Detail(nl="", en=text)
+
+
 class ZorgidError(Exception):
-    """Base of every error with a code. Subclasses set the class attributes below."""
+    """Base of every error with a code. Subclasses set the class attributes below.
+
+    ``detail`` says what exactly went wrong. Given as plain text it is shown as it is; given as a :class:`Detail` it
+    is shown in the reader's language (``detail_in``). A class whose plain-text details are technical (English,
+    for the service desk) says so with ``technical_detail``.
+    """
 
     code: ClassVar[str] = "ZID-INTERNAL"
     status: ClassVar[int] = 500
@@ -23,6 +43,7 @@ class ZorgidError(Exception):
     cause_en: ClassVar[str] = "An unexpected error occurred."
     solution_nl: ClassVar[str] = "Probeer het later opnieuw. Blijft de fout, neem dan contact op met de servicedesk."
     solution_en: ClassVar[str] = "Try again later. If the error persists, contact the service desk."
+    technical_detail: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -35,9 +56,20 @@ class ZorgidError(Exception):
             raise ValueError(f"error code {cls.code} is used by both {other.__name__} and {cls.__name__}")
         _REGISTRY[cls.code] = cls
 
-    def __init__(self, detail: str = "") -> None:
-        self.detail = detail
-        super().__init__(f"{self.code}: {detail or self.cause_en}")
+    def __init__(self, detail: str | Detail = "") -> None:
+        if isinstance(detail, Detail):
+            self.detail, self.detail_nl = detail.en, detail.nl
+        else:
+            self.detail, self.detail_nl = detail, None
+        super().__init__(f"{self.code}: {self.detail or self.cause_en}")
+
+    def detail_in(self, language: str = "nl") -> str:
+        """The detail as a person reads it in ``language`` ("" when there is none in that language)."""
+        if language.startswith("en"):
+            return self.detail
+        if self.detail_nl is not None:
+            return self.detail_nl
+        return "" if self.technical_detail else self.detail
 
     def cause(self, language: str = "nl") -> str:
         return self.cause_en if language.startswith("en") else self.cause_nl
@@ -59,14 +91,16 @@ class ZorgidError(Exception):
 
     @classmethod
     def from_dict(cls, body: dict) -> ZorgidError:
-        """Rebuild an error answered by the server (used by the clients)."""
+        """Rebuild an error answered by the server (used by the clients). The server's detail is its technical
+        diagnostic, in English; a class that knows the form of its detail tells it in Dutch too (``detail_in``)."""
         inner = body.get("error") if isinstance(body, dict) else None
         if not isinstance(inner, dict) or not isinstance(inner.get("code"), str):
-            return ZorgidError("unreadable error answer")
+            return ZorgidError(technical("unreadable error answer"))
+        detail = technical(str(inner.get("detail") or ""))
         known = error_class(inner["code"])
         if known is not None:
-            return known(str(inner.get("detail") or ""))
-        err = RemoteError(str(inner.get("detail") or ""))
+            return known(detail)
+        err = RemoteError(detail)
         err.remote_code = inner["code"]
         cause = inner.get("cause") or {}
         solution = inner.get("solution") or {}
@@ -102,6 +136,7 @@ def registered_errors() -> list[type[ZorgidError]]:
 
 class InternalError(ZorgidError):
     code = "ZID-INTERNAL"
+    technical_detail = True
 
 
 class PayloadMalformed(ZorgidError):
@@ -159,6 +194,20 @@ class PinProofWrong(ZorgidError):
     cause_en = "The PIN is wrong (checked by the server)."
     solution_nl = "Probeer het opnieuw. Na 3 onjuiste pogingen moet u steeds langer wachten."
     solution_en = "Try again. After 3 wrong tries you have to wait longer each time."
+    TRIES = re.compile(r"^([0-9]{1,4}) tries before a wait$")  # the server's detail (identities.keyshare)
+
+    def tries_before_wait(self) -> int | None:
+        """How many wrong PINs the server still takes before it makes the holder wait, when its detail says so."""
+        found = self.TRIES.match(self.detail)
+        return int(found.group(1)) if found else None
+
+    def detail_in(self, language: str = "nl") -> str:
+        tries = self.tries_before_wait()
+        if tries is None:
+            return super().detail_in(language)
+        if language.startswith("en"):
+            return f"The server takes {tries} more wrong PIN(s) before you have to wait."
+        return f"Na nog {tries} onjuiste pincode(s) moet u wachten voor u het opnieuw kunt proberen."
 
 
 class KeyShareWait(ZorgidError):
@@ -168,3 +217,13 @@ class KeyShareWait(ZorgidError):
     cause_en = "Too many wrong PINs have been entered for this ID."
     solution_nl = "Wacht even (zie detail) en probeer het dan opnieuw, of vraag uw beheerder om een nieuw ID."
     solution_en = "Wait a while (see detail) and try again, or ask your administrator for a new ID."
+    SECONDS = re.compile(r"^([0-9]{1,9}) s$")  # the server's detail: the wait in seconds (identities.keyshare)
+
+    def detail_in(self, language: str = "nl") -> str:
+        found = self.SECONDS.match(self.detail)
+        if found is None:
+            return super().detail_in(language)
+        seconds = int(found.group(1))
+        if language.startswith("en"):
+            return f"You can try again in {seconds} seconds."
+        return f"U kunt het over {seconds} seconden opnieuw proberen."

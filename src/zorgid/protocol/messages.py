@@ -61,6 +61,11 @@ def card_response_path(flow_id: str) -> str:
     return f"{card_flow_path(flow_id)}/response"
 
 
+def card_decline_path(flow_id: str) -> str:
+    """Where the Desktop App says that the holder answered Nee (the session ends; the waiting page says so)."""
+    return f"{card_flow_path(flow_id)}/decline"
+
+
 def smartcard_keys_path(flow_id: str) -> str:
     """Where the Desktop App sends the new card's public keys and proofs (purpose ``smartcard``)."""
     return f"{card_flow_path(flow_id)}/smartcard"

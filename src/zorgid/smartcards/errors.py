@@ -23,8 +23,8 @@ class SmartcardNotAUziPas(ZorgidError):
                 "Er is geen smartcard gemaakt.")
     cause_en = ("You used a ZORG-ID Smartcard. A new smartcard is made with your own UZI card only. No smartcard "
                 "was made.")
-    solution_nl = "Plaats uw UZI-pas in de lezer en druk op Verversen."
-    solution_en = "Put your UZI card in the reader and press Verversen (refresh)."
+    solution_nl = "Plaats uw UZI-pas in de lezer en kies Opnieuw beginnen."
+    solution_en = "Put your UZI card in the reader and choose Start again (Opnieuw beginnen)."
 
 
 class SmartcardUziNotRead(ZorgidError):
@@ -68,10 +68,10 @@ class SmartcardLoginNotSmartcard(ZorgidError):
     status = 403
     cause_nl = "U kunt hier alleen inloggen met een ZORG-ID Smartcard, niet met een UZI-pas."
     cause_en = "You can only log in here with a ZORG-ID Smartcard, not with a UZI card."
-    solution_nl = ("Plaats uw ZORG-ID Smartcard in de lezer en druk op Verversen. Hebt u er nog geen? Log in met de "
-                   "ZORG-ID app en maak er een aan met uw UZI-pas.")
-    solution_en = ("Put your ZORG-ID Smartcard in the reader and press Refresh (Verversen). None yet? Log in with the "
-                   "ZORG-ID app and make one with your UZI card.")
+    solution_nl = ("Plaats uw ZORG-ID Smartcard in de lezer en kies Opnieuw beginnen. Hebt u er nog geen? Log in met "
+                   "de ZORG-ID app en maak er een aan met uw UZI-pas.")
+    solution_en = ("Put your ZORG-ID Smartcard in the reader and choose Start again (Opnieuw beginnen). None yet? Log "
+                   "in with the ZORG-ID app and make one with your UZI card.")
 
 
 class SmartcardLoginUnknown(ZorgidError):

@@ -43,8 +43,17 @@ def write(tmp_path, text: str, *, name: str = "medewerkers.csv", encoding: str =
     return path
 
 
+def letters(number: int) -> str:
+    """A number written in letters (a name has no digits): 0 → "a", 27 → "bb"."""
+    text = ""
+    while True:
+        text, number = chr(ord("a") + number % 26) + text, number // 26
+        if not number:
+            return text.capitalize()
+
+
 def good_rows(count: int) -> str:
-    return "".join(f"Jan {i};Jansen-{i % 97};{1 + i % 28:02d}-{1 + i % 12:02d}-{1950 + i % 50}\n"
+    return "".join(f"Jan {letters(i)};Jansen-{letters(i % 97)};{1 + i % 28:02d}-{1 + i % 12:02d}-{1950 + i % 50}\n"
                    for i in range(count))
 
 
@@ -102,8 +111,10 @@ def test_bad_rows_refuse_the_whole_file_and_each_is_reported(tmp_path, orgs):
     assert "ZID-IMPORT-ROWS-REFUSED" in result.output
     for number, (_, reason) in enumerate(BAD_ROWS, 3):  # header is line 1, the good row line 2
         assert re.search(rf"regel {number}: .*{re.escape(reason)}", result.output), (number, reason)
-    assert "regel 2:" not in result.output and f"regel {len(lines) + 1}:" not in result.output
+    assert "  regel 2:" not in result.output and f"regel {len(lines) + 1}:" not in result.output
     assert "\x07" not in result.output  # control characters are shown escaped, never sent to the terminal
+    for code in ("ZID-IMPORT-ROW-DATE", "ZID-IMPORT-ROW-CONTROL", "ZID-IMPORT-ROW-COLUMNS", "ZID-IMPORT-ROW-DUPLICATE"):
+        assert f"({code})" in result.output  # each line with its code, as the page's table shows it
     assert Person.objects.count() == 0 and RoleAssignment.objects.count() == 0
     assert not AuditEvent.objects.filter(event="employees.imported").exists()
 
@@ -111,7 +122,9 @@ def test_bad_rows_refuse_the_whole_file_and_each_is_reported(tmp_path, orgs):
 def test_same_person_with_other_case_and_spaces_is_a_duplicate(orgs):
     report = importing.import_employees(orgs[0], [["Jan  Willem", "De Vries", "12-03-1975"],
                                                   ["jan willem", "de vries", "12-03-1975"]], actor="test")
-    assert [(note.line, note.reason) for note in report.refused] == [(3, "dubbel: dezelfde persoon als regel 2")]
+    assert [(note.line, note.reason) for note in report.refused] == [
+        (3, "dubbel: dezelfde persoon als regel 2: 'jan willem;de vries;12-03-1975'")]
+    assert report.refused[0].codes == ("ZID-IMPORT-ROW-DUPLICATE",)
     assert not report.written and Person.objects.count() == 0
 
 
@@ -160,7 +173,8 @@ def test_a_file_in_another_encoding_is_a_clear_error(tmp_path, orgs, encoding, d
 
 
 @pytest.mark.parametrize("text, detail", [
-    ("", "regel 1 is leeg"),
+    ("", "het bestand is leeg"),
+    ("\n\nvoornamen;achternaam;geboortedatum\n", "regel 1 is leeg"),
     ("naam;geboren\nJan;01-01-1980\n", "de kop moet voornamen;achternaam;geboortedatum zijn"),
     (HEADER + 'Jan;"Jan"sen;01-01-1980\n', "regel 2"),
 ])
@@ -189,8 +203,8 @@ def test_an_interruption_while_writing_leaves_nothing(tmp_path, orgs, monkeypatc
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        importing.import_employees(orgs[0], [["Jan", f"Nummer{i}", "01-01-1980"] for i in range(50)], actor="test",
-                                   progress=interrupt)
+        importing.import_employees(orgs[0], [["Jan", f"Nummer{letters(i)}", "01-01-1980"] for i in range(50)],
+                                   actor="test", progress=interrupt)
     assert importing.WRITING in calls
     assert Person.objects.count() == 0 and RoleAssignment.objects.count() == 0
     assert not AuditEvent.objects.filter(event="employees.imported").exists()

@@ -77,7 +77,9 @@ def test_operator_decisions_and_refusals(client, device, mailoutbox):
     assert asked and "KvK-uittreksel" in asked[-1].body
     response = operator.post(f"/beheer/aanvragen/{reference}/send_activation")
     assert response.status_code == 409 and "ZID-APPLICATION-STATE" in response.content.decode()
-    operator.post(f"/beheer/aanvragen/{reference}/decline", {"note": "Geen zorgaanbieder."})
+    asked = operator.post(f"/beheer/aanvragen/{reference}/decline", {"note": "Geen zorgaanbieder."})
+    assert asked.status_code == 200 and Application.objects.get().state == "more_information_needed"  # asked first
+    operator.post(f"/beheer/aanvragen/{reference}/decline", {"note": "Geen zorgaanbieder.", "confirm": "ja"})
     application = Application.objects.get()
     assert application.state == "declined" and application.decision_reason == "Geen zorgaanbieder."
     history = operator.get(f"/beheer/aanvragen/{reference}").content.decode()

@@ -155,16 +155,16 @@ def test_the_form_bounds_its_fields(desk, changes):
 def test_the_operator_suspends_reinstates_and_withdraws(desk):
     application = add()
     detail = f"/beheer/applicaties/{application.client_id}"
-    response = desk.post(f"{detail}/suspend", {"reason": "Storing bij de leverancier"})
+    response = desk.post(f"{detail}/suspend", {"reason": "Storing bij de leverancier", "confirm": "ja"})
     assert response.status_code == 302 and response["Location"] == detail
     application.refresh_from_db()
     assert application.status == CareAppStatus.SUSPENDED
     page = desk.get(detail).content.decode()
     assert "Opgeschort" in page and "Storing bij de leverancier" in page and 'data-testid="reinstate"' in page
-    again = desk.post(f"{detail}/suspend")
+    again = desk.post(f"{detail}/suspend", {"confirm": "ja"})
     assert again.status_code == 409 and error_code(again) == "ZID-CARE-APP-STATE"
     assert desk.post(f"{detail}/reinstate").status_code == 302
-    assert desk.post(f"{detail}/withdraw").status_code == 302
+    assert desk.post(f"{detail}/withdraw", {"confirm": "ja"}).status_code == 302
     refused = desk.post(f"{detail}/reinstate")
     assert refused.status_code == 409 and error_code(refused) == "ZID-CARE-APP-STATE"
     application.refresh_from_db()
@@ -178,7 +178,7 @@ def test_the_operator_accepts_and_refuses_versions(desk):
     application = add()
     detail = f"/beheer/applicaties/{application.client_id}"
     assert desk.post(f"{detail}/accept-version", {"version": "2.2"}).status_code == 302
-    assert desk.post(f"{detail}/refuse-version", {"version": "2.1"}).status_code == 302
+    assert desk.post(f"{detail}/refuse-version", {"version": "2.1", "confirm": "ja"}).status_code == 302
     states = dict(CareAppVersion.objects.values_list("version", "state"))
     assert states == {"2.1": VersionState.REFUSED, "2.2": VersionState.ACCEPTED}
     page = desk.get(detail).content.decode()
@@ -189,7 +189,7 @@ def test_the_operator_accepts_and_refuses_versions(desk):
                                ({"version": "2.2"}, 409, "ZID-CARE-APP-STATE")):
         response = desk.post(f"{detail}/accept-version", data)
         assert (response.status_code, error_code(response)) == (status, code)
-    too_long = desk.post(f"{detail}/suspend", {"reason": "x" * 600})
+    too_long = desk.post(f"{detail}/suspend", {"reason": "x" * 600, "confirm": "ja"})
     assert (too_long.status_code, error_code(too_long)) == (400, "ZID-CARE-APP-INVALID")
     assert CareAppEvent.objects.count() == 3
 

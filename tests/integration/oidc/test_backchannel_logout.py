@@ -169,7 +169,8 @@ def test_blocking_a_person_logs_him_out_at_every_application_and_tells_those_tha
     other = add_operator("Otto", "Ander", clock.parse_date("02-02-1970"), actor="t").person
     others = app_session(world.epd, other, None, world.linde)
 
-    response = world.beheerder.post(f"/organisatie/{world.linde.ura}/medewerkers/{world.bram.id}/block")
+    response = world.beheerder.post(f"/organisatie/{world.linde.ura}/medewerkers/{world.bram.id}/block",
+                                    {"confirm": "ja"})
 
     assert response.status_code == 302
     wait_until(lambda: len(world.receiver.received) == 2)
@@ -201,7 +202,8 @@ def test_a_session_whose_code_was_never_exchanged_ends_without_a_logout_token(wo
     unexchanged = app_session(world.epd, world.bram, None, world.linde, exchanged=False)
     for name in ("epd-1", "epd-2"):
         AuthorizationCode.objects.filter(session=world.sessions[name]).delete()
-    assert world.beheerder.post(f"/organisatie/{world.linde.ura}/medewerkers/{world.bram.id}/block").status_code == 302
+    assert world.beheerder.post(f"/organisatie/{world.linde.ura}/medewerkers/{world.bram.id}/block",
+                                {"confirm": "ja"}).status_code == 302
     assert _fresh(unexchanged).end_reason == "blocked"
     assert not LogoutDelivery.objects.exists()
 
@@ -209,7 +211,7 @@ def test_a_session_whose_code_was_never_exchanged_ends_without_a_logout_token(wo
 def test_revoking_one_mobile_id_ends_only_that_ids_sessions(world):
     revoked = world.ids[1]
     response = world.beheerder.post(f"/organisatie/{world.linde.ura}/medewerkers/{world.bram.id}/revoke",
-                                    {"mobile_id": revoked.id})
+                                    {"mobile_id": revoked.id, "confirm": "ja"})
 
     assert response.status_code == 302
     wait_until(lambda: len(world.receiver.received) == 1)
@@ -221,17 +223,18 @@ def test_revoking_one_mobile_id_ends_only_that_ids_sessions(world):
 
 def test_unblocking_and_a_second_block_end_nothing_twice(world):
     url = f"/organisatie/{world.linde.ura}/medewerkers/{world.bram.id}"
-    world.beheerder.post(url + "/block")
+    world.beheerder.post(url + "/block", {"confirm": "ja"})
     wait_until(lambda: len(world.receiver.received) == 2)
     world.beheerder.post(url + "/unblock")
-    world.beheerder.post(url + "/block")
+    world.beheerder.post(url + "/block", {"confirm": "ja"})
     assert LogoutDelivery.objects.count() == 2
     assert AuditEvent.objects.filter(event="oidc.sessions.ended").count() == 1
 
 
 def _block_without_sending(world, settings) -> None:
     settings.ZORGID_BACKCHANNEL_SEND_AT_ONCE = False
-    response = world.beheerder.post(f"/organisatie/{world.linde.ura}/medewerkers/{world.bram.id}/block")
+    response = world.beheerder.post(f"/organisatie/{world.linde.ura}/medewerkers/{world.bram.id}/block",
+                                    {"confirm": "ja"})
     assert response.status_code == 302
     assert LogoutDelivery.objects.filter(state=DeliveryState.PENDING).count() == 2
 
@@ -352,7 +355,7 @@ def test_a_session_from_a_real_login_is_told_by_its_sid_and_sub(client, live_ser
         beheerder, _ = person_with_role(client, Role.BEHEERDER, linde, "Beppie")
         mies = MobileId.objects.get(id=employee.mobile_id).person
 
-        assert beheerder.post(f"/organisatie/{URA}/medewerkers/{mies.id}/block").status_code == 302
+        assert beheerder.post(f"/organisatie/{URA}/medewerkers/{mies.id}/block", {"confirm": "ja"}).status_code == 302
 
         wait_until(lambda: len(receiver.received) == 1)
         claims = receiver.received[0]["claims"]

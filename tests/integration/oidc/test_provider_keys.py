@@ -42,7 +42,7 @@ def test_discovery_names_the_provider_and_is_valid_metadata(client):
     assert metadata["token_endpoint_auth_methods_supported"] == ["private_key_jwt", "tls_client_auth"]
     assert metadata["id_token_signing_alg_values_supported"] == ["RS256"]
     assert metadata["subject_types_supported"] == ["pairwise"]
-    assert metadata["scopes_supported"] == ["openid", "profile", "uzi"]
+    assert metadata["scopes_supported"] == ["openid", "profile", "uzi", "wid_check"]
     assert {"sub", "relations", "uzi_id", "loa_authn", "initials"} <= set(metadata["claims_supported"])
     assert metadata["acr_values_supported"] == ["http://eidas.europa.eu/LoA/substantial"]
     assert metadata["backchannel_logout_supported"] and metadata["backchannel_logout_session_supported"]
@@ -93,11 +93,15 @@ def test_the_key_commands(home):
     clock.move(dt.timedelta(seconds=keys.JWKS_CACHE_SECONDS))  # when the new key signs
     listed = runner.invoke(cli, ["oidc", "keys", "list"]).stdout
     assert f"{first.kid}  gepubliceerd" in listed and f"{new.kid}  ondertekent" in listed
-    refused = runner.invoke(cli, ["oidc", "keys", "retire", new.kid])
+    # a kid is base64url and may begin with '-': after '--' it is never taken for an option
+    refused = runner.invoke(cli, ["oidc", "keys", "retire", "--", new.kid])
     assert refused.exit_code == 1 and "Fout ZID-OIDC-KEY-IN-USE" in refused.output
-    unknown = runner.invoke(cli, ["oidc", "keys", "retire", "nope"])
-    assert unknown.exit_code == 1 and "Fout ZID-OIDC-KEY-UNKNOWN" in unknown.output
-    retired = runner.invoke(cli, ["oidc", "keys", "retire", first.kid])
+    refused = runner.invoke(cli, ["oidc", "keys", "retire", str(new.number)])
+    assert refused.exit_code == 1 and "Fout ZID-OIDC-KEY-IN-USE" in refused.output
+    for unknown in (["nope"], ["--", "-nope"], ["7"]):
+        shown = runner.invoke(cli, ["oidc", "keys", "retire", *unknown])
+        assert shown.exit_code == 1 and "Fout ZID-OIDC-KEY-UNKNOWN" in shown.output, unknown
+    retired = runner.invoke(cli, ["oidc", "keys", "retire", str(first.number)])
     assert retired.exit_code == 0 and "teruggetrokken" in retired.stdout
     assert f"{first.kid}  teruggetrokken" in runner.invoke(cli, ["oidc", "keys", "list"]).stdout
 

@@ -15,7 +15,7 @@ from zorgid.identities.models import Person
 from zorgid.identities.people import searchable
 from zorgid.organisations import memberships
 from zorgid.organisations.models import Membership, Role, RoleAssignment
-from zorgid.organisations.roles import grant_role
+from zorgid.organisations.roles import add_operator, grant_role
 from zorgid.organisations.services import add_organisation
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +69,9 @@ def test_every_writer_keeps_the_list_in_step(orgs):
     assert on_list(linde, bram)
     assert_in_step()
 
+    servicedesk = add_operator("Olga", "Operator", BORN, actor="t").person  # Bram works in two organisations
     employees.change(linde, bram, first_names="Bram Jan", last_name="van Dijk", birth_date=BORN.replace(day=18),
-                     wid=None, by=boss)
+                     wid=None, by=servicedesk, reason="Naam gewijzigd na huwelijk.")
     assert Membership.objects.get(organisation=oost, person=bram).search_text == "bram jan van dijk"  # both lists
     assert_in_step()
 

@@ -69,8 +69,9 @@ def test_a_card_holder_asks_and_an_administrator_approves(client, organisation, 
     request.refresh_from_db()
     assert request.state == "approved" and request.decided_by.startswith("person:")
     assert AuditEvent.objects.filter(event="organisation.administrator_request.approved").count() == 1
-    assert "Piet Peters" not in jan_browser.get(f"/organisatie/{organisation.ura}/administratorverzoeken").content \
-        .decode()
+    after = jan_browser.get(f"/organisatie/{organisation.ura}/administratorverzoeken").content.decode()
+    assert 'data-testid="admin-request"' not in after  # no longer asked; the banner names him once
+    assert "Piet Peters is nu administrator" in after.split('data-testid="messages"', 1)[1]
     again = jan_browser.post(f"/organisatie/{organisation.ura}/administratorverzoeken/{request.pk}",
                              {"decision": "decline"})
     assert again.status_code == 409 and error_code(again) == "ZID-ORG-ADMIN-REQUEST-DECIDED"

@@ -48,4 +48,5 @@ def validate(client: Client, card):
 
 def error_code(response) -> str:
     page = response.content.decode()
-    return page.split('data-testid="error-code">', 1)[1].split("<", 1)[0] if "error-code" in page else ""
+    marker = 'data-testid="error-code">'  # the error page's code (the header's link to all codes is no match)
+    return page.split(marker, 1)[1].split("<", 1)[0] if marker in page else ""

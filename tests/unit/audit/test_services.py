@@ -14,7 +14,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from zorgid.audit import anchor, chain
+from zorgid.audit import anchor, chain, keys
 from zorgid.audit.models import AuditEvent
 from zorgid.audit.services import GENESIS, record, verify
 
@@ -107,9 +107,11 @@ def test_a_chain_recomputed_with_another_key_is_found():
     assert "rij 3 t/m 5 wijkt af van het anker" in found
 
 
-def test_verifying_with_another_secret_key_says_so(settings):
+def test_verifying_with_another_audit_key_says_so(settings, tmp_path):
     events(2)
     settings.SECRET_KEY = "another installation's secret key, 50 characters long"
+    settings.ZORGID_AUDIT_KEY = tmp_path / "audit-key"
+    assert keys.ensure()  # another installation's audit key, made from its SECRET_KEY
     found = problems()
     assert found.startswith("geen enkele rij past bij de sleutel van deze installatie")
     assert "anker, regel 1: de handtekening klopt niet" in found

@@ -42,6 +42,8 @@ def test_a_good_name_is_kept_cleaned(text, wanted):
     ("Jan\u200bPiet", people.CONTROL),  # a zero-width space
     ("12345", people.NO_LETTER),
     ("-- .", people.NO_LETTER),
+    ("Jan2", people.DIGIT),  # no identity document has a digit in a name
+    ("Bakker ３", people.DIGIT),  # a full-width digit too
 ])
 def test_a_bad_name_is_refused_with_its_reason(text, reason):
     with pytest.raises(PersonDataInvalid) as refused:

@@ -4,6 +4,7 @@ retired is published; a token signed before a rotation still verifies after it; 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import stat
 
 import jwt
@@ -96,3 +97,19 @@ def test_files_that_are_not_keys_are_ignored(home):
     (home / "oidc" / "notes.txt").write_text("x")
     (home / "oidc" / "0009-short.pem").write_text("x")
     assert keys.published() == [key]
+
+
+def test_a_key_gone_between_the_listing_and_its_reading_is_left_out(home):
+    """The listing takes no lock: a name listed whose file is gone when it is read (another worker moved it to
+    retired/ in between) is left out, never a 500. A dangling link is such a name, listed but without a file."""
+    first = keys.signing_key()
+    second = keys.rotate(actor="test")  # read once: its key cached
+    os.replace(second.path, home / "oidc" / "elsewhere")
+    second.path.symlink_to(home / "oidc" / "gone")
+    (home / "oidc" / f"0003-{'A' * 43}.pem").symlink_to(home / "oidc" / "gone")  # never read before
+    (home / "oidc" / f"0004-{'B' * 43}.pkcs11").symlink_to(home / "oidc" / "gone")  # a reference to a token key
+    (home / "oidc" / "retired").mkdir()
+    (home / "oidc" / "retired" / f"0005-{'C' * 43}.pem").symlink_to(home / "oidc" / "gone")
+    assert keys.published() == [first] and keys.all_keys() == [first]
+    assert [item["kid"] for item in keys.jwks()["keys"]] == [first.kid]
+    assert keys.signing_key() == first

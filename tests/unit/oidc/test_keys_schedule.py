@@ -5,6 +5,7 @@ then; ``at_once`` after a compromised key; the key that signs cannot be retired;
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import jwt
@@ -29,6 +30,16 @@ def kid_of(token: str) -> str:
     return jwt.get_unverified_header(token)["kid"]
 
 
+def move_to(moment: dt.datetime) -> None:
+    """zorgid's clock to ``moment``: relative to a key's own publication time, never to when the test began (a key
+    generated on a busy machine takes seconds, and the clock runs on meanwhile)."""
+    clock.move(moment - clock.now())
+
+
+SECOND = dt.timedelta(seconds=1)
+MARGIN = dt.timedelta(seconds=10)  # more than the test's own steps take between moving the clock and looking
+
+
 def published_kids() -> list[str]:
     return [item["kid"] for item in keys.jwks()["keys"]]
 
@@ -49,9 +60,10 @@ def test_a_rotated_key_is_published_at_once_and_signs_after_the_cache_time(home)
     new = keys.rotate(actor="test")
     assert published_kids() == [old.kid, new.kid]  # published, the one that signs first
     assert keys.signing_key() == old and kid_of(keys.sign_jwt({"n": 1})) == old.kid
-    clock.move(dt.timedelta(seconds=keys.JWKS_CACHE_SECONDS - 1))
+    assert new.signs_from == new.published_at + dt.timedelta(seconds=keys.JWKS_CACHE_SECONDS)
+    move_to(new.signs_from - MARGIN)
     assert keys.signing_key() == old
-    clock.move(dt.timedelta(seconds=1))
+    move_to(new.signs_from + SECOND)
     assert keys.signing_key() == new and kid_of(keys.sign_jwt({"n": 2})) == new.kid
     assert published_kids() == [new.kid, old.kid]
 
@@ -60,14 +72,26 @@ def test_two_quick_rotations_sign_with_the_newest_that_is_old_enough(home):
     first = keys.signing_key()
     clock.move(dt.timedelta(hours=1))
     second = keys.rotate(actor="test")
-    clock.move(dt.timedelta(seconds=200))
+    move_to(second.published_at + dt.timedelta(seconds=200))
     third = keys.rotate(actor="test")
     assert keys.signing_key() == first
-    clock.move(dt.timedelta(seconds=100))
+    move_to(second.signs_from + SECOND)
     assert keys.signing_key() == second
     assert published_kids() == [second.kid, third.kid, first.kid]
-    clock.move(dt.timedelta(seconds=200))
+    move_to(third.signs_from + SECOND)
     assert keys.signing_key() == third
+
+
+def test_a_key_on_a_token_signs_sync_seconds_after_a_file_key_would(home):
+    """The other instances on the token publish a key up to SYNC_SECONDS after the one that made it, and an
+    application may keep a JWKS from one of them JWKS_CACHE_SECONDS: a key on the token waits for both."""
+    on_file = keys.signing_key()
+    on_token = dataclasses.replace(on_file, path=on_file.path.with_name(f"0001-{on_file.kid}.pkcs11"))
+    assert not on_file.on_token and on_token.on_token
+    assert on_file.signs_from == on_file.published_at + dt.timedelta(seconds=keys.JWKS_CACHE_SECONDS)
+    assert on_token.signs_from == on_file.published_at + dt.timedelta(seconds=keys.JWKS_CACHE_SECONDS
+                                                                       + keys.SYNC_SECONDS)
+    assert keys.SYNC_SECONDS == 30
 
 
 def test_young_keys_only_sign_with_the_oldest(home):

@@ -51,6 +51,7 @@ EXAMPLES = [
     b.ApplicationDocumentResponse(reference="ZID-2026-ABCD2345", state="document_verified"),
     b.ErrorResponse(error=b.ErrorBody(code="ZID-X", status=400, cause=b.ErrorText(nl="n", en="e"),
                                       solution=b.ErrorText(nl="n", en="e"))),
+    b.CardDeclineRequest(challenge=TOKEN),
 ]
 
 

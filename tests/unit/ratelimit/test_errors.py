@@ -11,6 +11,7 @@ from zorgid.ratelimit.errors import RateLimited
 def test_a_client_rebuilds_the_error_with_its_seconds():
     again = ZorgidError.from_dict(RateLimited(retry_after=42).as_dict())
     assert isinstance(again, RateLimited) and again.retry_after == 42 and again.detail == "try again in 42 s"
+    assert again.detail_in("nl") == "probeer het over 42 s opnieuw"
 
 
 def test_the_api_answer_of_a_limit_raised_in_a_view_carries_retry_after():

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from zorgid.protocol.bodies import (
     ActivationResponse,
+    DataCorrected,
     KeySharePinResponse,
     KeyShareUnlockResponse,
     LoginFlowResponse,
     NewActivationCode,
 )
-from zorgid.protocol.errors import PayloadMalformed
+from zorgid.protocol.errors import Detail, PayloadMalformed
 from zorgid.protocol.payloads import normalise_origin
 
 from .errors import LoginNotPending, ServerAnswerInvalid
@@ -49,13 +50,14 @@ class UnlockAnswer:
     wrong_tries_since_last_use: int
     last_use_at: dt.datetime | None
     new_activation_codes: tuple[NewActivationCode, ...]
+    data_corrected: DataCorrected | None = None  # told once (clients/app/corrections.py)
 
 
 def parse_unlock(answer: dict) -> UnlockAnswer:
     body = KeyShareUnlockResponse.from_json(answer, ServerAnswerInvalid)
     return UnlockAnswer(share=body.key_share, token=body.unlock_token,
                         wrong_tries_since_last_use=body.wrong_tries_since_last_use, last_use_at=body.last_use_at,
-                        new_activation_codes=body.new_activation_codes)
+                        new_activation_codes=body.new_activation_codes, data_corrected=body.data_corrected)
 
 
 def _origin(value: str, what: str) -> str:
@@ -77,7 +79,8 @@ def parse_login_flow(answer: dict, flow_id: str) -> LoginFlowInfo:
     if flow.flow != flow_id:
         raise ServerAnswerInvalid("answer is about another flow")
     if flow.state != "pending":
-        raise LoginNotPending(f"flow state {printable(flow.state, 40)}")
+        state = printable(flow.state, 40)
+        raise LoginNotPending(Detail(f"status van de inlogpoging: {state}", f"state of the login attempt: {state}"))
     name = printable(flow.requester.name).strip()
     if not name:
         raise ServerAnswerInvalid("requester has no name")

@@ -31,7 +31,7 @@ import re
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from zorgid.protocol.errors import MessageMalformed, PayloadMalformed
+from zorgid.protocol.errors import Detail, MessageMalformed, PayloadMalformed
 from zorgid.protocol.messages import b64decode, b64encode
 from zorgid.protocol.payloads import normalise_origin
 
@@ -69,22 +69,23 @@ def check_password(password: str, pin: str | None = None) -> None:
     away (nor be guessable from it)."""
     reason = _weakness(password, pin)
     if reason:
-        raise BackupWeakPassword(reason)
+        raise BackupWeakPassword(Detail(*reason))
 
 
-def _weakness(password: str, pin: str | None) -> str:
-    """The first rule ``password`` breaks, in English for the error's detail; empty when it breaks none."""
+def _weakness(password: str, pin: str | None) -> tuple[str, str] | None:
+    """The first rule ``password`` breaks, in Dutch and English for the error's detail; None when it breaks none."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_CHARS:
-        return f"shorter than {MIN_PASSWORD_CHARS} characters"
+        return f"korter dan {MIN_PASSWORD_CHARS} tekens", f"shorter than {MIN_PASSWORD_CHARS} characters"
     if len(password) > MAX_PASSWORD_CHARS:
-        return f"longer than {MAX_PASSWORD_CHARS} characters"
+        return f"langer dan {MAX_PASSWORD_CHARS} tekens", f"longer than {MAX_PASSWORD_CHARS} characters"
     if password.isdigit():
-        return "digits only"
+        return "alleen cijfers", "digits only"
     if len(set(password)) < MIN_DISTINCT_CHARS:
-        return f"fewer than {MIN_DISTINCT_CHARS} different characters"
+        return (f"minder dan {MIN_DISTINCT_CHARS} verschillende tekens",
+                f"fewer than {MIN_DISTINCT_CHARS} different characters")
     if pin and pin in password:
-        return "contains the PIN"
-    return ""
+        return "bevat de pincode", "contains the PIN"
+    return None
 
 
 def seal_backup(identity: MobileIdentity, private_key: ec.EllipticCurvePrivateKey, password: str,
@@ -111,7 +112,7 @@ def open_backup(raw: bytes, password: str) -> tuple[MobileIdentity, ec.EllipticC
 def open_sealed(sealed: SealedBackup, password: str) -> tuple[MobileIdentity, ec.EllipticCurvePrivateKey]:
     """Decrypt a checked file; only now is the password needed, so a bad file is refused before asking."""
     if not isinstance(password, str) or len(password) > MAX_PASSWORD_CHARS:
-        raise BackupPasswordWrong("password too long")
+        raise BackupPasswordWrong(Detail("wachtwoord te lang", "password too long"))
     try:
         plain = keycrypt.open_bytes(sealed.ciphertext, password, sealed.authenticated, salt=sealed.salt,
                                     nonce=sealed.nonce, params=sealed.kdf)
@@ -136,10 +137,11 @@ class SealedBackup:
 def parse_backup(raw: bytes) -> SealedBackup:
     """Format, version, completeness and checksum, in that order: the first failing check names the error."""
     if len(raw) > MAX_BACKUP_BYTES:
-        raise BackupTooLarge(f"more than {MAX_BACKUP_BYTES} bytes")
+        raise BackupTooLarge(Detail(f"meer dan {MAX_BACKUP_BYTES} bytes", f"more than {MAX_BACKUP_BYTES} bytes"))
     if not raw.startswith(MAGIC):
         if raw and not MAGIC.startswith(raw):
-            raise BackupFormat("the file does not start with 'zorgid-app-backup'")
+            raise BackupFormat(Detail("het bestand begint niet met 'zorgid-app-backup'",
+                                      "the file does not start with 'zorgid-app-backup'"))
         raise BackupDamaged("the file is cut short")
     lines = raw.split(b"\n")
     match = _FIRST_LINE.match(lines[0])
@@ -147,7 +149,8 @@ def parse_backup(raw: bytes) -> SealedBackup:
         raise BackupDamaged("first line is not 'zorgid-app-backup <version>'")
     version = int(match.group(1))
     if version > VERSION:
-        raise BackupVersion(f"version {version}; this app reads version {VERSION}")
+        raise BackupVersion(Detail(f"versie {version}; deze app leest versie {VERSION}",
+                                   f"version {version}; this app reads version {VERSION}"))
     if version != VERSION:
         raise BackupDamaged(f"version {version} does not exist")
     if len(lines) != 5 or lines[4] != b"":

@@ -133,6 +133,23 @@ class ServerUnreachable(AppError):
     cause_en = "The ZORG-ID server cannot be reached."
     solution_nl = "Controleer uw internetverbinding en probeer het opnieuw."
     solution_en = "Check your internet connection and try again."
+    technical_detail = True
+
+
+class ServerCertificateUntrusted(AppError):
+    code = "ZID-APP-SERVER-CERTIFICATE"
+    status = 503
+    cause_nl = "De app vertrouwt het TLS-certificaat van de ZORG-ID-server niet: de verbinding is niet gemaakt."
+    cause_en = "The app does not trust the ZORG-ID server's TLS certificate: no connection was made."
+    solution_nl = (
+        "Controleer het adres van de server in de QR-code. Een testserver met een eigen certificaat: zet "
+        "SSL_CERT_FILE op het bestand met dat certificaat (of zijn CA) en probeer het opnieuw."
+    )
+    solution_en = (
+        "Check the server's address in the QR code. A test server with a certificate of its own: set SSL_CERT_FILE "
+        "to the file with that certificate (or its CA) and try again."
+    )
+    technical_detail = True  # the address and OpenSSL's reason
 
 
 class ServerAnswerInvalid(AppError):
@@ -144,6 +161,7 @@ class ServerAnswerInvalid(AppError):
         "Werk de app bij en probeer het opnieuw. Blijft de fout, neem dan contact op met de servicedesk."
     )
     solution_en = "Update the app and try again. If the error persists, contact the service desk."
+    technical_detail = True
 
 
 class LoginNotPending(AppError):
@@ -157,6 +175,7 @@ class LoginNotPending(AppError):
 class StorageError(AppError):
     code = "ZID-APP-STORAGE"
     status = 500
+    technical_detail = True  # which file is damaged and how, for the service desk; what to check is in both
     cause_nl = "De gegevens van de app konden niet worden gelezen of opgeslagen."
     cause_en = "The app's data could not be read or stored."
     solution_nl = (
@@ -235,6 +254,7 @@ class BackupVersion(AppError):
 
 class BackupDamaged(AppError):
     code = "ZID-APP-BACKUP-DAMAGED"
+    technical_detail = True  # what is wrong inside the file, for the service desk
     cause_nl = "Het back-upbestand is beschadigd of onvolledig: het is na het maken gewijzigd of afgekapt."
     cause_en = "The backup file is damaged or incomplete: it was changed or cut short after it was made."
     solution_nl = (
@@ -273,3 +293,17 @@ class BackupHomeInUse(AppError):
         "Restore the backup into a new app directory (--home), or delete the app's directory (reinstall; the "
         "installed ID is then lost) and try again."
     )
+
+
+# -- linking the WID scan app (R-FLOW-WIDSCAN) ----------------------------------------------------------
+
+class WidScanLinkExpired(AppError):
+    code = "ZID-APP-WIDSCAN-LINK-EXPIRED"
+    cause_nl = ("De koppeling met de WID scan app is verlopen of beëindigd voordat die app hem opeiste (een "
+                "koppel-QR-code is 10 minuten geldig).")
+    cause_en = ("The link with the WID scan app expired or ended before that app claimed it (a link QR code is "
+                "valid for 10 minutes).")
+    solution_nl = ("Start het koppelen opnieuw met 'zorgid-app link-widscan' en scan de nieuwe QR-code meteen met "
+                   "de WID scan app ('zorgid-widscan link').")
+    solution_en = ("Start linking again with 'zorgid-app link-widscan' and scan the new QR code straight away with "
+                   "the WID scan app ('zorgid-widscan link').")

@@ -83,13 +83,14 @@ def parse_identity(data: dict, server: str, error: type[ZorgidError]) -> MobileI
     return MobileIdentity(
         mobile_id=mobile_id,
         server=server,
-        holder=_parse_holder(data.get("holder"), error),
+        holder=parse_holder(data.get("holder"), error),
         certificate_pem=_parse_pem(data.get("certificate"), error),
         chain_pem=tuple(_parse_pem(item, error) for item in chain),
     )
 
 
-def _parse_holder(value: object, error: type[ZorgidError]) -> Holder:
+def parse_holder(value: object, error: type[ZorgidError]) -> Holder:
+    """The holder's names and birth date from untrusted ``value`` (the activation, id.json, a correction)."""
     if not isinstance(value, dict):
         raise error("holder missing")
     first, last, born = (value.get(name) for name in ("first_names", "last_name", "birth_date"))

@@ -3,7 +3,8 @@
 Files (each versioned JSON, mode 0600, in a 0700 directory)::
 
     config.json  {"version": 1, "state": "actief"|"geblokkeerd", "failed_pin_attempts": 0,
-                  "pin_verifier": "$argon2id$..."}          (the verifier only until the first ID)
+                  "pin_verifier": "$argon2id$...",          (the verifier only until the first ID)
+                  "device_name": "iPhone van Jan"}          (this phone's name as the beheerder sees it)
     id.json      {"version": 1, "mobile_id", "server", "holder", "certificate", "chain", "refused"?}
     key.json     {"version": 1, "mobile_id", "kind": "keyshare", ..., "device_key"}
                  (the ID's key sealed: keycrypt.SealedKey; the device key that signs every unlock, PKCS#8 DER)
@@ -21,7 +22,10 @@ the server's refusal (``refused``), so the app can say why it cannot log in.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
+import socket
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +34,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from zorgid.protocol.errors import MessageMalformed, MobileIdExpired, MobileIdRevoked, PinProofWrong
+from zorgid.protocol.device_names import MAX_DEVICE_NAME_CHARS, DeviceNameInvalid, clean_device_name
+from zorgid.protocol.errors import Detail, MessageMalformed, MobileIdExpired, MobileIdRevoked, PinProofWrong
 from zorgid.protocol.messages import b64decode, b64encode
 
+from ..terminal import file_problem
 from . import keycrypt
 from .answers import UnlockAnswer
 from .errors import (
@@ -45,7 +51,7 @@ from .errors import (
     PinWrong,
     StorageError,
 )
-from .identity import MobileIdentity, parse_identity
+from .identity import Holder, MobileIdentity, parse_identity
 from .storage import ensure_home, read_json, shred, write_json
 
 # The server's answers that end an ID for good: a restored ID that got one is kept without a key.
@@ -101,22 +107,40 @@ class Keystore:
 
     # -- setup and state -------------------------------------------------------------------------
 
-    def setup(self, pin: str) -> None:
-        """Choose the PIN: the app's first start. A home is set up once; reinstalling means a new home."""
+    def setup(self, pin: str, device_name: str = "") -> None:
+        """Choose the PIN: the app's first start. A home is set up once; reinstalling means a new home.
+        ``device_name``: the phone's name the server is told at activation and restore (default_device_name)."""
         check_pin_format(pin)
+        name = clean_device_name(device_name) if device_name else default_device_name()
         with self._exclusive():
             self.ensure_not_set_up()
             ensure_home(self.home)
-            config = {"state": STATE_ACTIVE, "pin_verifier": self._hasher.hash(pin), "failed_pin_attempts": 0}
+            config = {"state": STATE_ACTIVE, "pin_verifier": self._hasher.hash(pin), "failed_pin_attempts": 0,
+                      "device_name": name}
             write_json(self.config_path, config)
+
+    def device_name(self) -> str:
+        """This phone's name as set up; a home of an older app has none: the name made from the machine's."""
+        name = self._config().get("device_name")
+        try:
+            return clean_device_name(name)
+        except DeviceNameInvalid:
+            return default_device_name()
+
+    def keep_device_name(self, device_name: str) -> None:
+        """A new name for this phone (``restore --toestel`` into a home set up before), told at the next restore."""
+        name = clean_device_name(device_name)
+        with self._exclusive():
+            config = self._config()
+            write_json(self.config_path, {**_without_version(config), "device_name": name})
 
     def ensure_not_set_up(self) -> None:
         """Refuse a second setup before the holder is asked for a PIN."""
         config = read_json(self.config_path)
         if config is not None:
             if config.get("state") == STATE_LOCKED:
-                raise AppLocked(f"app home {self.home}")
-            raise AlreadySetUp(f"app home {self.home}")
+                raise AppLocked(app_home(self.home))
+            raise AlreadySetUp(app_home(self.home))
 
     def ensure_usable(self) -> None:
         """Refuse early when the app is not set up or is locked."""
@@ -129,7 +153,7 @@ class Keystore:
     def _config(self, *, allow_locked: bool = False) -> dict:
         config = read_json(self.config_path)
         if config is None:
-            raise NotSetUp(f"app home {self.home}")
+            raise NotSetUp(app_home(self.home))
         state, failures = config.get("state"), config.get("failed_pin_attempts")
         if state not in (STATE_ACTIVE, STATE_LOCKED) or not isinstance(failures, int) or failures < 0:
             raise StorageError(f"{self.config_path} is damaged")
@@ -138,7 +162,7 @@ class Keystore:
         if state == STATE_LOCKED:
             shred(self.key_path)  # finishes a lock that was interrupted
             if not allow_locked:
-                raise AppLocked(f"app home {self.home}")
+                raise AppLocked(app_home(self.home))
         elif "pin_verifier" in config and self.id_path.exists():  # finishes an install that was interrupted
             config = {k: v for k, v in config.items() if k != "pin_verifier"}
             write_json(self.config_path, {**_without_version(config), "failed_pin_attempts": 0})
@@ -174,12 +198,12 @@ class Keystore:
             self.verify_pin(pin)
         return pin, keycrypt.PinSecret.fresh(pin)
 
-    def _count_wrong_pin(self, config: dict, detail: str = "") -> None:
+    def _count_wrong_pin(self, config: dict, detail: str | Detail = "") -> None:
         """One more wrong PIN in a row: PinWrong, or at the fifth the lock (the key destroyed)."""
         failures = config["failed_pin_attempts"] + 1
         if failures >= MAX_PIN_ATTEMPTS:
             self._lock(config, failures)
-            raise AppLocked(f"app home {self.home}")
+            raise AppLocked(app_home(self.home))
         write_json(self.config_path, {**_without_version(config), "failed_pin_attempts": failures})
         raise PinWrong(detail, remaining=MAX_PIN_ATTEMPTS - failures)
 
@@ -211,7 +235,8 @@ class Keystore:
         try:
             handle = (self.home / ".lock").open("a")
         except OSError as exc:
-            raise StorageError(f"cannot open lock in {self.home}: {exc.strerror}") from exc
+            raise StorageError(file_problem(f"kan de vergrendeling in {self.home} niet openen",
+                                            f"cannot open lock in {self.home}", exc)) from exc
         with handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             yield
@@ -230,7 +255,7 @@ class Keystore:
         self._config()
         data = read_json(self.id_path)
         if data is None:
-            raise NoId(f"app home {self.home}")
+            raise NoId(app_home(self.home))
         server, refused = data.get("server"), data.get("refused", "")
         if not isinstance(server, str):
             raise StorageError(f"{self.id_path} has no server")
@@ -246,7 +271,9 @@ class Keystore:
         """The installed ID, unless the server refused it for good: then that refusal, before any question."""
         identity, refused = self._load_id()
         if refused:
-            raise FINAL_REFUSALS[refused]("restored from a backup of an ID the server no longer accepts")
+            raise FINAL_REFUSALS[refused](Detail("teruggezet uit een back-up van een ID dat de server niet meer "
+                                                 "accepteert",
+                                                 "restored from a backup of an ID the server no longer accepts"))
         return identity
 
     def install_id(self, identity: MobileIdentity, private_key: ec.EllipticCurvePrivateKey,
@@ -272,6 +299,15 @@ class Keystore:
         write_json(self.id_path, {**identity.as_dict(), "refused": code})
         self._forget_verifier()
 
+    def keep_holder(self, mobile_id: str, holder: Holder) -> None:
+        """The holder's data as the server corrected them (clients/app/corrections.py), kept in the ID if it is
+        still the one installed."""
+        with self._exclusive():
+            identity, refused = self._load_id()
+            if identity.mobile_id == mobile_id:
+                kept = dataclasses.replace(identity, holder=holder).as_dict()
+                write_json(self.id_path, {**kept, "refused": refused} if refused else kept)
+
     def _forget_verifier(self) -> None:
         """Once the ID is on disk, reading the configuration removes the set-up PIN verifier (``_config``)."""
         with self._exclusive():
@@ -295,11 +331,24 @@ class Keystore:
             secret = keycrypt.PinSecret.of(pin, sealed.salt)
             try:
                 answer = release(identity.mobile_id, secret.proof, device_key)
-            except PinProofWrong as wrong:
-                self._count_wrong_pin(config, wrong.detail)
+            except PinProofWrong as wrong:  # the server's count, in both languages (PinProofWrong.detail_in)
+                self._count_wrong_pin(config, Detail(wrong.detail_in("nl"), wrong.detail_in("en")))
             self._reset_failures(config)
             return Unlocked(identity, keycrypt.unseal(sealed, secret, answer.share, identity.mobile_id),
                             answer.token, answer)
+
+
+def default_device_name() -> str:
+    """"zorgid-app op <hostname>": what the beheerder sees when the holder named no phone; only what the name's rule
+    allows of the host name, shortened to fit."""
+    host = "".join(ch for ch in socket.gethostname() if not unicodedata.category(ch).startswith("C")
+                   and unicodedata.category(ch) not in ("Zl", "Zp"))
+    return f"zorgid-app op {host.strip()}"[:MAX_DEVICE_NAME_CHARS].strip() if host.strip() else "zorgid-app"
+
+
+def app_home(home: Path) -> Detail:
+    """The detail that names the app's home directory."""
+    return Detail(f"app-map {home}", f"app home {home}")
 
 
 def _device_key(data: dict) -> ec.EllipticCurvePrivateKey:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..terminal import tr
 from .answers import UnlockAnswer
 
-CONTACT = "Was u dat niet? Neem contact op met uw beheerder."
+CONTACT = ("Was u dat niet? Neem contact op met uw beheerder.", "Was that not you? Contact your administrator.")
 
 
 def _moment(value: dt.datetime) -> str:
-    """Dutch: dd-mm-jjjj om uu:mm, in the device's own time zone."""
+    """dd-mm-jjjj om uu:mm (at hh:mm), in the device's own time zone."""
     local = value.astimezone()
-    return f"{local:%d-%m-%Y} om {local:%H:%M}"
+    return tr(f"{local:%d-%m-%Y} om {local:%H:%M}", f"{local:%d-%m-%Y} at {local:%H:%M}")
 
 
 def since_last_use(answer: UnlockAnswer) -> list[str]:
@@ -24,12 +25,19 @@ def since_last_use(answer: UnlockAnswer) -> list[str]:
     lines = []
     wrong = answer.wrong_tries_since_last_use
     if wrong:
-        since = f"sinds uw laatste gebruik op {_moment(answer.last_use_at)}" if answer.last_use_at else \
-            "sinds de activatie"
-        times = "1 keer" if wrong == 1 else f"{wrong} keer"
-        lines.append(f"Let op: {since} is er {times} een verkeerde pincode voor uw ZORG-ID ingevoerd. {CONTACT}")
+        if answer.last_use_at:
+            moment = _moment(answer.last_use_at)
+            since = tr(f"sinds uw laatste gebruik op {moment}", f"since your last use on {moment}")
+        else:
+            since = tr("sinds de activatie", "since the activation")
+        lines.append(tr(f"Let op: {since} is er {wrong} keer een verkeerde pincode voor uw ZORG-ID ingevoerd. "
+                        f"{CONTACT[0]}",
+                        f"Note: {since} a wrong PIN was entered {wrong} time(s) for your ZORG-ID. {CONTACT[1]}"))
     for code in answer.new_activation_codes:
-        used = " Met deze code is op een ander apparaat een ID geactiveerd." if code.used else ""
-        lines.append(f"Let op: er is op {_moment(code.issued_at)} een nieuwe activatie-QR-code voor uw ZORG-ID "
-                     f"uitgegeven.{used} {CONTACT}")
+        moment = _moment(code.issued_at)
+        used = tr(" Met deze code is op een ander apparaat een ID geactiveerd.",
+                  " With this code an ID was activated on another device.") if code.used else ""
+        lines.append(tr(f"Let op: er is op {moment} een nieuwe activatie-QR-code voor uw ZORG-ID uitgegeven.{used} "
+                        f"{CONTACT[0]}",
+                        f"Note: a new activation QR code for your ZORG-ID was issued on {moment}.{used} {CONTACT[1]}"))
     return lines

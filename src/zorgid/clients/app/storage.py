@@ -15,6 +15,9 @@ import os
 import tempfile
 from pathlib import Path
 
+from zorgid.protocol.errors import ZorgidError
+
+from ..terminal import file_problem
 from .errors import StorageError
 
 FORMAT_VERSION = 1
@@ -29,7 +32,7 @@ def ensure_home(home: Path) -> None:
         home.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         os.chmod(home, DIR_MODE)
     except OSError as exc:
-        raise StorageError(f"cannot create {home}: {exc.strerror}") from exc
+        raise StorageError(file_problem(f"kan {home} niet maken", f"cannot create {home}", exc)) from exc
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -38,7 +41,7 @@ def write_json(path: Path, data: dict) -> None:
     try:
         write_file(path, body)
     except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
+        raise StorageError(file_problem(f"kan {path} niet schrijven", f"cannot write {path}", exc)) from exc
 
 
 def write_file(path: Path, body: bytes, *, overwrite: bool = True) -> None:
@@ -76,23 +79,24 @@ def _publish_new(tmp: Path, path: Path) -> None:
         os.replace(tmp, path)
 
 
-def read_json(path: Path) -> dict | None:
-    """Read a file written by :func:`write_json`; ``None`` when it does not exist."""
+def read_json(path: Path, *, limit: int = MAX_FILE_BYTES, error: type[ZorgidError] = StorageError) -> dict | None:
+    """Read a file written by :func:`write_json` (or the WID scan app's store), at most ``limit`` bytes; ``None`` when
+    it does not exist; anything else wrong raises ``error`` (the calling program's own storage error)."""
     try:
         with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
-    if len(raw) > MAX_FILE_BYTES:
-        raise StorageError(f"{path} is too large")
+        raise error(file_problem(f"kan {path} niet lezen", f"cannot read {path}", exc)) from exc
+    if len(raw) > limit:
+        raise error(f"{path} is too large")
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise StorageError(f"{path} is not valid JSON") from exc
+        raise error(f"{path} is not valid JSON") from exc
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-        raise StorageError(f"{path} has an unknown format version")
+        raise error(f"{path} has an unknown format version")
     return data
 
 
@@ -112,7 +116,7 @@ def shred(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise StorageError(f"cannot destroy {path}: {exc.strerror}") from exc
+        raise StorageError(file_problem(f"kan {path} niet vernietigen", f"cannot destroy {path}", exc)) from exc
 
 
 def _unlink_quietly(path: Path) -> None:

@@ -18,9 +18,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from zorgid.protocol.errors import Detail, ZorgidError, technical
 from zorgid.protocol.messages import CardResponse, b64encode
 from zorgid.protocol.payloads import parse_desktop_payload
 
+from ..terminal import tr
 from .answers import (
     ANSWERED,
     SMARTCARD_LOGIN_PURPOSE,
@@ -29,7 +31,7 @@ from .answers import (
     read_card_flow,
     read_response_answer,
 )
-from .card import Card, find_cards, logged_in, select_card
+from .card import Card, card_label, find_cards, logged_in, select_card
 from .errors import CardFailed, ServerAnswerInvalid
 from .making import MadeSmartcard, MakingQuestions, make_smartcard
 from .server import DesktopServerClient
@@ -39,7 +41,12 @@ ServerFactory = Callable[[str], DesktopServerClient]
 
 
 class Declined(Exception):
-    """The holder answered Nee to the connection request."""
+    """The holder answered Nee to the connection request; ``told_browser``: the server took the Nee, so the waiting
+    page in the browser says so (else it waits until the session expires)."""
+
+    def __init__(self, told_browser: bool) -> None:
+        super().__init__("declined")
+        self.told_browser = told_browser
 
 
 @dataclass(frozen=True)
@@ -72,12 +79,12 @@ def answer_card_flow(
     with server_factory(payload.server) as server:
         flow = read_card_flow(server.card_flow(payload.flow), payload)
         if flow.purpose == SMARTCARD_PURPOSE and making is None:
-            raise ServerAnswerInvalid("purpose smartcard needs the questions of making one")
+            raise ServerAnswerInvalid(technical("purpose smartcard needs the questions of making one"))
         card = choose_card(find_cards(module), flow.purpose, token_label)
         questions.say(describe_card(card))
         with logged_in(card, questions.ask_pin(card)) as signer:
             if not questions.confirm(flow.request_text()):
-                raise Declined()
+                raise Declined(told_browser=_tell_declined(server, flow))
             message = CardResponse(flow.flow_id, flow.challenge, flow.origin, flow.purpose, int(clock()))
             data = message.canonical_bytes()
             signature = signer.sign(data)
@@ -88,7 +95,7 @@ def answer_card_flow(
         if flow.purpose != SMARTCARD_PURPOSE:
             return Outcome(card, flow, state)
         if state != ANSWERED:
-            raise ServerAnswerInvalid(f"state {state!r} after the UZI-pas, not {ANSWERED!r}")
+            raise ServerAnswerInvalid(technical(f"state {state!r} after the UZI-pas, not {ANSWERED!r}"))
         made = make_smartcard(server, flow, module=module, blank_token_label=blank_token_label,
                               questions=making,  # type: ignore[arg-type]
                               answer_digest=hashlib.sha256(signature).digest())
@@ -101,28 +108,47 @@ def choose_card(cards: list[Card], purpose: str, token_label: str | None = None)
     if purpose == SMARTCARD_PURPOSE:
         uzi_passes = [card for card in cards if not card.identity.is_smartcard]
         if token_label is None and not uzi_passes and cards:
-            raise SmartcardNotUziPas(", ".join(card.label for card in cards))
+            raise SmartcardNotUziPas(_labels(cards))
         card = select_card(uzi_passes if token_label is None else cards, token_label)
         if card.identity.is_smartcard:
-            raise SmartcardNotUziPas(card.label)
+            raise SmartcardNotUziPas(card_label(card.label))
         return card
     if purpose == SMARTCARD_LOGIN_PURPOSE:
         smartcards = [card for card in cards if card.identity.is_smartcard]
         if token_label is None and not smartcards and cards:
-            raise NoSmartcard(", ".join(card.label for card in cards))
+            raise NoSmartcard(_labels(cards))
         card = select_card(smartcards if token_label is None else cards, token_label)
         if not card.identity.is_smartcard:
-            raise NoSmartcard(card.label)
+            raise NoSmartcard(card_label(card.label))
         return card
     return select_card(cards, token_label)
+
+
+def _tell_declined(server: DesktopServerClient, flow: CardFlow) -> bool:
+    """The holder's Nee to the server, which ends the session and tells the waiting page; False if it did not take
+    it (unreachable, or the session ended meanwhile)."""
+    try:
+        server.decline(flow.flow_id, flow.challenge)
+    except ZorgidError:
+        return False
+    return True
 
 
 def describe_card(card: Card) -> str:
     identity = card.identity
     if identity.is_smartcard:
-        return f"ZORG-ID Smartcard gevonden: {identity.name}, kaartnummer {identity.uzi_number} (label {card.label})"
-    return (f"UZI-pas gevonden: {identity.name} ({identity.card_type_name}, UZI-nummer {identity.uzi_number}, "
-            f"label {card.label})")
+        return tr(f"ZORG-ID Smartcard gevonden: {identity.name}, kaartnummer {identity.uzi_number} "
+                  f"(label {card.label})",
+                  f"ZORG-ID Smartcard found: {identity.name}, card number {identity.uzi_number} (label {card.label})")
+    return tr(f"UZI-pas gevonden: {identity.name} ({identity.card_type_text()}, UZI-nummer {identity.uzi_number}, "
+              f"label {card.label})",
+              f"UZI card found: {identity.name} ({identity.card_type_text()}, UZI number {identity.uzi_number}, "
+              f"label {card.label})")
+
+
+def _labels(cards: list[Card]) -> Detail:
+    labels = ", ".join(card.label for card in cards)
+    return Detail(f"gevonden kaarten: {labels}", f"cards found: {labels}")
 
 
 def check_signature(card: Card, data: bytes, signature: bytes) -> None:
@@ -130,8 +156,10 @@ def check_signature(card: Card, data: bytes, signature: bytes) -> None:
     belong to its certificate is reported here, as a card error, not later as a refusal by the server."""
     public_key = card.certificate.public_key()
     if not isinstance(public_key, rsa.RSAPublicKey):
-        raise CardFailed("the authentication certificate has no RSA key")
+        raise CardFailed(Detail("het authenticatiecertificaat heeft geen RSA-sleutel",
+                                "the authentication certificate has no RSA key"))
     try:
         public_key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
     except InvalidSignature as exc:
-        raise CardFailed("the card's signature does not match its authentication certificate") from exc
+        raise CardFailed(Detail("de handtekening van de pas past niet bij zijn authenticatiecertificaat",
+                                "the card's signature does not match its authentication certificate")) from exc

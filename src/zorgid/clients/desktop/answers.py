@@ -15,10 +15,11 @@ from cryptography.hazmat.primitives import serialization
 
 from zorgid.protocol.bodies import CardFlowResponse, SmartcardKeysResponse, StateResponse
 from zorgid.protocol.card_keys import CARD_KEY_ROLES
-from zorgid.protocol.errors import PayloadMalformed
+from zorgid.protocol.errors import Detail, PayloadMalformed, technical
 from zorgid.protocol.payloads import CardPayload, normalise_origin
 
 from ..terminal import printable as terminal_printable
+from ..terminal import tr
 from .errors import FlowNotPending, ServerAnswerInvalid
 
 MAX_TEXT_CHARS = 300
@@ -27,6 +28,14 @@ SMARTCARD_PURPOSE, SMARTCARD_LOGIN_PURPOSE = "smartcard", "smartcard-login"
 UZI_PAS_PURPOSES = ("self-registration", "organisation-validation", "attributes", SMARTCARD_PURPOSE)
 ANSWERED = "answered"  # the state of a smartcard session after the UZI-pas's answer
 COMPLETED = "completed"
+# what each purpose asks the card for in English (the server's purpose_text is Dutch)
+PURPOSE_TEXTS_EN = {
+    "self-registration": "register with your UZI card",
+    "organisation-validation": "validate your organisation with your UZI card",
+    "attributes": "link the UZI attributes of your UZI card to your ID",
+    SMARTCARD_PURPOSE: "make a ZORG-ID Smartcard with your UZI card",
+    SMARTCARD_LOGIN_PURPOSE: "log in with your ZORG-ID Smartcard",
+}
 
 
 def printable(text: str, limit: int = MAX_TEXT_CHARS) -> str:
@@ -50,12 +59,20 @@ class CardFlow:
     @property
     def card_word(self) -> str:
         """"uw UZI-pas" where only a UZI-pas will do, "uw pas" where it may be a ZORG-ID Smartcard."""
-        return "uw UZI-pas" if self.purpose in UZI_PAS_PURPOSES else "uw pas"
+        if self.purpose in UZI_PAS_PURPOSES:
+            return tr("uw UZI-pas", "your UZI card")
+        return tr("uw pas", "your card")
+
+    def purpose_words(self) -> str:
+        """What the card is asked for: the server's text (Dutch), in English this program's own for a known purpose."""
+        return tr(self.purpose_text, PURPOSE_TEXTS_EN.get(self.purpose, self.purpose_text))
 
     def request_text(self) -> str:
         """The connection request the holder answers with Ja or Nee."""
-        return (f"{self.requester_name} ({self.requester_origin}) vraagt toegang tot {self.card_word} om: "
-                f"{self.purpose_text}. Ja/Nee?")
+        return tr(f"{self.requester_name} ({self.requester_origin}) vraagt toegang tot {self.card_word} om: "
+                  f"{self.purpose_words()}. Ja/Nee?",
+                  f"{self.requester_name} ({self.requester_origin}) asks for access to {self.card_word} to: "
+                  f"{self.purpose_words()}. Yes/No?")
 
 
 def read_card_flow(answer: dict, payload: CardPayload) -> CardFlow:
@@ -63,11 +80,12 @@ def read_card_flow(answer: dict, payload: CardPayload) -> CardFlow:
     (fields, bounds, the purposes, the version) is the protocol's CardFlowResponse."""
     flow = CardFlowResponse.from_json(answer, ServerAnswerInvalid)
     if flow.flow != payload.flow:
-        raise ServerAnswerInvalid("card flow answer is for another flow")
+        raise ServerAnswerInvalid(technical("card flow answer is for another flow"))
     if flow.state != "pending":
-        raise FlowNotPending(f"state {printable(flow.state, 40)!r}")
+        state = printable(flow.state, 40)
+        raise FlowNotPending(Detail(f"status van de sessie: {state}", f"state of the session: {state}"))
     if _origin(flow.origin, "origin") != payload.server:
-        raise ServerAnswerInvalid("the flow's origin is not the server the browser named")
+        raise ServerAnswerInvalid(technical("the flow's origin is not the server the browser named"))
     return CardFlow(
         flow_id=payload.flow, challenge=flow.challenge, purpose=flow.purpose,
         purpose_text=_text(flow.purpose_text, "purpose_text"), origin=payload.server,
@@ -79,7 +97,7 @@ def read_card_flow(answer: dict, payload: CardPayload) -> CardFlow:
 
 def _text(value: object, what: str) -> str:
     if not isinstance(value, str) or not printable(value):
-        raise ServerAnswerInvalid(f"{what} missing")
+        raise ServerAnswerInvalid(technical(f"{what} missing"))
     return printable(value)
 
 
@@ -87,7 +105,7 @@ def _origin(value: object, what: str) -> str:
     try:
         return normalise_origin(value)  # type: ignore[arg-type]
     except PayloadMalformed as exc:
-        raise ServerAnswerInvalid(f"{what} is not an http(s) origin") from exc
+        raise ServerAnswerInvalid(technical(f"{what} is not an http(s) origin")) from exc
 
 
 def read_response_answer(answer: dict) -> str:
@@ -111,20 +129,20 @@ def read_smartcard_keys_answer(answer: dict, public_keys: dict[str, bytes]) -> I
     issued = SmartcardKeysResponse.from_json(answer, ServerAnswerInvalid)
     roles = [item.role for item in issued.certificates]
     if sorted(roles) != sorted(CARD_KEY_ROLES):
-        raise ServerAnswerInvalid("the answer does not hold exactly one certificate per key role")
+        raise ServerAnswerInvalid(technical("the answer does not hold exactly one certificate per key role"))
     certificates = {}
     for item in issued.certificates:
         try:
             certified = x509.load_der_x509_certificate(item.certificate).public_key().public_bytes(
                 serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
         except (TypeError, ValueError) as exc:
-            raise ServerAnswerInvalid(f"{item.role}: not a DER certificate") from exc
+            raise ServerAnswerInvalid(technical(f"{item.role}: not a DER certificate")) from exc
         if certified != public_keys.get(item.role):
-            raise ServerAnswerInvalid(f"{item.role}: the certificate is for another key")
+            raise ServerAnswerInvalid(technical(f"{item.role}: the certificate is for another key"))
         certificates[item.role] = item.certificate
     card_number = printable(issued.card_number, 40)
     if not card_number.isdigit():
-        raise ServerAnswerInvalid("card number missing")
+        raise ServerAnswerInvalid(technical("card number missing"))
     if issued.state != COMPLETED:
-        raise ServerAnswerInvalid(f"state {printable(issued.state, 40)!r} after the keys")
+        raise ServerAnswerInvalid(technical(f"state {printable(issued.state, 40)!r} after the keys"))
     return IssuedSmartcard(card_number, certificates, issued.not_after.isoformat(), issued.state)

@@ -31,6 +31,8 @@ from pkcs11.exceptions import (
     PKCS11Error,
 )
 
+from zorgid.protocol.errors import Detail
+
 from .certificate import CardIdentity, card_identity, is_authentication_certificate
 from .errors import CardBlocked, CardFailed, ModuleUnavailable, NoCard, PinFormat, PinWrong, TwoCards
 
@@ -70,7 +72,8 @@ def load_module(path: str):
     try:
         return pkcs11.lib(path)
     except PKCS11Error as exc:
-        raise ModuleUnavailable(f"{path}: {type(exc).__name__} {exc}".strip()[:300]) from exc
+        raise ModuleUnavailable(Detail(f"{path}: kan niet worden geladen ({type(exc).__name__})",
+                                       f"{path}: {type(exc).__name__} {exc}".strip()[:300])) from exc
 
 
 def find_cards(module_path: str) -> list[Card]:
@@ -79,7 +82,7 @@ def find_cards(module_path: str) -> list[Card]:
     try:
         slots = module.get_slots(token_present=True)
     except PKCS11Error as exc:
-        raise ModuleUnavailable(f"{module_path}: slots: {type(exc).__name__}") from exc
+        raise ModuleUnavailable(step(f"{module_path}: sleuven lezen", f"{module_path}: slots", exc)) from exc
     return [card for card in map(_read_card, slots) if card is not None]
 
 
@@ -109,12 +112,29 @@ def select_card(cards: list[Card], token_label: str | None = None) -> Card:
     if token_label is not None:
         cards = [card for card in cards if card.label == token_label]
         if not cards:
-            raise NoCard(f"no UZI card with token label {token_label!r}")
+            raise NoCard(Detail(f"geen UZI-pas met het label {token_label!r}",
+                                f"no UZI card with token label {token_label!r}"))
     if not cards:
         raise NoCard()
     if len(cards) > 1:
-        raise TwoCards("token labels: " + ", ".join(repr(card.label) for card in cards))
+        raise TwoCards(token_labels(card.label for card in cards))
     return cards[0]
+
+
+def card_label(label: str) -> Detail:
+    """The detail that names the card by its token label."""
+    return Detail(f"kaart {label}", f"card {label}")
+
+
+def token_labels(labels) -> Detail:
+    """The labels of the cards found, for a detail."""
+    shown = ", ".join(repr(label) for label in labels)
+    return Detail(f"labels van de passen: {shown}", f"token labels: {shown}")
+
+
+def step(nl: str, en: str, exc: Exception) -> Detail:
+    """The step of the card that failed, with the PKCS#11 error's name, for a detail."""
+    return Detail(f"{nl}: {type(exc).__name__}", f"{en}: {type(exc).__name__}")
 
 
 def check_pin(pin: str) -> str:
@@ -142,9 +162,10 @@ class CardSigner:
                 digest_info = SHA256_DIGEST_INFO + hashlib.sha256(data).digest()
                 return bytes(key.sign(digest_info, mechanism=Mechanism.RSA_PKCS))
         except NoSuchKey as exc:
-            raise CardFailed("no private key beside the authentication certificate") from exc
+            raise CardFailed(Detail("geen private sleutel bij het authenticatiecertificaat",
+                                    "no private key beside the authentication certificate")) from exc
         except PKCS11Error as exc:
-            raise CardFailed(f"signing: {type(exc).__name__}") from exc
+            raise CardFailed(step("ondertekenen", "signing", exc)) from exc
 
 
 @contextlib.contextmanager
@@ -160,18 +181,18 @@ def logged_in(card: Card, pin: str | None) -> Iterator[CardSigner]:
 
 def _login(card: Card, pin: str | None):
     if TokenFlag.USER_PIN_LOCKED in card.flags():
-        raise CardBlocked(card.label)
+        raise CardBlocked(card_label(card.label))
     try:
         token = card.slot.get_token()
         return token.open(user_pin=pkcs11.PROTECTED_AUTH if pin is None else check_pin(pin))
     except PinIncorrect as exc:
         flags = card.flags()
         if TokenFlag.USER_PIN_LOCKED in flags:
-            raise CardBlocked(card.label) from exc
-        raise PinWrong(card.label, final_try=TokenFlag.USER_PIN_FINAL_TRY in flags) from exc
+            raise CardBlocked(card_label(card.label)) from exc
+        raise PinWrong(card_label(card.label), final_try=TokenFlag.USER_PIN_FINAL_TRY in flags) from exc
     except PinLocked as exc:
-        raise CardBlocked(card.label) from exc
+        raise CardBlocked(card_label(card.label)) from exc
     except (PinLenRange, PinInvalid) as exc:
         raise PinFormat() from exc
     except PKCS11Error as exc:
-        raise CardFailed(f"login: {type(exc).__name__}") from exc
+        raise CardFailed(step("inloggen op de pas", "login", exc)) from exc

@@ -19,10 +19,14 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from ..terminal import tr
+
 UZI_OTHER_NAME = x509.ObjectIdentifier("2.5.5.5")
 IA5_STRING = 0x16
 CARD_TYPES = {"Z": "zorgverlenerpas", "N": "medewerkerpas op naam", "M": "medewerkerpas niet op naam",
               "S": "servercertificaat"}
+CARD_TYPES_EN = {"Z": "healthcare professional card", "N": "named employee card", "M": "unnamed employee card",
+                 "S": "server certificate"}
 ZORGID_OID_ARC = "2.25.188198388887220865420145619351070385292"  # as zorgid.pki.uzi.othername
 ZORGID_SMARTCARD_CA_OID_PREFIX = f"{ZORGID_OID_ARC}.1."  # .1.1 productie, .1.2 acceptatie
 SMARTCARD = "ZORG-ID Smartcard"
@@ -43,6 +47,10 @@ class CardIdentity:
     def card_type_name(self) -> str:
         return CARD_TYPES.get(self.card_type, "onbekend pastype")
 
+    def card_type_text(self) -> str:
+        """The card type's name in the language of this run."""
+        return tr(self.card_type_name, CARD_TYPES_EN.get(self.card_type, "unknown card type"))
+
     @property
     def is_smartcard(self) -> bool:
         """A ZORG-ID Smartcard (its CA OID in zorgid's arc), not a UZI-pas."""
@@ -52,6 +60,11 @@ class CardIdentity:
     def kind(self) -> str:
         """What the holder calls the card: "ZORG-ID Smartcard" or "UZI-pas"."""
         return SMARTCARD if self.is_smartcard else "UZI-pas"
+
+    @property
+    def kind_en(self) -> str:
+        """:attr:`kind` in English."""
+        return SMARTCARD if self.is_smartcard else "UZI card"
 
 
 def ia5_string(raw: bytes) -> str | None:

@@ -13,9 +13,9 @@ from typing import Annotated
 
 import typer
 
-from zorgid.protocol.dutch_terminal import ask_yes_no
+from zorgid.protocol.errors import Detail
 
-from ..terminal import DutchCommand, DutchGroup, ReportingGroup, run
+from ..terminal import DutchCommand, DutchGroup, LanguageOption, ReportingGroup, ask_yes_no, choose_language, run, tr
 from . import actions
 from .card import DEFAULT_MODULE, MODULE_ENV, Card, find_cards
 from .errors import NoCard, PinMissing
@@ -23,13 +23,14 @@ from .handler import applications_dir, install_handler
 from .making import MadeSmartcard, MakingQuestions
 from .personalise import find_blank_cards, reset_pin
 from .server import DesktopServerClient
-from .smartcard_errors import MakingAborted
+from .smartcard_errors import MakingAborted, NewPinMismatch
 
 PIN_ENV = "ZORGID_CARD_PIN"
 TRANSPORT_PIN_ENV = "ZORGID_TRANSPORT_PIN"
 TRANSPORT_SO_PIN_ENV = "ZORGID_TRANSPORT_SO_PIN"
 NEW_PIN_ENV = "ZORGID_NEW_PIN"
 EXIT_DECLINED = 3
+REPEAT_TRIES = 3
 EXIT_CODES = "Afsluitcodes: 0 gelukt, 1 fout (met code en oplossing), 2 verkeerd gebruik, 3 verzoek geweigerd (Nee)."
 
 # How `open` reaches a server; tests and embedders may replace it (e.g. with an httpx transport).
@@ -51,16 +52,24 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _options(lang: LanguageOption = None) -> None:
+    """ZORG-ID Desktop App: leest uw UZI-pas als de browser daarom vraagt."""
+    choose_language(lang)
+
+
 def _ask_pin(pin: str | None):
     def ask(card: Card) -> str | None:
         given = pin if pin is not None else os.environ.get(PIN_ENV)
         if given is not None:
             return given
         if card.has_pin_pad:
-            typer.echo("Typ de beveiligingscode op de kaartlezer.")
+            typer.echo(tr("Typ de beveiligingscode op de kaartlezer.", "Type the security code on the card reader."))
             return None
-        question = ("Pincode van uw ZORG-ID Smartcard" if card.identity.is_smartcard
-                    else "Beveiligingscode van uw UZI-pas")
+        if card.identity.is_smartcard:
+            question = tr("Pincode van uw ZORG-ID Smartcard", "PIN of your ZORG-ID Smartcard")
+        else:
+            question = tr("Beveiligingscode van uw UZI-pas", "Security code of your UZI card")
         try:
             return typer.prompt(question, hide_input=True)
         except (typer.Abort, EOFError):
@@ -72,7 +81,7 @@ def _ask_pin(pin: str | None):
 def _confirm(yes: bool):
     def confirm(question: str) -> bool:
         if yes:
-            typer.echo(f"{question} Ja (--yes)")
+            typer.echo(f"{question} {tr('Ja', 'Yes')} (--yes)")
             return True
         return ask_yes_no(question)
 
@@ -85,7 +94,8 @@ def _making_questions(yes: bool, transport_pin: str | None, transport_so_pin: st
     before the card is touched."""
 
     def swap_cards() -> None:
-        text = "Haal uw UZI-pas uit de kaartlezer en plaats de blanco kaart. Druk daarna op Enter."
+        text = tr("Haal uw UZI-pas uit de kaartlezer en plaats de blanco kaart. Druk daarna op Enter.",
+                  "Take your UZI card out of the reader and insert the blank card. Then press Enter.")
         if yes:
             typer.echo(f"{text} (--yes)")
             return
@@ -107,22 +117,31 @@ def _making_questions(yes: bool, transport_pin: str | None, transport_so_pin: st
 
     return MakingQuestions(
         say=typer.echo, swap_cards=swap_cards,
-        transport_pin=secret(transport_pin, "Transport-PIN van de blanco kaart (uit de brief bij de kaart)"),
-        transport_so_pin=secret(transport_so_pin, "Transport-SO-PIN van de blanco kaart (uit de brief bij de kaart)"),
-        new_pin=secret(new_pin, "Nieuwe pincode voor uw ZORG-ID Smartcard (6 tot 8 cijfers)"),
-        new_pin_again=secret(new_pin, "Herhaal de nieuwe pincode"),
+        transport_pin=secret(transport_pin, tr("Transport-PIN van de blanco kaart (uit de brief bij de kaart)",
+                                               "Transport PIN of the blank card (from the letter with the card)")),
+        transport_so_pin=secret(transport_so_pin, tr(
+            "Transport-SO-PIN van de blanco kaart (uit de brief bij de kaart)",
+            "Transport SO PIN of the blank card (from the letter with the card)")),
+        new_pin=secret(new_pin, tr("Nieuwe pincode voor uw ZORG-ID Smartcard (6 tot 8 cijfers)",
+                                   "New PIN for your ZORG-ID Smartcard (6 to 8 digits)")),
+        new_pin_again=secret(new_pin, tr("Herhaal de nieuwe pincode", "Repeat the new PIN")),
     )
 
 
 def _show_made(made: MadeSmartcard) -> None:
     """The card number and the PUK, once: the PUK is nowhere else (not on the server, not in a file)."""
-    typer.echo(f"Gelukt: uw ZORG-ID Smartcard is aangemaakt. Kaartnummer {made.card_number} (kaart {made.label}), "
-               f"geldig tot {made.not_after[:10]}.")
-    typer.echo(f"PUK-code: {made.puk}")
-    typer.echo("LET OP: schrijf deze PUK-code nu op en bewaar hem op een veilige plek, apart van de kaart. Hij wordt "
-               "maar één keer getoond en is nergens op te vragen. U heeft hem nodig als u uw pincode vergeet "
-               "(zorgid-desktop pin reset).")
-    typer.echo("Ga verder in de browser.")
+    typer.echo(tr(f"Gelukt: uw ZORG-ID Smartcard is aangemaakt. Kaartnummer {made.card_number} (kaart {made.label}), "
+                  f"geldig tot {made.not_after[:10]}.",
+                  f"Done: your ZORG-ID Smartcard has been made. Card number {made.card_number} (card {made.label}), "
+                  f"valid until {made.not_after[:10]}."))
+    typer.echo(f"{tr('PUK-code', 'PUK')}: {made.puk}")
+    typer.echo(tr("LET OP: schrijf deze PUK-code nu op en bewaar hem op een veilige plek, apart van de kaart. Hij "
+                  "wordt maar één keer getoond en is nergens op te vragen. U heeft hem nodig als u uw pincode vergeet "
+                  "(zorgid-desktop pin reset).",
+                  "NOTE: write this PUK down now and keep it in a safe place, apart from the card. It is shown only "
+                  "once and cannot be asked for anywhere. You need it if you forget your PIN (zorgid-desktop pin "
+                  "reset)."))
+    typer.echo(tr("Ga verder in de browser.", "Continue in the browser."))
 
 
 @app.command("open", cls=DutchCommand, epilog=EXIT_CODES)
@@ -166,13 +185,20 @@ def open_card(
         outcome = actions.answer_card_flow(address, module=module, token_label=token_label, questions=questions,
                                            server_factory=server_factory, making=making,
                                            blank_token_label=blank_token_label)
-    except actions.Declined:
-        typer.echo("Geweigerd")
+    except actions.Declined as declined:
+        typer.echo(tr("Geweigerd: uw pas is niet gebruikt.", "Declined: your card was not used."))
+        if declined.told_browser:
+            typer.echo(tr("De browser toont dat u het gebruik van uw pas heeft geweigerd.",
+                          "The browser shows that you declined the use of your card."))
+        else:
+            typer.echo(tr("De browser kon niet worden ingelicht: de pagina wacht tot de sessie verloopt.",
+                          "The browser could not be told: the page waits until the session expires."))
         raise typer.Exit(EXIT_DECLINED) from None
     if outcome.smartcard is not None:
         _show_made(outcome.smartcard)
         return
-    typer.echo(f"Gelukt: de {outcome.card.identity.kind} is gelezen. Ga verder in de browser.")
+    typer.echo(tr(f"Gelukt: de {outcome.card.identity.kind} is gelezen. Ga verder in de browser.",
+                  f"Done: the {outcome.card.identity.kind_en} has been read. Continue in the browser."))
 
 
 @app.command("cards", cls=DutchCommand)
@@ -182,18 +208,21 @@ def cards(module: ModuleOption = DEFAULT_MODULE) -> None:
     found = find_cards(module)
     blank = find_blank_cards(module)
     if not found and not blank:
-        raise NoCard(f"module {module}")
+        raise NoCard(Detail(f"module {module}", f"module {module}"))
     for card in found:
         identity = card.identity
         if identity.is_smartcard:
-            typer.echo(f"{card.label}\tZORG-ID Smartcard, kaartnummer {identity.uzi_number}, {identity.name}\t"
-                       f"URA {identity.ura}")
+            typer.echo(f"{card.label}\tZORG-ID Smartcard, {tr('kaartnummer', 'card number')} {identity.uzi_number}, "
+                       f"{identity.name}\tURA {identity.ura}")
             continue
-        typer.echo(f"{card.label}\tUZI-nummer {identity.uzi_number}\t{identity.name}\t"
-                   f"pastype {identity.card_type} ({identity.card_type_name})\tURA {identity.ura}")
+        typer.echo(f"{card.label}\t{tr('UZI-nummer', 'UZI number')} {identity.uzi_number}\t{identity.name}\t"
+                   f"{tr('pastype', 'card type')} {identity.card_type} ({identity.card_type_text()})\t"
+                   f"URA {identity.ura}")
     for label in blank:
-        typer.echo(f"{label}\tblanco kaart: geen sleutels of certificaten (hiervan kunt u in het portaal een "
-                   "ZORG-ID Smartcard maken)")
+        typer.echo(f"{label}\t" + tr("blanco kaart: geen sleutels of certificaten (hiervan kunt u in het portaal een "
+                                     "ZORG-ID Smartcard maken)",
+                                     "blank card: no keys or certificates (of this you can make a ZORG-ID Smartcard "
+                                     "in the portal)"))
 
 
 pin_app = typer.Typer(cls=DutchGroup, help="De pincode van een ZORG-ID Smartcard.", no_args_is_help=True,
@@ -201,13 +230,21 @@ pin_app = typer.Typer(cls=DutchGroup, help="De pincode van een ZORG-ID Smartcard
 app.add_typer(pin_app, name="pin")
 
 
-def _ask_secret(given: str | None, question: str, *, confirm: bool = False) -> str:
+def _ask_secret(given: str | None, question: str, *, repeat: str = "") -> str:
+    """The secret from its option, else asked without echo (and, with ``repeat``, asked again: both the same)."""
     if given is not None:
         return given
     try:
-        return typer.prompt(question, hide_input=True, confirmation_prompt=confirm)
+        for _ in range(REPEAT_TRIES):
+            chosen = typer.prompt(question, hide_input=True)
+            if not repeat or typer.prompt(repeat, hide_input=True) == chosen:
+                return chosen
+            typer.echo(tr("De twee pincodes zijn niet gelijk; typ ze opnieuw.",
+                          "The two PINs differ; type them again."))
     except (typer.Abort, EOFError):
         raise PinMissing() from None
+    raise NewPinMismatch(Detail("zorgid-desktop pin reset: de kaart is niet veranderd.",
+                                "zorgid-desktop pin reset: the card was not changed."))
 
 
 @pin_app.command("reset", cls=DutchCommand)
@@ -227,10 +264,11 @@ def pin_reset(
     )] = None,
 ) -> None:
     """Stel met de PUK-code een nieuwe pincode in voor uw ZORG-ID Smartcard (als u de pincode bent vergeten)."""
-    chosen_puk = _ask_secret(puk, "PUK-code van uw smartcard")
-    chosen_pin = _ask_secret(new_pin, "Nieuwe pincode (6 tot 8 cijfers)", confirm=True)
+    chosen_puk = _ask_secret(puk, tr("PUK-code van uw smartcard", "PUK of your smartcard"))
+    chosen_pin = _ask_secret(new_pin, tr("Nieuwe pincode (6 tot 8 cijfers)", "New PIN (6 to 8 digits)"),
+                             repeat=tr("Herhaal de nieuwe pincode", "Repeat the new PIN"))
     label = reset_pin(module, puk=chosen_puk, new_pin=chosen_pin, token_label=token_label)
-    typer.echo(f"Gelukt: de kaart {label} heeft een nieuwe pincode.")
+    typer.echo(tr(f"Gelukt: de kaart {label} heeft een nieuwe pincode.", f"Done: card {label} has a new PIN."))
 
 
 @app.command("install-handler", cls=DutchCommand)
@@ -244,14 +282,18 @@ def install_handler_command(
     """Koppel zorgid-desktop://-links aan deze Desktop App (Linux-desktop: .desktop-bestand en xdg-mime)."""
     softhsm_conf = os.environ.get("SOFTHSM2_CONF")
     installed = install_handler(directory or applications_dir(), module, softhsm_conf)
-    typer.echo(f"Geschreven: {installed.path}")
+    typer.echo(f"{tr('Geschreven', 'Written')}: {installed.path}")
     if softhsm_conf:
-        typer.echo(f"De koppeling gebruikt SOFTHSM2_CONF={softhsm_conf} (test-UZI-pas).")
+        typer.echo(tr(f"De koppeling gebruikt SOFTHSM2_CONF={softhsm_conf} (test-UZI-pas).",
+                      f"The handler uses SOFTHSM2_CONF={softhsm_conf} (test UZI card)."))
     if installed.registered is None:
-        typer.echo("xdg-mime is niet gevonden: stel zorgid-desktop.desktop zelf in als standaardtoepassing voor "
-                   "x-scheme-handler/zorgid-desktop (Debian: apt-get install xdg-utils).")
+        typer.echo(tr("xdg-mime is niet gevonden: stel zorgid-desktop.desktop zelf in als standaardtoepassing voor "
+                      "x-scheme-handler/zorgid-desktop (Debian: apt-get install xdg-utils).",
+                      "xdg-mime was not found: make zorgid-desktop.desktop the default application for "
+                      "x-scheme-handler/zorgid-desktop yourself (Debian: apt-get install xdg-utils)."))
     else:
-        typer.echo("zorgid-desktop:// is gekoppeld aan de Desktop App (xdg-mime).")
+        typer.echo(tr("zorgid-desktop:// is gekoppeld aan de Desktop App (xdg-mime).",
+                      "zorgid-desktop:// is linked to the Desktop App (xdg-mime)."))
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ answered by the server the same way. ``status`` has no HTTP meaning here.
 
 from __future__ import annotations
 
-from zorgid.protocol.errors import ZorgidError
+from zorgid.protocol.errors import Detail, ZorgidError
 
 MAX_PIN_ATTEMPTS = 3  # docs/uzi.md: "after 3 wrong PINs the card is blocked (PUK)"
 
@@ -58,7 +58,7 @@ class PinWrong(DesktopError):
         "blocks itself; it can then only be unblocked with the card's PUK code."
     )
 
-    def __init__(self, detail: str = "", final_try: bool = False) -> None:
+    def __init__(self, detail: str | Detail = "", final_try: bool = False) -> None:
         super().__init__(detail)
         self.final_try = final_try
 
@@ -143,8 +143,26 @@ class ServerUnreachable(DesktopError):
     status = 503
     cause_nl = "De ZORG-ID-server is niet bereikbaar."
     cause_en = "The ZORG-ID server cannot be reached."
-    solution_nl = "Controleer uw internetverbinding en klik in de browser op Verversen om het opnieuw te proberen."
-    solution_en = "Check your internet connection and click Verversen (refresh) in the browser to try again."
+    solution_nl = "Controleer uw internetverbinding en kies in de browser Opnieuw beginnen om het opnieuw te proberen."
+    solution_en = ("Check your internet connection and choose Start again (Opnieuw beginnen) in the browser to try "
+                   "again.")
+    technical_detail = True  # the address and the network error, for the service desk
+
+
+class ServerCertificateUntrusted(DesktopError):
+    code = "ZID-DESKTOP-SERVER-CERTIFICATE"
+    status = 503
+    cause_nl = "De Desktop App vertrouwt het TLS-certificaat van de ZORG-ID-server niet: de verbinding is niet gemaakt."
+    cause_en = "The Desktop App does not trust the ZORG-ID server's TLS certificate: no connection was made."
+    solution_nl = (
+        "Controleer het adres van de server. Een testserver met een eigen certificaat: zet SSL_CERT_FILE op het "
+        "bestand met dat certificaat (of zijn CA) en kies in de browser Opnieuw beginnen."
+    )
+    solution_en = (
+        "Check the server's address. A test server with a certificate of its own: set SSL_CERT_FILE to the file with "
+        "that certificate (or its CA) and choose Start again (Opnieuw beginnen) in the browser."
+    )
+    technical_detail = True  # the address and OpenSSL's reason
 
 
 class ServerAnswerInvalid(DesktopError):
@@ -156,14 +174,16 @@ class ServerAnswerInvalid(DesktopError):
         "Werk zorgid-desktop bij en probeer het opnieuw. Blijft de fout, neem dan contact op met de servicedesk."
     )
     solution_en = "Update zorgid-desktop and try again. If the error persists, contact the service desk."
+    technical_detail = True  # what was wrong with the answer, for the service desk
 
 
 class FlowNotPending(DesktopError):
     code = "ZID-DESKTOP-FLOW-DONE"
     cause_nl = "Dit verzoek om de UZI-pas te lezen is al afgerond of verlopen."
     cause_en = "This request to read the UZI card has already been completed or has expired."
-    solution_nl = "Klik in de browser op Verversen en start de Desktop App opnieuw vanaf de nieuwe pagina."
-    solution_en = "Click Verversen (refresh) in the browser and start the Desktop App again from the new page."
+    solution_nl = "Kies in de browser Opnieuw beginnen en start de Desktop App opnieuw vanaf de nieuwe pagina."
+    solution_en = ("Choose Start again (Opnieuw beginnen) in the browser and start the Desktop App again from the new "
+                   "page.")
 
 
 class HandlerFailed(DesktopError):

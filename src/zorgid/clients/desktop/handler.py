@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..terminal import file_problem
 from .errors import HandlerFailed
 
 DESKTOP_FILE = "zorgid-desktop.desktop"
@@ -73,7 +74,7 @@ def install_handler(directory: Path, module: str, softhsm_conf: str | None,
         tmp.write_text(desktop_entry(command or program_command(), module, softhsm_conf), encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
-        raise HandlerFailed(f"{path}: {exc.strerror or exc}") from exc
+        raise HandlerFailed(file_problem(f"kan {path} niet schrijven", f"cannot write {path}", exc)) from exc
     xdg_mime = shutil.which("xdg-mime")
     if xdg_mime is None:
         return Installed(path, None)

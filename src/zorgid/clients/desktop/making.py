@@ -18,9 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from zorgid.protocol.bodies import SmartcardKey
-from zorgid.protocol.errors import ZorgidError
+from zorgid.protocol.errors import Detail, ZorgidError
 
+from ..terminal import tr
 from .answers import CardFlow, IssuedSmartcard, read_smartcard_keys_answer
+from .card import card_label, token_labels
 from .personalise import (
     Personalised,
     check_new_pin,
@@ -65,11 +67,11 @@ def find_blank_card(module: str, blank_token_label: str | None) -> str:
         if blank_token_label in blank:
             return blank_token_label
         select_token(module, blank_token_label)  # NoCard when no card has this label at all
-        raise CardNotBlank(blank_token_label)
+        raise CardNotBlank(card_label(blank_token_label))
     if not blank:
         raise NoBlankCard()
     if len(blank) > 1:
-        raise TwoBlankCards("token labels: " + ", ".join(repr(label) for label in blank))
+        raise TwoBlankCards(token_labels(blank))
     return blank[0]
 
 
@@ -88,26 +90,28 @@ def make_smartcard(server: DesktopServerClient, flow: CardFlow, *, module: str, 
     keys to it."""
     questions.swap_cards()
     label = find_blank_card(module, blank_token_label)
-    questions.say(f"Blanco kaart gevonden: {label}")
+    questions.say(tr(f"Blanco kaart gevonden: {label}", f"Blank card found: {label}"))
     transport_pin = questions.transport_pin()
     transport_so_pin = questions.transport_so_pin()
     new_pin = ask_new_pin(questions)
-    questions.say("De sleutels worden op de kaart gemaakt; dit kan even duren.")
+    questions.say(tr("De sleutels worden op de kaart gemaakt; dit kan even duren.",
+                     "The keys are being made on the card; this may take a while."))
     try:  # a failure or Ctrl-C inside leaves the card blank (personalise)
         made = personalise(module, transport_pin=transport_pin, transport_so_pin=transport_so_pin, new_pin=new_pin,
                            challenge=flow.challenge, token_label=label)
     except KeyboardInterrupt:
-        raise MakingAborted(label) from None
+        raise MakingAborted(card_label(label)) from None
     try:
-        questions.say("De sleutels staan op de kaart; de server maakt de certificaten.")
+        questions.say(tr("De sleutels staan op de kaart; de server maakt de certificaten.",
+                         "The keys are on the card; the server makes the certificates."))
         issued = _certify(server, flow, made, answer_digest)
-        questions.say("De certificaten worden op de kaart geschreven.")
+        questions.say(tr("De certificaten worden op de kaart geschreven.", "The certificates are written to the card."))
         write_certificates(module, pin=new_pin, certificates=issued.certificates, token_label=label)
     except BaseException as failure:  # a refusal, a card error, Ctrl-C or anything unforeseen: nothing half-made
         cause = getattr(failure, "remote_code", None) or getattr(failure, "code", type(failure).__name__)
         _blank_again(module, label, new_pin, made.puk, transport_pin, transport_so_pin, questions, str(cause))
         if isinstance(failure, (KeyboardInterrupt, EOFError)):
-            raise MakingAborted(label) from None
+            raise MakingAborted(card_label(label)) from None
         raise
     return MadeSmartcard(made.label, issued.card_number, issued.not_after, made.puk)
 
@@ -124,5 +128,7 @@ def _blank_again(module: str, label: str, new_pin: str, puk: str, transport_pin:
         make_blank_again(module, token_label=label, new_pin=new_pin, puk=puk, transport_pin=transport_pin,
                          transport_so_pin=transport_so_pin)
     except ZorgidError as exc:
-        raise BlankAgainFailed(f"{label}: after {cause}: {exc.code}") from exc
-    questions.say(f"De kaart {label} is weer blanco: de sleutels zijn verwijderd en de transportcodes hersteld.")
+        raise BlankAgainFailed(Detail(f"{label}: na {cause}: {exc.code}",
+                                      f"{label}: after {cause}: {exc.code}")) from exc
+    questions.say(tr(f"De kaart {label} is weer blanco: de sleutels zijn verwijderd en de transportcodes hersteld.",
+                     f"Card {label} is blank again: the keys were removed and the transport codes restored."))

@@ -43,8 +43,9 @@ from pkcs11.exceptions import (
 )
 
 from zorgid.protocol.card_keys import CARD_KEY_ROLES, CardKeyProof
+from zorgid.protocol.errors import Detail
 
-from .card import SHA256_DIGEST_INFO, check_pin, load_module
+from .card import SHA256_DIGEST_INFO, card_label, check_pin, load_module, step, token_labels
 from .errors import CardBlocked, CardFailed, ModuleUnavailable, NoCard, PinWrong, TwoCards
 from .smartcard_errors import (
     MAX_PIN_CHARS,
@@ -130,7 +131,7 @@ def _tokens(module_path: str) -> list:
     try:
         tokens = [slot.get_token() for slot in module.get_slots(token_present=True)]
     except PKCS11Error as exc:
-        raise ModuleUnavailable(f"{module_path}: slots: {type(exc).__name__}") from exc
+        raise ModuleUnavailable(step(f"{module_path}: sleuven lezen", f"{module_path}: slots", exc)) from exc
     return [token for token in tokens if TokenFlag.TOKEN_INITIALIZED in TokenFlag(token.flags)]
 
 
@@ -140,11 +141,12 @@ def select_token(module_path: str, token_label: str | None = None):
     if token_label is not None:
         tokens = [token for token in tokens if token.label.strip() == token_label]
         if not tokens:
-            raise NoCard(f"no card with token label {token_label!r}")
+            raise NoCard(Detail(f"geen kaart met het label {token_label!r}",
+                                f"no card with token label {token_label!r}"))
     if not tokens:
         raise NoCard()
     if len(tokens) > 1:
-        raise TwoCards("token labels: " + ", ".join(repr(token.label.strip()) for token in tokens))
+        raise TwoCards(token_labels(token.label.strip() for token in tokens))
     return tokens[0]
 
 
@@ -173,13 +175,13 @@ def _session(token, *, user_pin: str | None = None, so_pin: str | None = None, w
     try:
         session = token.open(rw=True, user_pin=user_pin, so_pin=so_pin)
     except PinIncorrect as exc:
-        raise wrong(token.label.strip()) from exc
+        raise wrong(card_label(token.label.strip())) from exc
     except PinLocked as exc:
-        raise (PukBlocked if so_pin is not None else CardBlocked)(token.label.strip()) from exc
+        raise (PukBlocked if so_pin is not None else CardBlocked)(card_label(token.label.strip())) from exc
     except (PinLenRange, PinInvalid) as exc:
-        raise wrong(token.label.strip()) from exc
+        raise wrong(card_label(token.label.strip())) from exc
     except PKCS11Error as exc:
-        raise CardFailed(f"login: {type(exc).__name__}") from exc
+        raise CardFailed(step("inloggen op de kaart", "login", exc)) from exc
     try:
         yield session
     finally:
@@ -204,21 +206,22 @@ def personalise(
     token = select_token(module_path, token_label)
     label = token.label.strip()
     if not looks_blank(token):  # a UZI-pas or a smartcard: refused before any code is tried on it
-        raise CardNotBlank(label)
+        raise CardNotBlank(card_label(label))
     with _session(token, so_pin=transport_so_pin, wrong=TransportPinWrong):
         pass  # the transport SO PIN is right: it is replaced only after the keys are on the card
     with _session(token, user_pin=transport_pin, wrong=TransportPinWrong) as session:
         if _holds_keys_or_certificates(session):
-            raise CardNotBlank(label)
+            raise CardNotBlank(card_label(label))
         made: list = []
         try:
             keys = tuple(_generate(session, spec, challenge, made) for spec in CARD_KEYS)
             try:
                 session.set_pin(transport_pin, new_pin)
             except (PinLenRange, PinInvalid) as exc:
-                raise NewPinFormat(f"{label}: the card refuses this PIN ({type(exc).__name__})") from exc
+                raise NewPinFormat(step(f"{label}: de kaart weigert deze pincode",
+                                        f"{label}: the card refuses this PIN", exc)) from exc
             except PKCS11Error as exc:
-                raise CardFailed(f"setting the PIN: {type(exc).__name__}") from exc
+                raise CardFailed(step("de pincode instellen", "setting the PIN", exc)) from exc
         except BaseException:
             for obj in made:  # the card stays blank when making it fails halfway
                 with contextlib.suppress(PKCS11Error):
@@ -230,7 +233,7 @@ def personalise(
             try:
                 session.set_pin(transport_so_pin, puk)
             except PKCS11Error as exc:
-                raise CardFailed(f"setting the PUK: {type(exc).__name__}") from exc
+                raise CardFailed(step("de PUK-code instellen", "setting the PUK", exc)) from exc
     except BaseException:  # the PUK is not set (or not known to be): the keys and the holder's PIN go again
         with contextlib.suppress(Exception):
             _blank_again(token, user_pins=(new_pin,), so_pins=(), transport_pin=transport_pin,
@@ -267,13 +270,14 @@ def _blank_again(token, *, user_pins: tuple[str, ...], so_pins: tuple[str, ...],
             if pin != transport_pin:
                 session.set_pin(pin, transport_pin)
         except PKCS11Error as exc:
-            raise CardFailed(f"making the card blank again: {type(exc).__name__}") from exc
+            raise CardFailed(step("de kaart weer blanco maken", "making the card blank again", exc)) from exc
     with _first_session(token, so_pins, as_so=True) as (session, so_pin):
         if so_pin != transport_so_pin:
             try:
                 session.set_pin(so_pin, transport_so_pin)
             except PKCS11Error as exc:
-                raise CardFailed(f"setting the transport SO PIN again: {type(exc).__name__}") from exc
+                raise CardFailed(step("de transport-SO-PIN terugzetten", "setting the transport SO PIN again",
+                                      exc)) from exc
 
 
 @contextlib.contextmanager
@@ -286,7 +290,7 @@ def _first_session(token, codes: tuple[str, ...], *, as_so: bool) -> Iterator:
                 return
         except PinWrong:
             continue
-    raise PinWrong(token.label.strip())
+    raise PinWrong(card_label(token.label.strip()))
 
 
 def _generate(session, spec: CardKeySpec, challenge: str, made: list) -> NewCardKey:
@@ -314,7 +318,7 @@ def _generate(session, spec: CardKeySpec, challenge: str, made: list) -> NewCard
         if spec.decrypts:
             private[Attribute.SIGN] = False  # the encryption key signed its proof; from now on it only decrypts
     except PKCS11Error as exc:
-        raise CardFailed(f"{spec.role} key: {type(exc).__name__}") from exc
+        raise CardFailed(step(f"sleutel {spec.role}", f"{spec.role} key", exc)) from exc
     return NewCardKey(spec.role, spec.key_id, der, proof)
 
 
@@ -337,30 +341,32 @@ def write_certificates(
     parsed = {}
     for role, der in certificates.items():
         if role not in _SPECS:
-            raise CertificateMismatch(f"unknown role {str(role)[:40]!r}")
+            raise CertificateMismatch(Detail(f"onbekende rol {str(role)[:40]!r}", f"unknown role {str(role)[:40]!r}"))
         try:
             parsed[role] = x509.load_der_x509_certificate(der)
         except (TypeError, ValueError) as exc:
-            raise CertificateMismatch(f"{role}: not a DER certificate") from exc
+            raise CertificateMismatch(Detail(f"{role}: geen DER-certificaat",
+                                             f"{role}: not a DER certificate")) from exc
     token = select_token(module_path, token_label)
     with _session(token, user_pin=check_pin(pin)) as session:
         try:
             for role, certificate in parsed.items():
                 _store_certificate(session, _SPECS[role], certificate)
         except PKCS11Error as exc:
-            raise CardFailed(f"writing certificates: {type(exc).__name__}") from exc
+            raise CardFailed(step("certificaten schrijven", "writing certificates", exc)) from exc
 
 
 def _store_certificate(session, spec: CardKeySpec, certificate: x509.Certificate) -> None:
     found = list(session.get_objects({Attribute.CLASS: ObjectClass.PUBLIC_KEY, Attribute.ID: spec.key_id}))
     if len(found) != 1:
-        raise CertificateMismatch(f"{spec.role}: no key on the card")
+        raise CertificateMismatch(Detail(f"{spec.role}: geen sleutel op de kaart", f"{spec.role}: no key on the card"))
     public = found[0]
     card_key = rsa.RSAPublicNumbers(int.from_bytes(public[Attribute.PUBLIC_EXPONENT], "big"),
                                     int.from_bytes(public[Attribute.MODULUS], "big"))
     certified = certificate.public_key()
     if not isinstance(certified, rsa.RSAPublicKey) or certified.public_numbers() != card_key:
-        raise CertificateMismatch(f"{spec.role}: the certificate is for another key")
+        raise CertificateMismatch(Detail(f"{spec.role}: het certificaat is voor een andere sleutel",
+                                         f"{spec.role}: the certificate is for another key"))
     for old in list(session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.ID: spec.key_id})):
         old.destroy()  # a certificate issued again replaces the one before it
     session.create_object({
@@ -388,5 +394,5 @@ def reset_pin(module_path: str, *, puk: str, new_pin: str, token_label: str | No
         try:
             session.init_pin(new_pin)
         except PKCS11Error as exc:
-            raise CardFailed(f"setting the PIN: {type(exc).__name__}") from exc
+            raise CardFailed(step("de pincode instellen", "setting the PIN", exc)) from exc
     return token.label.strip()

@@ -1,16 +1,16 @@
-"""The Desktop App's whole conversation with the zorgid server: read the card flow, send the card's answer, and
-(purpose ``smartcard``) send a new ZORG-ID Smartcard's keys for its certificates.
+"""The Desktop App's whole conversation with the zorgid server: read the card flow, send the card's answer (or the
+holder's Nee), and (purpose ``smartcard``) send a new ZORG-ID Smartcard's keys for its certificates.
 
 The bounded JSON conversation itself is zorgid.clients.http, shared with the other client programs.
 """
 
 from __future__ import annotations
 
-from zorgid.protocol.bodies import CardAnswerRequest, SmartcardKey, SmartcardKeysRequest
-from zorgid.protocol.messages import card_flow_path, card_response_path, smartcard_keys_path
+from zorgid.protocol.bodies import CardAnswerRequest, CardDeclineRequest, SmartcardKey, SmartcardKeysRequest
+from zorgid.protocol.messages import card_decline_path, card_flow_path, card_response_path, smartcard_keys_path
 
 from ..http import JsonServerClient
-from .errors import ServerAnswerInvalid, ServerUnreachable
+from .errors import ServerAnswerInvalid, ServerCertificateUntrusted, ServerUnreachable
 
 
 class DesktopServerClient(JsonServerClient):
@@ -18,6 +18,7 @@ class DesktopServerClient(JsonServerClient):
 
     user_agent = "zorgid-desktop/1"
     unreachable_error = ServerUnreachable
+    untrusted_error = ServerCertificateUntrusted
     answer_error = ServerAnswerInvalid
 
     def card_flow(self, flow_id: str) -> dict:
@@ -28,6 +29,11 @@ class DesktopServerClient(JsonServerClient):
         """POST the card's signature over the CardResponse with its authentication certificate."""
         body = CardAnswerRequest(certificate=certificate_pem, signed_at=signed_at, signature=signature_b64)
         return self._call("POST", card_response_path(flow_id), body.to_json(), expect=200)
+
+    def decline(self, flow_id: str, challenge: str) -> dict:
+        """POST the holder's Nee with the session's challenge: the session ends and the browser's page says so."""
+        body = CardDeclineRequest(challenge=challenge)
+        return self._call("POST", card_decline_path(flow_id), body.to_json(), expect=200)
 
     def send_smartcard_keys(self, flow_id: str, keys: tuple[SmartcardKey, ...], answer_digest: bytes) -> dict:
         """POST the new card's public keys with their proofs of possession and the digest of this Desktop App's

@@ -22,10 +22,22 @@ from zorgid.orgdoc.errors import FieldInvalid, ReferenceMismatch, SchemaInvalid
 from zorgid.orgdoc.pkcs11_key import DEFAULT_MODULE
 from zorgid.orgdoc.signature_checks import find_signature
 from zorgid.pki.uzi import CrlCache, default_trust_dir, load_trust_store
+from zorgid.protocol.errors import Detail
 
-from ..terminal import DutchCommand, ReportingGroup, printable, report, run
+from ..terminal import (
+    BadOption,
+    DutchCommand,
+    LanguageOption,
+    ReportingGroup,
+    choose_language,
+    file_problem,
+    printable,
+    report,
+    run,
+    tr,
+)
 from .errors import FileUnusable
-from .files import default_output, read_document, write_document
+from .files import STDOUT_NAME, default_output, read_document, write_document
 from .keys import KeyChoice, signing_material
 from .server import ValidatietoolServerClient
 
@@ -49,6 +61,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+
+@app.callback()
+def _options(lang: LanguageOption = None) -> None:
+    """ZORG-ID Validatietool: vul het organisatiedocument aan, onderteken, controleer en verstuur het."""
+    choose_language(lang)
+
 
 FileArgument = Annotated[Path, typer.Argument(metavar="BESTAND", help="Het XML-document.", dir_okay=False,
                                               show_default=False)]
@@ -91,10 +111,11 @@ def fill_command(
     if sys.stdin.isatty():
         filled = _ask_missing(filled)
     where = write_document(output or default_output(file, "ingevuld"), filled)
-    to_stderr = where == "standaarduitvoer"
-    typer.echo(f"Opgeslagen: {where}", err=to_stderr)
+    to_stderr = where == STDOUT_NAME
+    typer.echo(f"{tr('Opgeslagen', 'Saved')}: {_where(where)}", err=to_stderr)
     orgdoc.require_complete(orgdoc.read_draft(filled))
-    typer.echo("Het document is volledig. Onderteken het nu met: zorgid-validatietool sign", err=to_stderr)
+    typer.echo(tr("Het document is volledig. Onderteken het nu met: zorgid-validatietool sign",
+                  "The document is complete. Now sign it with: zorgid-validatietool sign"), err=to_stderr)
 
 
 def _ask_missing(filled: bytes, attempts: int = 3) -> bytes:
@@ -148,17 +169,20 @@ def sign_command(
 
     De handtekening is een enveloped XML-handtekening (RSA-SHA256, of sterker) met het certificaat erin."""
     if algorithm is not None and algorithm not in orgdoc.ALGORITHMS:
-        raise typer.BadParameter(f"kies uit {', '.join(orgdoc.ALGORITHMS)}", param_hint="--algorithm")
+        raise BadOption(tr(f"kies uit {', '.join(orgdoc.ALGORITHMS)}",
+                                    f"choose from {', '.join(orgdoc.ALGORITHMS)}"), param_hint="--algorithm")
     choice = KeyChoice(cert, key, pkcs12, password, pkcs11_module, token_label, pin, key_label, key_id)
     data = read_document(file)
     with signing_material(choice) as material:
         chain = material.chain if include_chain else ()
         signed = orgdoc.sign(data, material.key, material.certificate, chain, algorithm=algorithm)
     where = write_document(output or default_output(file, "ondertekend"), signed)
-    to_stderr = where == "standaarduitvoer"
+    to_stderr = where == STDOUT_NAME
     subject = material.certificate.subject.rfc4514_string()
-    typer.echo(f"Ondertekend met {printable(subject)}. Opgeslagen: {where}", err=to_stderr)
-    typer.echo("Controleer het met: zorgid-validatietool verify, en stuur het daarna terug.", err=to_stderr)
+    typer.echo(tr(f"Ondertekend met {printable(subject)}. Opgeslagen: {_where(where)}",
+                  f"Signed with {printable(subject)}. Saved: {_where(where)}"), err=to_stderr)
+    typer.echo(tr("Controleer het met: zorgid-validatietool verify, en stuur het daarna terug.",
+                  "Check it with: zorgid-validatietool verify, then send it back."), err=to_stderr)
 
 
 @app.command("verify", cls=DutchCommand, epilog=EXIT_CODES)
@@ -183,9 +207,12 @@ def verify_command(
         crls.add(_read_small(path))
     verified = orgdoc.verify_document(read_document(file), store, dt.datetime.now(dt.UTC), crls=crls)
     doc, signer = verified.document, verified.signer
-    typer.echo(f"Geldig: {printable(doc.name)} (URA {doc.ura}, KvK {doc.kvk}), referentie {doc.reference}.")
-    typer.echo(f"Ondertekend met UZI-servercertificaat {printable(signer.common_name)} (UZI-nummer "
-               f"{signer.uzi_number}), geldig tot {signer.not_valid_after:%d-%m-%Y}.")
+    typer.echo(tr(f"Geldig: {printable(doc.name)} (URA {doc.ura}, KvK {doc.kvk}), referentie {doc.reference}.",
+                  f"Valid: {printable(doc.name)} (URA {doc.ura}, KvK {doc.kvk}), reference {doc.reference}."))
+    typer.echo(tr(f"Ondertekend met UZI-servercertificaat {printable(signer.common_name)} (UZI-nummer "
+                  f"{signer.uzi_number}), geldig tot {signer.not_valid_after:%d-%m-%Y}.",
+                  f"Signed with UZI server certificate {printable(signer.common_name)} (UZI number "
+                  f"{signer.uzi_number}), valid until {signer.not_valid_after:%d-%m-%Y}."))
 
 
 @app.command("submit", cls=DutchCommand, epilog=EXIT_CODES)
@@ -205,8 +232,10 @@ def submit_command(
         raise ReferenceMismatch(f"document {in_document}, --reference {reference.strip()[:40]}")
     with server_factory(server) as client:
         answer = client.submit_document(in_document, data)
-    typer.echo(f"Ontvangen door de server: referentie {printable(answer['reference'])}, status "
-               f"{printable(answer['state'])}.")
+    typer.echo(tr(f"Ontvangen door de server: referentie {printable(answer['reference'])}, status "
+                  f"{printable(answer['state'])}.",
+                  f"Received by the server: reference {printable(answer['reference'])}, state "
+                  f"{printable(answer['state'])}."))
 
 
 def _reference_of(data: bytes) -> str:
@@ -215,7 +244,8 @@ def _reference_of(data: bytes) -> str:
     find_signature(root)
     found = root.findtext(f"{{{orgdoc.NAMESPACE}}}Referentie")
     if not orgdoc.is_reference(found):
-        raise SchemaInvalid("the document has no valid <Referentie>")
+        raise SchemaInvalid(Detail("het document heeft geen geldige <Referentie>",
+                                   "the document has no valid <Referentie>"))
     return found
 
 
@@ -223,7 +253,12 @@ def _read_small(path: Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise FileUnusable(f"{path}: {exc.strerror or exc}") from exc
+        raise FileUnusable(file_problem(f"kan {path} niet lezen", f"cannot read {path}", exc)) from exc
+
+
+def _where(where: str) -> str:
+    """Where a result went: a path, or standard output (files.write_document)."""
+    return tr("standaarduitvoer", "standard output") if where == STDOUT_NAME else where
 
 
 def main() -> None:

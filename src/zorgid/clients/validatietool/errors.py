@@ -46,6 +46,23 @@ class ServerUnreachable(ValidatietoolError):
     solution_en = ("Check the address in --server and your internet connection and try again. You can also send "
                    "the signed document as a reply to the confirmation e-mail, or upload it on the portal page "
                    "with your reference.")
+    technical_detail = True
+
+
+class ServerCertificateUntrusted(ValidatietoolError):
+    code = "ZID-VALIDATIETOOL-SERVER-CERTIFICATE"
+    status = 503
+    cause_nl = "De validatietool vertrouwt het TLS-certificaat van de ZORG-ID-server niet: er is niets verstuurd."
+    cause_en = "The validation tool does not trust the ZORG-ID server's TLS certificate: nothing was sent."
+    solution_nl = (
+        "Controleer het adres in --server. Een testserver met een eigen certificaat: zet SSL_CERT_FILE op het "
+        "bestand met dat certificaat (of zijn CA) en probeer het opnieuw."
+    )
+    solution_en = (
+        "Check the address in --server. A test server with a certificate of its own: set SSL_CERT_FILE to the file "
+        "with that certificate (or its CA) and try again."
+    )
+    technical_detail = True  # the address and OpenSSL's reason
 
 
 class ServerAnswerInvalid(ValidatietoolError):
@@ -57,3 +74,4 @@ class ServerAnswerInvalid(ValidatietoolError):
                    "Validatietool bij en probeer het opnieuw.")
     solution_en = ("Check that --server is the address of the ZORG-ID portal (https://…, without a path), update the "
                    "Validatietool and try again.")
+    technical_detail = True

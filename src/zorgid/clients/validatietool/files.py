@@ -15,9 +15,11 @@ from pathlib import Path
 
 from zorgid.orgdoc import MAX_DOCUMENT_BYTES
 
+from ..terminal import file_problem
 from .errors import FileUnusable
 
 STDOUT = "-"
+STDOUT_NAME = "standaarduitvoer"  # what write_document answers for STDOUT
 
 
 def read_document(path: Path) -> bytes:
@@ -26,7 +28,7 @@ def read_document(path: Path) -> bytes:
         with open(path, "rb") as handle:
             return handle.read(MAX_DOCUMENT_BYTES + 1)
     except OSError as exc:
-        raise FileUnusable(f"{path}: {exc.strerror or exc}") from exc
+        raise FileUnusable(file_problem(f"kan {path} niet lezen", f"cannot read {path}", exc)) from exc
 
 
 def default_output(source: Path, suffix: str) -> Path:
@@ -40,12 +42,12 @@ def write_document(path: Path, data: bytes) -> str:
     if str(path) == STDOUT:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-        return "standaarduitvoer"
+        return STDOUT_NAME
     path = Path(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
-        raise FileUnusable(f"{path}: {exc.strerror or exc}") from exc
+        raise FileUnusable(file_problem(f"kan {path} niet schrijven", f"cannot write {path}", exc)) from exc
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -53,5 +55,5 @@ def write_document(path: Path, data: bytes) -> str:
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise FileUnusable(f"{path}: {exc.strerror or exc}") from exc
+        raise FileUnusable(file_problem(f"kan {path} niet schrijven", f"cannot write {path}", exc)) from exc
     return str(path)

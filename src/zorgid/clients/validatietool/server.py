@@ -12,7 +12,7 @@ from zorgid.orgdoc import is_reference
 from zorgid.protocol.bodies import ApplicationDocumentResponse
 
 from ..http import JsonServerClient
-from .errors import ServerAnswerInvalid, ServerUnreachable
+from .errors import ServerAnswerInvalid, ServerCertificateUntrusted, ServerUnreachable
 
 XML_CONTENT_TYPE = "application/xml"
 
@@ -29,6 +29,7 @@ class ValidatietoolServerClient(JsonServerClient):
 
     user_agent = "zorgid-validatietool/1"
     unreachable_error = ServerUnreachable
+    untrusted_error = ServerCertificateUntrusted
     answer_error = ServerAnswerInvalid
 
     def submit_document(self, reference: str, xml_bytes: bytes) -> dict:

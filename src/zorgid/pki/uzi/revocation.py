@@ -61,6 +61,11 @@ class CrlCache:
                 self._by_issuer[key] = crl
             return self._by_issuer[key]
 
+    def kept(self) -> list[x509.CertificateRevocationList]:
+        """The CRLs kept, one per issuer (the readiness check looks at their nextUpdate)."""
+        with self._lock:
+            return list(self._by_issuer.values())
+
     def crl_for(
         self, certificate: x509.Certificate, issuer: x509.Certificate, at: dt.datetime
     ) -> x509.CertificateRevocationList | None:

@@ -186,11 +186,11 @@ def test_backup_takes_the_password_from_the_environment(installed, home, app, tm
 
 
 @pytest.mark.parametrize(("password", "reason"), [
-    ("kort-wacht1", "shorter than 12"),
-    ("123456789012345", "digits only"),
-    ("aaaaaaaaaaaaaaaa", "fewer than 6 different"),
-    ("123456", "shorter than 12"),  # the PIN itself
-    ("mijn pincode 123456", "contains the PIN"),
+    ("kort-wacht1", "korter dan 12"),
+    ("123456789012345", "alleen cijfers"),
+    ("aaaaaaaaaaaaaaaa", "minder dan 6 verschillende"),
+    ("123456", "korter dan 12"),  # the PIN itself
+    ("mijn pincode 123456", "bevat de pincode"),
 ])
 def test_a_weak_password_is_refused_with_the_rule(installed, home, app, tmp_path, pin, password, reason):
     path = tmp_path / "b"

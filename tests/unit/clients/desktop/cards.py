@@ -23,6 +23,7 @@ from zorgid.protocol.messages import (
     MAX_CARD_SIGNATURE_BYTES,
     CardResponse,
     b64decode,
+    card_decline_path,
     card_flow_path,
     card_response_path,
 )
@@ -49,7 +50,7 @@ def make_card(token_dir: Path, ca_dir: Path, uzi: str = "900016528", *options: s
 
 def desktop(conf: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
     """``zorgid-desktop …`` as the browser (or a user) runs it, with the token directory of ``conf``."""
-    ours = ("SOFTHSM2_CONF", "ZORGID_CARD_PIN", "ZORGID_PKCS11_MODULE")
+    ours = ("SOFTHSM2_CONF", "ZORGID_CARD_PIN", "ZORGID_PKCS11_MODULE", "LC_ALL", "LC_MESSAGES", "LANG")  # Dutch
     environment = {k: v for k, v in os.environ.items() if k not in ours}
     environment.update({"SOFTHSM2_CONF": str(conf), **env})
     return subprocess.run([sys.executable, "-m", "zorgid.clients.desktop.cli", *args], input=stdin,
@@ -65,12 +66,15 @@ def in_card_process(conf: Path, code: str) -> str:
 
 
 class CardServer:
-    """Serves ``GET card_flow_path(FLOW)`` and ``POST card_response_path(FLOW)`` on 127.0.0.1."""
+    """Serves ``GET card_flow_path(FLOW)``, ``POST card_response_path(FLOW)`` and ``POST card_decline_path(FLOW)`` (kept
+    in ``declined``) on 127.0.0.1."""
 
     def __init__(self) -> None:
         self.flow_error: dict | None = None
         self.response_error: dict | None = None
         self.posted: list[dict] = []
+        self.declined: list[dict] = []
+        self.decline_error: dict | None = None
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.origin = f"http://127.0.0.1:{self._http.server_address[1]}"
         self.flow = {
@@ -107,6 +111,11 @@ class CardServer:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if self.path == card_decline_path(FLOW):
+                    server.declined.append(body)
+                    if server.decline_error:
+                        return self._send(409, server.decline_error)
+                    return self._send(200, {"state": "declined"})
                 server.posted.append(body)
                 if self.path != card_response_path(FLOW):
                     return self._send(404, {"error": {"code": "ZID-NOT-FOUND"}})

@@ -6,7 +6,7 @@ import time
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from .cards import PIN, desktop, in_card_process
+from .cards import CHALLENGE, PIN, desktop, in_card_process
 
 READ_AUTH_CERT = """
 import pkcs11
@@ -46,13 +46,26 @@ def test_the_code_is_asked_when_not_given(one_card, card_server):
     assert len(card_server.posted) == 1
 
 
-def test_nee_declines_with_exit_status_3_and_sends_nothing(one_card, card_server):
+def test_nee_declines_with_exit_status_3_signs_nothing_and_tells_the_server(one_card, card_server):
     result = desktop(one_card, "open", card_server.address(), "--pin", PIN, stdin="nee\n")
     assert result.returncode == 3
-    assert result.stdout.rstrip().endswith("Geweigerd")
+    assert result.stdout.rstrip().endswith("Geweigerd: uw pas is niet gebruikt.\n"
+                                           "De browser toont dat u het gebruik van uw pas heeft geweigerd.")
     assert card_server.posted == []
+    assert card_server.declined == [{"v": 1, "challenge": CHALLENGE}]  # the session's challenge, nothing signed
     silent = desktop(one_card, "open", card_server.address(), "--pin", PIN, stdin="")
     assert silent.returncode == 3  # no answer is no consent
+    assert len(card_server.declined) == 2
+
+
+def test_nee_that_the_server_does_not_take_says_the_browser_waits(one_card, card_server):
+    card_server.decline_error = {"error": {"code": "ZID-CARD-USED", "status": 409, "cause": {"nl": "", "en": ""},
+                                           "solution": {"nl": "", "en": ""}}}
+    result = desktop(one_card, "open", card_server.address(), "--pin", PIN, stdin="nee\n")
+    assert result.returncode == 3
+    assert result.stdout.rstrip().endswith("Geweigerd: uw pas is niet gebruikt.\nDe browser kon niet worden "
+                                           "ingelicht: de pagina wacht tot de sessie verloopt.")
+    assert card_server.posted == []
 
 
 def test_wrong_code(one_card, card_server):
