@@ -100,14 +100,14 @@ def findings() -> list[Finding]:
     if staging:
         names, remove = ", ".join(path.name for path in staging), " ".join(["rm -r", *map(str, staging)])
         found.append(Finding("zorgid.E109", UNSAFE, tr(
-            f"in ZORGID_HOME staan tussenmappen van een afgebroken terugzetactie ({names}): de hele back-up "
-            "onversleuteld, sleutels inbegrepen",
-            f"ZORGID_HOME holds staging directories of an interrupted restore ({names}): the whole backup "
+            f"in ZORGID_HOME staan tussenmappen van een afgebroken terugzetactie of back-up ({names}): de "
+            "back-up onversleuteld, sleutels inbegrepen",
+            f"ZORGID_HOME holds staging directories of an interrupted restore or backup ({names}): the backup "
             "unencrypted, keys included"),
-            tr(f"Verwijder ze ({remove}), of draai de terugzetactie opnieuw: 'zorgid restore' en 'zorgid backup' "
-               "verwijderen ze ook.",
-               f"Remove them ({remove}), or run the restore again: 'zorgid restore' and 'zorgid backup' remove "
-               "them too.")))
+            tr(f"Verwijder ze ({remove}), of draai de terugzetactie of back-up opnieuw: 'zorgid restore' en "
+               "'zorgid backup' verwijderen ze ook.",
+               f"Remove them ({remove}), or run the restore or backup again: 'zorgid restore' and 'zorgid backup' "
+               "remove them too.")))
     return found
 
 

@@ -29,9 +29,13 @@ LEFT_OUT = {
 }
 # the database file of SQLite in ZORGID_HOME (and test copies): the database part holds a consistent copy
 DATABASE_PREFIXES = ("zorgid.sqlite3", "test-zorgid.sqlite3")
-# a restore's staging directory in ZORGID_HOME: the backup's parts in the clear, keys included, while it runs
+# the staging directories in ZORGID_HOME of a restore and of a backup: the backup's parts in the clear, keys
+# included, while it runs; in ZORGID_HOME, beside the keys they copy, never beside the backup file
 STAGING_PREFIX = ".zorgid-restore-"
-# held (flock) by a restore for all of its run: a staging directory while it is free is one a killed restore left
+BACKUP_STAGING_PREFIX = ".zorgid-backup-"
+STAGING_PREFIXES = (STAGING_PREFIX, BACKUP_STAGING_PREFIX)
+# held (flock) by a restore and by a backup for all of its run: a staging directory while it is free is one that a
+# killed restore or backup left
 RESTORE_LOCK = ".zorgid-restore.lock"
 # a home that holds any other file a backup holds is in use: a restore into it needs --force. These do not count:
 # every start of zorgid makes them in a new home (config.secret_key, audit/keys.py, identities/keyring.py), and
@@ -43,8 +47,8 @@ KEY_FILE_SETTINGS = ("ZORGID_AUDIT_KEY", "ZORGID_KEYSHARE_KEYS")
 
 def left_out(relative: Path) -> bool:
     top = relative.parts[0]
-    return (top in LEFT_OUT or top.startswith(DATABASE_PREFIXES) or top.startswith(STAGING_PREFIX)
-            or top.startswith((".zorgid-backup-", f".{restore_marker.NAME}.")) or top == RESTORE_LOCK)
+    return (top in LEFT_OUT or top.startswith(DATABASE_PREFIXES) or top.startswith(STAGING_PREFIXES)
+            or top.startswith(f".{restore_marker.NAME}.") or top == RESTORE_LOCK)
 
 
 def home_files(home: Path, anchor: Path) -> Iterator[Path]:
@@ -73,8 +77,8 @@ def holds_keys(home: Path, anchor: Path) -> list[str]:
 
 @contextmanager
 def restore_lock(home: Path, *, wait: bool) -> Iterator[bool]:
-    """Hold ZORGID_HOME's restore lock while inside: True; False when a restore in another process holds it and
-    ``wait`` is False (``wait``: until it is free). A killed process holds nothing: its lock is free again."""
+    """Hold ZORGID_HOME's restore lock while inside: True; False when a restore or backup in another process holds
+    it and ``wait`` is False (``wait``: until it is free). A killed process holds nothing: its lock is free again."""
     descriptor = os.open(home / RESTORE_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
@@ -88,22 +92,17 @@ def restore_lock(home: Path, *, wait: bool) -> Iterator[bool]:
 
 
 def leftover_staging(home: Path) -> list[Path]:
-    """The staging directories in ``home`` of restores that were killed before they finished (their parts in the
-    clear), when no restore is running; a running restore's own directory is none."""
+    """The staging directories in ``home`` of restores and backups that were killed before they finished (their
+    parts in the clear), when none is running; a running one's own directory is none."""
     if not any(_staging_directories(home)):
         return []
     with restore_lock(home, wait=False) as free:
         return _staging_directories(home) if free else []
 
 
-def remove_leftover_staging(home: Path) -> list[Path]:
-    """Remove what :func:`leftover_staging` finds (``zorgid backup``); the removed directories."""
-    with restore_lock(home, wait=False) as free:
-        return remove_staging(home) if free else []
-
-
 def remove_staging(home: Path) -> list[Path]:
-    """Remove every staging directory in ``home``: the caller holds the restore lock (a restore, before its own)."""
+    """Remove every staging directory in ``home``: the caller holds the restore lock (a restore or a backup, before
+    it makes its own)."""
     found = _staging_directories(home)
     for stale in found:
         shutil.rmtree(stale, ignore_errors=True)
@@ -111,7 +110,8 @@ def remove_staging(home: Path) -> list[Path]:
 
 
 def _staging_directories(home: Path) -> list[Path]:
-    return [path for path in sorted(home.glob(f"{STAGING_PREFIX}*")) if path.is_dir() and not path.is_symlink()]
+    return [path for prefix in STAGING_PREFIXES for path in sorted(home.glob(f"{prefix}*"))
+            if path.is_dir() and not path.is_symlink()]
 
 
 def sha256_of(path: Path) -> str:

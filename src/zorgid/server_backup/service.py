@@ -78,9 +78,13 @@ def _workdir(near: Path, prefix: str):
 
 
 def make_backup(target: Path, seal: envelope.Seal, *, actor: str, report: Report = lambda text: None) -> Made:
+    """Copies the database, the key files and ZORGID_HOME's files into a staging directory in ZORGID_HOME (in the
+    clear, beside the keys it copies; never beside ``target``, which may be a share that others read), seals them
+    into a temporary file beside ``target`` and links that to ``target``. It holds ZORGID_HOME's restore lock all
+    the while: a backup killed halfway leaves its parts only in ZORGID_HOME, where ``zorgid check`` reports them
+    (zorgid.E109) and the next backup or restore removes them, and beside ``target`` at most sealed bytes."""
     refuse_when_restore_incomplete()  # a backup of a half-restored installation would look like a good one
-    home, anchor = Path(settings.ZORGID_HOME), Path(settings.ZORGID_AUDIT_ANCHOR)
-    _report_removed(contents.remove_leftover_staging(home), report)
+    home = Path(settings.ZORGID_HOME)
     target = target.resolve()
     if target.exists():
         raise FileNotReadable(f"{target} exists already")
@@ -90,7 +94,14 @@ def make_backup(target: Path, seal: envelope.Seal, *, actor: str, report: Report
         envelope.check_passphrase(seal.passphrase)
     else:
         envelope._public_key(seal.recipient)
-    with _workdir(target.parent, ".zorgid-backup-") as work:
+    with _one_at_a_time(home, report):
+        _report_removed(contents.remove_staging(home), report)
+        return _backup(target, seal, actor=actor, report=report)
+
+
+def _backup(target: Path, seal: envelope.Seal, *, actor: str, report: Report) -> Made:
+    home, anchor = Path(settings.ZORGID_HOME), Path(settings.ZORGID_AUDIT_ANCHOR)
+    with _workdir(home, contents.BACKUP_STAGING_PREFIX) as work:
         parts_dir = work / "parts"
         parts_dir.mkdir()
         report(f"Database kopiëren ({database.vendor()})…")
@@ -128,19 +139,29 @@ def make_backup(target: Path, seal: envelope.Seal, *, actor: str, report: Report
                 tar.add(parts_dir / name, arcname=name, recursive=False)
         total = payload.stat().st_size
         report(f"Versleutelen ({_size(total)})…")
-        staged = work / "sealed"
-        with staged.open("wb") as sealed:
-            envelope.seal_file(payload, sealed, seal, _every_tenth(total, "versleuteld", report))
-        os.chmod(staged, 0o600)
-        try:
-            os.link(staged, target)  # never over a file made meanwhile
-        except OSError as exc:
-            raise FileNotReadable(f"{target}: {exc.strerror or exc}") from None
+        _seal_beside(payload, target, seal, _every_tenth(total, "versleuteld", report))
     made = Made(target, target.stat().st_size, contents.sha256_of(target), len(parts))
     record("server.backup", actor=actor, details={
         "file": target.name, "sha256": made.sha256, "size": made.size, "parts": made.parts,
         "sealed": "public-key" if seal.recipient else "passphrase"})
     return made
+
+
+def _seal_beside(payload: Path, target: Path, seal: envelope.Seal, progress: Callable[[int], None]) -> None:
+    """Seal ``payload`` into a temporary file in ``target``'s directory (only sealed bytes ever reach it), then link
+    that to ``target``: never over a file made meanwhile, and no half-written ``target`` when killed."""
+    descriptor, name = tempfile.mkstemp(prefix=contents.BACKUP_STAGING_PREFIX, suffix=".partial", dir=target.parent)
+    sealing = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as sealed:
+            envelope.seal_file(payload, sealed, seal, progress)
+        os.chmod(sealing, 0o600)
+        try:
+            os.link(sealing, target)
+        except OSError as exc:
+            raise FileNotReadable(f"{target}: {exc.strerror or exc}") from None
+    finally:
+        sealing.unlink(missing_ok=True)
 
 
 def _configured_key_files() -> dict[str, Path]:
@@ -254,18 +275,18 @@ def _interrupted(found: dict) -> str:
 
 def _report_removed(removed: list[Path], report: Report) -> None:
     if removed:
-        report(f"Tussenmap van een afgebroken terugzetactie verwijderd (de back-up onversleuteld): "
+        report(f"Tussenmap van een afgebroken terugzetactie of back-up verwijderd (de back-up onversleuteld): "
                f"{', '.join(path.name for path in removed)}")
 
 
 @contextmanager
-def _one_restore_at_a_time(home: Path, report: Report):
-    """Hold ZORGID_HOME's restore lock (contents.restore_lock) for the whole restore; wait for another's."""
+def _one_at_a_time(home: Path, report: Report):
+    """Hold ZORGID_HOME's restore lock (contents.restore_lock) for a whole restore or backup; wait for another's."""
     with contents.restore_lock(home, wait=False) as free:
         if free:
             yield
             return
-    report("Er loopt al een terugzetactie in deze ZORGID_HOME; wachten tot die klaar is…")
+    report("Er loopt een terugzetactie of back-up in deze ZORGID_HOME; wachten tot die klaar is…")
     with contents.restore_lock(home, wait=True):
         yield
 
@@ -277,7 +298,7 @@ def restore_backup(source: Path, opener: envelope.Opener, *, force: bool, actor:
     restore again with --force (of the same backup or another) completes it. First the staging directories of
     restores killed before (their parts in the clear) are removed, whatever this one does next."""
     home = Path(settings.ZORGID_HOME)
-    with _one_restore_at_a_time(home, report):
+    with _one_at_a_time(home, report):
         _report_removed(contents.remove_staging(home), report)
         return _restore(source, opener, force=force, actor=actor, report=report)
 

@@ -112,7 +112,7 @@ def leftover_staging(installation: Installation) -> None:
     ({}, interrupted_restore, "zorgid.E108", "een terugzetactie van /srv/backup/zorgid-2026-12-01.zidbackup is "
                                              "afgebroken"),
     ({}, leftover_staging, "zorgid.E109", "in ZORGID_HOME staan tussenmappen van een afgebroken terugzetactie "
-                                          "(.zorgid-restore-k1ll3d): de hele back-up onversleuteld"),
+                                          "of back-up (.zorgid-restore-k1ll3d): de back-up onversleuteld"),
 ])
 def test_each_unsafe_item_is_reported_with_its_code_and_fix(productie, env, change, code, text):
     if change:

@@ -2,7 +2,8 @@
 marker of the restore stays in ZORGID_HOME, ``zorgid serve``, gunicorn started directly and ``zorgid backup`` refuse
 with ZID-RESTORE-INCOMPLETE and /health/ready answers not ready, and a restore again with --force completes it: the
 Mobile ID activated before the backup logs in and the audit chain verifies. Killed before, while it decrypts, it
-leaves its staging directory (the backup in the clear): ``zorgid check`` reports it and ``zorgid backup`` removes it.
+leaves its staging directory (the backup in the clear): ``zorgid check`` reports it and ``zorgid backup`` removes it;
+a ``zorgid backup`` killed while it copies leaves its parts in the clear only in ZORGID_HOME, never beside its file.
 SIGKILL of the restore's process group (as a power loss: nothing of it runs on) when it prints the line of the step,
 or of the first file moved. SQLite, and PostgreSQL when the suite runs on it."""
 
@@ -28,6 +29,8 @@ from .installation import BIN, App, Installation, drop_postgres_database, fresh_
 
 DATABASE_STEP = "Database terugzetten"
 FILES_STEP = "Bestanden van ZORGID_HOME"
+E109_SAID = "[onveilig] zorgid.E109: in ZORGID_HOME staan tussenmappen van een afgebroken terugzetactie of back-up ({})"
+REMOVED_SAID = "Tussenmap van een afgebroken terugzetactie of back-up verwijderd (de back-up onversleuteld): {}"
 
 
 @dataclass
@@ -79,12 +82,13 @@ def app(source, tmp_path) -> App:
     return App(tmp_path / "app")
 
 
-def killed_at(installation: Installation, backup: Path, step: str, *args: str, lines_after: int = 0) -> str:
-    """Run ``zorgid restore`` and SIGKILL its process group as soon as it prints the line that starts ``step``, or
-    the ``lines_after``-th line after that one."""
-    log = installation.home.parent / "restore.stderr"
+def killed_at(installation: Installation, backup: Path, step: str, *args: str, lines_after: int = 0,
+              command: str = "restore") -> str:
+    """Run ``zorgid restore`` (or ``command``) and SIGKILL its process group as soon as it prints the line that
+    starts ``step``, or the ``lines_after``-th line after that one."""
+    log = installation.home.parent / f"{command}.stderr"
     with log.open("wb") as errors:
-        process = subprocess.Popen([str(BIN / "zorgid"), "restore", str(backup), *args],
+        process = subprocess.Popen([str(BIN / "zorgid"), command, str(backup), *args],
                                    env={**installation.env(), "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
                                    stderr=errors, stdin=subprocess.DEVNULL, text=True, encoding="utf-8",
                                    start_new_session=True)
@@ -204,12 +208,10 @@ def test_a_restore_killed_while_decrypting_leaves_its_staging_which_check_report
     staging = [path.name for path in target.home.glob(".zorgid-restore-*") if path.is_dir()]
     assert len(staging) == 1 and not (target.home / restore_marker.NAME).exists(), said
     checked = target.zorgid("check", check=False)
-    assert checked.returncode == 1 and f"[onveilig] zorgid.E109: in ZORGID_HOME staan tussenmappen van een " \
-                                       f"afgebroken terugzetactie ({staging[0]})" in checked.stdout, checked.stdout
+    assert checked.returncode == 1 and E109_SAID.format(staging[0]) in checked.stdout, checked.stdout
     target.zorgid("migrate")
     made = target.zorgid("backup", str(target.home.parent / "after.backup"))
-    assert f"Tussenmap van een afgebroken terugzetactie verwijderd (de back-up onversleuteld): {staging[0]}" \
-        in made.stdout, made.stdout
+    assert REMOVED_SAID.format(staging[0]) in made.stdout, made.stdout
     assert not [path for path in target.home.glob(".zorgid-restore-*") if path.is_dir()]
     assert "zorgid.E109" not in target.zorgid("check", check=False).stdout
 
@@ -263,3 +265,24 @@ def test_ready_answers_503_with_only_the_restore_check_while_the_marker_is_there
     assert "elders" not in response.content.decode()  # public: no path
     restore_marker.remove()
     assert "restore" not in client.get("/health/ready").json()["checks"]
+
+
+@pytest.mark.e2e
+def test_a_backup_killed_while_copying_leaves_the_clear_parts_only_in_zorgid_home(source, tmp_path):
+    shelf = tmp_path / "shelf"  # where the backups go: in practice a share that others may read
+    shelf.mkdir()
+    installation = source.installation
+    said = killed_at(installation, shelf / "killed.backup", "Database kopiëren", command="backup")
+    beside = [path.name for path in shelf.iterdir()]
+    # at most the sealed bytes of a temporary file, never the database, a key or a staging directory
+    assert all(name.startswith(".zorgid-backup-") and name.endswith(".partial") for name in beside), (beside, said)
+    staging = [path.name for path in installation.home.glob(".zorgid-backup-*") if path.is_dir()]
+    assert len(staging) == 1, said
+    checked = installation.zorgid("check", check=False)
+    assert checked.returncode == 1 and E109_SAID.format(staging[0]) in checked.stdout, checked.stdout
+    made = installation.zorgid("backup", str(shelf / "again.backup"))
+    assert REMOVED_SAID.format(staging[0]) in made.stdout, made.stdout
+    assert not [path for path in installation.home.glob(".zorgid-backup-*")]
+    assert "again.backup" in [path.name for path in shelf.iterdir()]
+    assert not [path for path in shelf.iterdir() if path.name.startswith(".zorgid-backup-") and path.is_dir()]
+    assert "zorgid.E109" not in installation.zorgid("check", check=False).stdout
