@@ -42,6 +42,10 @@ def _read_jwks(file: Path) -> str:
         fail(CareAppJwksInvalid(f"{file}: not UTF-8"))
 
 
+WID_CHECK_HELP = ("Sta de scope wid_check toe: de applicatie leest de laatste WID-controle van een patiënt die de "
+                  "ingelogde medewerker met zijn WID scan app vastlegde (docs/koppelen.md).")
+
+
 @apps_app.command(
     "add", cls=DutchCommand,
     help="Registreer een geaccepteerde zorgapplicatie en toon haar client_id.\n\n"
@@ -69,6 +73,7 @@ def apps_add(
         None, "--post-logout-redirect-uri", help="Terugkeeradres na het uitloggen (herhaalbaar, optioneel)."),
     backchannel_logout_uri: str = typer.Option("", "--backchannel-logout-uri",
                                                help="Adres voor back-channel logout (optioneel)."),
+    wid_check: bool = typer.Option(False, "--wid-check", help=WID_CHECK_HELP),
 ) -> None:
     """Register an accepted application (help text above, in Dutch)."""
     setup_django()
@@ -80,7 +85,7 @@ def apps_add(
             name=name, supplier=supplier, versions=versions, redirect_uris=redirect_uris, products=products or None,
             jwks=_read_jwks(jwks) if jwks is not None else None, jwks_uri=jwks_uri, tls_ura=tls_ura,
             tls_subject_dn=tls_subject_dn, post_logout_redirect_uris=post_logout_redirect_uris or (),
-            backchannel_logout_uri=backchannel_logout_uri, actor=actor())
+            backchannel_logout_uri=backchannel_logout_uri, wid_check_allowed=wid_check, actor=actor())
     except ZorgidError as error:
         fail(error)
     out.print(f"Zorgapplicatie {application.name} ({application.supplier}) geregistreerd.", markup=False,
@@ -114,6 +119,9 @@ def apps_change(
                                         help="Haal alle terugkeeradressen na het uitloggen weg."),
     backchannel_logout_uri: str = typer.Option(None, "--backchannel-logout-uri",
                                                help="Nieuw adres voor back-channel logout ('' haalt het weg)."),
+    wid_check: bool = typer.Option(None, "--wid-check/--geen-wid-check", show_default=False,
+                                   help=WID_CHECK_HELP + " --geen-wid-check trekt het in: de volgende aanvraag met "
+                                                         "wid_check wordt geweigerd."),
 ) -> None:
     """Change an application's registered data (help text above, in Dutch)."""
     setup_django()
@@ -125,7 +133,8 @@ def apps_change(
             client_id, name=name, supplier=supplier, products=products or None, redirect_uris=redirect_uris or None,
             post_logout_redirect_uris=[] if no_post_logout else (post_logout_redirect_uris or None),
             backchannel_logout_uri=backchannel_logout_uri, jwks=_read_jwks(jwks) if jwks is not None else None,
-            jwks_uri=jwks_uri, tls_ura=tls_ura, tls_subject_dn=tls_subject_dn, actor=actor())
+            jwks_uri=jwks_uri, tls_ura=tls_ura, tls_subject_dn=tls_subject_dn, wid_check_allowed=wid_check,
+            actor=actor())
     except ZorgidError as error:
         fail(error)
     out.print(f"Zorgapplicatie {application.name} ({application.client_id}) gewijzigd.", markup=False,
@@ -183,6 +192,7 @@ def apps_show(
         "redirect URI's:   " + ("\n                  ".join(application.redirect_uris) or "–"),
         "uitlog-URI's:     " + ("\n                  ".join(application.post_logout_redirect_uris) or "–"),
         f"back-channel:     {application.backchannel_logout_uri or '–'}",
+        f"WID-controle:     {'toegestaan (scope wid_check)' if application.wid_check_allowed else 'niet toegestaan'}",
         "versies:",
         *[f"  {row.version:<32} {VERSION_STATE.get(row.state, row.state)} sinds "
           f"{clock.format_date(row.changed_at.date())}" for row in services.versions_of(application)],

@@ -166,3 +166,21 @@ def test_change_replaces_what_is_given(tmp_path):
         refused = zorgid("apps", "change", client_id, *args)
         assert refused.exit_code == 1 and f"Fout {code}" in refused.output, args
     assert CareAppEvent.objects.filter(action="changed").count() == 1
+
+
+def test_the_wid_check_is_allowed_by_add_and_change_and_shown(jwks_file):
+    allowed = client_id_of(zorgid(*ADD, "--jwks", str(jwks_file), "--wid-check"))
+    plain = client_id_of(zorgid(*ADD, "--jwks", str(jwks_file)))
+    assert CareApplication.objects.get(client_id=allowed).wid_check_allowed is True
+    assert CareApplication.objects.get(client_id=plain).wid_check_allowed is False
+    assert "WID-controle:     toegestaan (scope wid_check)" in zorgid("apps", "show", allowed).stdout
+    assert "WID-controle:     niet toegestaan" in zorgid("apps", "show", plain).stdout
+
+    assert zorgid("apps", "change", allowed, "--geen-wid-check").exit_code == 0
+    assert zorgid("apps", "change", plain, "--wid-check").exit_code == 0
+    assert CareApplication.objects.get(client_id=allowed).wid_check_allowed is False
+    assert CareApplication.objects.get(client_id=plain).wid_check_allowed is True
+    changed = AuditEvent.objects.filter(event="care_app.changed").order_by("seq")
+    assert [json.loads(event.details)["wid_check_allowed"] for event in changed] == [False, True]
+    assert zorgid("apps", "change", plain, "--name", "Ander").exit_code == 0  # left as it was
+    assert CareApplication.objects.get(client_id=plain).wid_check_allowed is True

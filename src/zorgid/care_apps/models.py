@@ -46,6 +46,9 @@ class CareApplication(models.Model):
     tls_ura = models.CharField(max_length=8, blank=True)  # a UZI server certificate of this URA (binds the app to it)
     tls_subject_dn = models.CharField(max_length=500, blank=True)  # or a supplier's OV certificate with this subject
     status = models.CharField(max_length=16, choices=CareAppStatus.choices, default=CareAppStatus.ACCEPTED)
+    # the scope wid_check (an employee's latest WID check of a patient's document, docs/koppelen.md): only for an
+    # application the operator allows it, for it tells when and which document the employee checked
+    wid_check_allowed = models.BooleanField(default=False, db_default=False)
     subject_salt = models.CharField(max_length=64, default=new_subject_salt, editable=False)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -226,6 +226,13 @@ def _line(value: object, what: str, limit: int = NAME_MAX) -> str:
         raise CareAppDataInvalid(f"{what} is {reasons.get(exc.reason, exc.reason)}") from exc
 
 
+def clean_flag(value: object, what: str) -> bool:
+    """A yes or no: a bool only (JSON's true or false), never a string that reads like one."""
+    if not isinstance(value, bool):
+        raise CareAppDataInvalid(f"{what} must be true or false, not {_shown(value)}")
+    return value
+
+
 def clean_versions(versions: object) -> list[str]:
     """At least one version, each ``[0-9A-Za-z.+-]{1,32}``; duplicates dropped, order kept."""
     if isinstance(versions, str) or not isinstance(versions, Iterable):
@@ -473,8 +480,10 @@ def _at(field: str, check, *args):
 def add_application(*, name: object, supplier: object, versions: object, redirect_uris: object,
                     products: object = None, jwks: object = None, jwks_uri: object = "", tls_ura: object = "",
                     tls_subject_dn: object = "", post_logout_redirect_uris: object = (),
-                    backchannel_logout_uri: object = "", actor: str, ip: str = "") -> CareApplication:
-    """The operator registers an accepted application with its accepted versions; it gets a new client_id."""
+                    backchannel_logout_uri: object = "", wid_check_allowed: object = False, actor: str,
+                    ip: str = "") -> CareApplication:
+    """The operator registers an accepted application with its accepted versions; it gets a new client_id. It may
+    ask the scope wid_check only when ``wid_check_allowed`` (docs/koppelen.md)."""
     name = _at("name", _line, name, "name")
     supplier = _at("supplier", _line, supplier, "supplier")
     versions = _at("versions", clean_versions, versions)
@@ -486,17 +495,20 @@ def add_application(*, name: object, supplier: object, versions: object, redirec
         post_logout_redirect_uris or (), "post_logout_redirect_uri", at_least=0))
     backchannel_logout_uri = (_at("backchannel_logout_uri", clean_server_uri, backchannel_logout_uri,
                                   "backchannel_logout_uri") if backchannel_logout_uri not in (None, "") else "")
+    wid_check_allowed = _at("wid_check_allowed", clean_flag, wid_check_allowed, "wid_check_allowed")
     now = clock.now()
     with transaction.atomic():
         application = CareApplication.objects.create(
             name=name, supplier=supplier, products=products, redirect_uris=redirect_uris,
+            wid_check_allowed=wid_check_allowed,
             post_logout_redirect_uris=post_logout_redirect_uris, backchannel_logout_uri=backchannel_logout_uri,
             jwks=authentication.jwks, jwks_uri=authentication.jwks_uri, tls_ura=authentication.tls_ura,
             tls_subject_dn=authentication.tls_subject_dn, created_at=now, updated_at=now)
         CareAppVersion.objects.bulk_create(
             [CareAppVersion(application=application, version=version, changed_at=now) for version in versions])
         details = {"name": name, "supplier": supplier, "versions": versions, "products": products,
-                   "redirect_uris": redirect_uris, "authentication": _authentication_kind(authentication)}
+                   "redirect_uris": redirect_uris, "authentication": _authentication_kind(authentication),
+                   "wid_check_allowed": wid_check_allowed}
         _event(application, "added", details, actor=actor, ip=ip)
     return application
 
@@ -508,7 +520,8 @@ def change_application(client_id: object, *, name: object = UNCHANGED, supplier:
                        products: object = UNCHANGED, redirect_uris: object = UNCHANGED,
                        post_logout_redirect_uris: object = UNCHANGED, backchannel_logout_uri: object = UNCHANGED,
                        jwks: object = UNCHANGED, jwks_uri: object = UNCHANGED, tls_ura: object = UNCHANGED,
-                       tls_subject_dn: object = UNCHANGED, actor: str, ip: str = "") -> CareApplication:
+                       tls_subject_dn: object = UNCHANGED, wid_check_allowed: object = UNCHANGED, actor: str,
+                       ip: str = "") -> CareApplication:
     """The supplier's new addresses, keys or names (docs/koppelen.md): each item given replaces the registered one
     by the same checks as ``add_application``; an empty back-channel address or list of post-logout addresses
     removes them. Giving any way to authenticate replaces the registered one (exactly one, as when adding).
@@ -528,6 +541,8 @@ def change_application(client_id: object, *, name: object = UNCHANGED, supplier:
     if backchannel_logout_uri is not None:
         changes["backchannel_logout_uri"] = (_at("backchannel_logout_uri", clean_server_uri, backchannel_logout_uri,
                                                  "backchannel_logout_uri") if backchannel_logout_uri != "" else "")
+    if wid_check_allowed is not None:
+        changes["wid_check_allowed"] = _at("wid_check_allowed", clean_flag, wid_check_allowed, "wid_check_allowed")
     authentication = None
     if any(value is not None for value in (jwks, jwks_uri, tls_ura, tls_subject_dn)):
         authentication = clean_authentication(jwks=jwks, jwks_uri=jwks_uri, tls_ura=tls_ura,

@@ -120,6 +120,12 @@ def latest_wid_check(session: AppSession) -> WidScanCheck | None:
             .order_by("-checked_at", "-recorded_at", "-id").first())
 
 
+def hands_out_wid_check(session: AppSession, scope: str) -> bool:
+    """Whether a token of ``scope`` carries ``wid_check``: asked, and allowed for the application now (the operator
+    may have withdrawn it since the login began: then no check is handed out, not even at userinfo)."""
+    return "wid_check" in scope.split() and session.application.wid_check_allowed
+
+
 def wid_check_claim(check: WidScanCheck | None) -> dict[str, object] | None:
     """``wid_check``: what the check holds, never more (the last four characters of the number, no names)."""
     if check is None:
@@ -129,23 +135,24 @@ def wid_check_claim(check: WidScanCheck | None) -> dict[str, object] | None:
             "failed_checks": list(check.failed_checks), "checked_at": int(check.checked_at.timestamp())}
 
 
-def _scope_claims(session: AppSession, scopes: set[str]) -> dict[str, object]:
+def _scope_claims(session: AppSession, scope: str) -> dict[str, object]:
     claims: dict[str, object] = {}
+    scopes = set(scope.split())
     if "profile" in scopes:
         claims.update(profile_claims(session.person))
     if "uzi" in scopes:
         claims.update(uzi_claims(session))
-    if "wid_check" in scopes:
+    if hands_out_wid_check(session, scope):
         claims["wid_check"] = wid_check_claim(latest_wid_check(session))
     return claims
 
 
 def id_token_claims(session: AppSession, scope: str) -> dict[str, object]:
     """The ID token's claims of the person and the login for ``scope`` (the code adds nonce and auth_time)."""
-    return {**authentication_claims(session), **_scope_claims(session, set(scope.split()))}
+    return {**authentication_claims(session), **_scope_claims(session, scope)}
 
 
 def userinfo_claims(session: AppSession, scope: str) -> dict[str, object]:
     """What ``/oidc/userinfo`` answers for a token of ``scope``: ``sub`` and the claims of profile, uzi and
     wid_check (the latest check as it is now: one recorded after the token exchange counts)."""
-    return {"sub": session.subject, **_scope_claims(session, set(scope.split()))}
+    return {"sub": session.subject, **_scope_claims(session, scope)}

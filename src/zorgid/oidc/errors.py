@@ -55,6 +55,20 @@ class ScopeInvalid(OidcError):
     solution_en = "The supplier must correct the scope, for instance scope=openid profile uzi."
 
 
+class ScopeNotAllowed(OidcError):
+    code = "ZID-OIDC-SCOPE-NOT-ALLOWED"
+    status = 400
+    oauth_error = "invalid_scope"
+    cause_nl = ("De zorgapplicatie vraagt de scope wid_check (de laatste WID-controle van de medewerker), maar de "
+                "beheerder van ZORG-ID heeft die voor deze applicatie niet toegestaan.")
+    cause_en = ("The healthcare application asks for the scope wid_check (the employee's latest WID check), but the "
+                "ZORG-ID operator has not allowed it for this application.")
+    solution_nl = ("De leverancier laat wid_check weg, of vraagt de beheerder van ZORG-ID de WID-controle voor de "
+                   "applicatie toe te staan (zorgid apps change CLIENT_ID --wid-check).")
+    solution_en = ("The supplier leaves wid_check out, or asks the ZORG-ID operator to allow the WID check for the "
+                   "application (zorgid apps change CLIENT_ID --wid-check).")
+
+
 class PkceRequired(OidcError):
     code = "ZID-OIDC-PKCE"
     status = 400

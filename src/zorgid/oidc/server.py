@@ -63,6 +63,7 @@ from .errors import (
     RedirectUriMismatch,
     ResponseTypeUnsupported,
     ScopeInvalid,
+    ScopeNotAllowed,
     StateRequired,
     TokenRequestInvalid,
 )
@@ -145,7 +146,8 @@ def find_client(client_id: object) -> Client | None:
 class RegisterRules:
     """zorgid's rules of an authorization request besides Authlib's. First (before the scope, PKCE and nonce): one
     value per parameter, no request objects, the query response mode, a state. Then: the application accepted,
-    for ZORG-ID Mobiel, in an accepted version, and an ``ura`` of 8 digits if one is asked."""
+    for ZORG-ID Mobiel, in an accepted version, the scope wid_check only if the operator allows it, and an ``ura``
+    of 8 digits if one is asked."""
 
     def __call__(self, grant) -> None:
         grant.register_hook("before_validate_authorization_request_payload", self.check_form)
@@ -176,6 +178,8 @@ class RegisterRules:
             application = application_for_login(data.get("client_id"))
             check_product(application, Product.MOBIEL)
             check_version(application, data.get("application_version"))
+            if "wid_check" in str(data.get("scope", "")).split() and not application.wid_check_allowed:
+                raise ScopeNotAllowed("wid_check is not allowed for this application")
             ura = data.get("ura")
             if ura is not None:
                 data["ura"] = Ura(ura).value  # kept on the login without the spaces Ura drops
@@ -418,7 +422,7 @@ class Provider(AuthorizationServer):
             stored.delete()  # the refusal commits (the code stays used), the token must not
             raise
         handed: dict[str, object] = {}
-        if "wid_check" in str(token.get("scope", "")).split():
+        if claims_module.hands_out_wid_check(session, str(token.get("scope", ""))):
             # the check the ID token will hold (oidc.claims.latest_wid_check), named in the audit event: its id
             session.wid_check_given = claims_module.latest_wid_check(session)
             handed["wid_check"] = session.wid_check_given.id if session.wid_check_given is not None else None

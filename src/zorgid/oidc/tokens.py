@@ -27,7 +27,7 @@ from zorgid.hashing import token_hash
 from zorgid.organisations.models import RoleAssignment
 from zorgid.protocol.errors import ZorgidError
 
-from .claims import latest_wid_check, userinfo_claims
+from .claims import hands_out_wid_check, latest_wid_check, userinfo_claims
 from .errors import AccessTokenInvalid, AccessTokenMissing, SessionEnded, TokenRequestInvalid, describe
 from .models import AccessToken, AppSession
 from .oauth import OAuthAnswer, ZorgidRequest, as_oauth_error
@@ -113,7 +113,7 @@ def userinfo(headers: Mapping[str, str]) -> OAuthAnswer:
         status, body, answer_headers = error()
         return OAuthAnswer(status, body, list(answer_headers))
     session = found.session
-    if "wid_check" in found.scope.split():
+    if hands_out_wid_check(session, found.scope):
         # the latest check as it is now, which may be one recorded after the token exchange: each one handed out
         # here is audited, as the exchange's own event names the one it handed out (docs/koppelen.md)
         session.wid_check_given = latest_wid_check(session)

@@ -54,6 +54,10 @@ class CareAppForm(forms.Form):
                                             items=URIS_MAX, item_length=URI_MAX, required=False)
     backchannel_logout_uri = forms.CharField(label=_("Adres voor back-channel logout"), required=False,
                                              max_length=URI_MAX)
+    wid_check_allowed = forms.BooleanField(
+        label=_("WID-controle toestaan (scope wid_check)"), required=False,
+        help_text=_("De applicatie leest de laatste WID-controle van een patiënt die de ingelogde medewerker met zijn "
+                    "WID scan app vastlegde. Alleen voor een applicatie aan de balie die dat nodig heeft."))
 
     def service_arguments(self) -> dict:
         """The cleaned form as ``care_apps.services.add_application`` takes it."""

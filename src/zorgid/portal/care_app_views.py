@@ -77,11 +77,15 @@ def operator_detail(request: HttpRequest, client_id: str) -> HttpResponse:
 
 STATUS_ACTIONS = {"suspend": services.suspend, "withdraw": services.withdraw, "reinstate": services.reinstate}
 VERSION_ACTIONS = {"accept-version": services.accept_version, "refuse-version": services.refuse_version}
+WID_CHECK_ACTIONS = {"allow-wid-check": True, "deny-wid-check": False}
 DONE = {"suspend": _lazy("%(name)s is opgeschort: inloggen is geweigerd tot u hem weer accepteert."),
         "withdraw": _lazy("De acceptatie van %(name)s is ingetrokken."),
         "reinstate": _lazy("%(name)s is weer geaccepteerd."),
         "accept-version": _lazy("Versie %(version)s van %(name)s is geaccepteerd."),
-        "refuse-version": _lazy("Versie %(version)s van %(name)s is geweigerd.")}
+        "refuse-version": _lazy("Versie %(version)s van %(name)s is geweigerd."),
+        "allow-wid-check": _lazy("%(name)s mag de WID-controle lezen (scope wid_check)."),
+        "deny-wid-check": _lazy("%(name)s mag de WID-controle niet meer lezen: een aanvraag met wid_check wordt "
+                                "geweigerd.")}
 
 
 def _confirmation(application, action: str, request: HttpRequest) -> Confirmation:
@@ -97,6 +101,14 @@ def _confirmation(application, action: str, request: HttpRequest) -> Confirmatio
             _("Zijn adressen worden niet meer gevolgd.")]),
         "refuse-version": (_("Versie weigeren"), _("Versie %(version)s van %(name)s wordt geweigerd.") % names, [
             _("Inloggen met deze versie wordt vanaf nu geweigerd.")]),
+        "allow-wid-check": (_("WID-controle toestaan"), _("%(name)s mag de WID-controle lezen.") % names, [
+            _("Na het inloggen van een medewerker leest de applicatie zijn laatste WID-controle van een patiënt van "
+              "de afgelopen 15 minuten: soort document, laatste vier tekens van het nummer, geldigheid en uitkomst."),
+            _("Elke keer dat de applicatie een WID-controle krijgt, komt in het auditlog.")]),
+        "deny-wid-check": (_("WID-controle niet meer toestaan"),
+                           _("%(name)s mag de WID-controle niet meer lezen.") % names, [
+            _("Een aanvraag met de scope wid_check wordt vanaf nu geweigerd (ZID-OIDC-SCOPE-NOT-ALLOWED); wie al "
+              "is ingelogd, krijgt geen WID-controle meer.")]),
     }[action]
     hidden = {name: request.POST[name] for name in ("reason", "version") if request.POST.get(name)}
     return Confirmation(title=title, question=question, consequences=consequences, hidden=hidden,
@@ -106,12 +118,12 @@ def _confirmation(application, action: str, request: HttpRequest) -> Confirmatio
 
 @require_POST
 def operator_action(request: HttpRequest, client_id: str, action: str) -> HttpResponse:
-    """Suspend, withdraw, reinstate; accept or refuse a version. Suspending, withdrawing and refusing a version
-    are asked on a confirmation page first (portal.confirmations); each says what it did. A refusal is the error
-    page with its code."""
+    """Suspend, withdraw, reinstate; accept or refuse a version; allow the WID check or no longer. All but
+    reinstating and accepting a version are asked on a confirmation page first (portal.confirmations); each says
+    what it did. A refusal is the error page with its code."""
     operator = require_operator(request)
     who = {"actor": f"person:{operator.id}", "ip": client_ip(request)}
-    if action not in STATUS_ACTIONS and action not in VERSION_ACTIONS:
+    if action not in STATUS_ACTIONS and action not in VERSION_ACTIONS and action not in WID_CHECK_ACTIONS:
         raise NotFound(f"unknown action {action[:40]!r}")
     application = services.get(client_id)
     if action in CONFIRMED_ACTIONS and not confirmed(request):
@@ -121,10 +133,12 @@ def operator_action(request: HttpRequest, client_id: str, action: str) -> HttpRe
         form = StatusForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else request.POST.get("reason", "")
         STATUS_ACTIONS[action](client_id, reason=reason, **who)
+    elif action in WID_CHECK_ACTIONS:
+        services.change_application(client_id, wid_check_allowed=WID_CHECK_ACTIONS[action], **who)
     else:
         version = VERSION_ACTIONS[action](client_id, request.POST.get("version", ""), **who).version
     messages.success(request, DONE[action] % {"name": application.name, "version": version})
     return redirect("care-apps-operator-detail", client_id=client_id)
 
 
-CONFIRMED_ACTIONS = ("suspend", "withdraw", "refuse-version")
+CONFIRMED_ACTIONS = ("suspend", "withdraw", "refuse-version", "allow-wid-check", "deny-wid-check")

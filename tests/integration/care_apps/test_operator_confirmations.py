@@ -45,6 +45,28 @@ def test_refusing_a_version_is_confirmed_accepting_one_is_not(desk):  # noqa: F8
     assert CareAppVersion.objects.get(version="2.1").state == VersionState.REFUSED
 
 
+def test_allowing_the_wid_check_is_confirmed_first_said_after_and_in_the_history(desk):  # noqa: F811
+    application = add()
+    detail = f"/beheer/applicaties/{application.client_id}"
+    shown = text(desk.get(detail))
+    assert 'data-testid="wid-check">niet toegestaan<' in shown and 'data-testid="allow-wid-check"' in shown
+    asked = text(desk.post(f"{detail}/allow-wid-check", {}))
+    assert f"{application.name} mag de WID-controle lezen." in asked and 'name="confirm" value="ja"' in asked
+    application.refresh_from_db()
+    assert application.wid_check_allowed is False  # not yet
+    allowed = desk.post(f"{detail}/allow-wid-check", {"confirm": "ja"}, follow=True)
+    application.refresh_from_db()
+    assert application.wid_check_allowed is True and allowed.redirect_chain == [(detail, 302)]
+    assert banners(allowed) == [f"{application.name} mag de WID-controle lezen (scope wid_check)."]
+    assert 'data-testid="wid-check">toegestaan<' in text(allowed) and 'data-testid="deny-wid-check"' in text(allowed)
+    denied = desk.post(f"{detail}/deny-wid-check", {"confirm": "ja"}, follow=True)
+    application.refresh_from_db()
+    assert application.wid_check_allowed is False
+    assert banners(denied)[0].startswith(f"{application.name} mag de WID-controle niet meer lezen")
+    changes = [event.details for event in application.events.filter(action="changed").order_by("id")]
+    assert changes == [{"wid_check_allowed": True}, {"wid_check_allowed": False}]
+
+
 def test_registering_an_application_names_its_client_id_once(desk):  # noqa: F811
     from tests.integration.care_apps.test_pages import FORM
 

@@ -226,10 +226,11 @@ def test_only_the_operator_reaches_the_operator_pages(client):
         for method, path, data in (("get", "/beheer/applicaties", None), ("get", "/beheer/applicaties/nieuw", None),
                                    ("post", "/beheer/applicaties/nieuw", FORM), ("get", detail, None),
                                    ("post", f"{detail}/suspend", {}), ("post", f"{detail}/withdraw", {}),
-                                   ("post", f"{detail}/accept-version", {"version": "9"})):
+                                   ("post", f"{detail}/accept-version", {"version": "9"}),
+                                   ("post", f"{detail}/allow-wid-check", {"confirm": "ja"})):
             response = getattr(browser, method)(path, data) if data is not None else getattr(browser, method)(path)
             assert (response.status_code, error_code(response)) == (403, code), (code, method, path)
     assert 'href="/beheer/applicaties"' not in administrator.get("/overzicht").content.decode()
     application.refresh_from_db()
-    assert application.status == CareAppStatus.ACCEPTED
+    assert application.status == CareAppStatus.ACCEPTED and application.wid_check_allowed is False
     assert CareApplication.objects.count() == 1 and CareAppEvent.objects.count() == 1

@@ -13,16 +13,24 @@ import secrets
 import pytest
 from django.test import Client
 
-from tests.integration.oidc.relying_party import code_of
+from tests.integration.oidc.relying_party import code_of, register
 from tests.integration.red_team.test_oidc_support import employee as other_employee
 from tests.integration.widscan.apps import Scanner, link_up
 from zorgid import clock
 from zorgid.audit.models import AuditEvent
+from zorgid.care_apps.services import change_application
 from zorgid.oidc.claims import WID_CHECK_WINDOW
+from zorgid.oidc.models import AuthorizationCode
 
 pytestmark = pytest.mark.django_db
 
 SCOPE = "openid wid_check"
+
+
+@pytest.fixture
+def rp(db):
+    """An application at the patient's desk that the operator allows the scope wid_check."""
+    return register(wid_check_allowed=True)
 
 
 @pytest.fixture
@@ -140,3 +148,26 @@ def test_discovery_names_the_scope_and_its_claim(client):
     metadata = client.get("/.well-known/openid-configuration").json()
     assert "wid_check" in metadata["scopes_supported"]
     assert "wid_check" in metadata["claims_supported"]
+
+
+def test_an_application_not_allowed_the_scope_is_refused_with_its_code(client, scanner):
+    other = register(name="Agenda Oost")  # the operator did not allow it the WID check
+    recorded(scanner)
+    answer = client.get("/oidc/authorize", other.authorize_params(scope=SCOPE))
+    assert answer.status_code == 302
+    assert "error=invalid_scope" in answer["Location"] and "ZID-OIDC-SCOPE-NOT-ALLOWED" in answer["Location"]
+    assert not AuthorizationCode.objects.exists()
+    assert client.get("/oidc/authorize", other.authorize_params(scope="openid profile")).status_code == 200
+
+
+def test_a_permission_withdrawn_during_the_login_hands_out_no_check(client, device, rp, scanner):
+    recorded(scanner)
+    rp.nonce = secrets.token_urlsafe(16)
+    code = code_of(Client(), client, device, rp, scope=SCOPE)
+    change_application(rp.application.client_id, wid_check_allowed=False, actor="operator")
+    tokens = rp.token(client, code).json()
+    claims = rp.verify_id_token(client, tokens["id_token"])
+    info = Client().get("/oidc/userinfo", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}").json()
+    assert "wid_check" not in claims and "wid_check" not in info
+    assert "wid_check" not in token_details()
+    assert not AuditEvent.objects.filter(event="oidc.userinfo.wid_check").exists()

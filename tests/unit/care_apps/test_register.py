@@ -78,6 +78,9 @@ def test_products_default_to_mobiel():
     ({"supplier": "y" * 10_000}, "longer than 128"),
     ({"products": []}, "at least one product"), ({"products": ["papier"]}, "not one of"),
     ({"products": "mobiel"}, "must be a list"), ({"products": [["mobiel"]]}, "not one of"),
+    ({"wid_check_allowed": "true"}, "wid_check_allowed must be true or false"),
+    ({"wid_check_allowed": 1}, "wid_check_allowed must be true or false"),
+    ({"wid_check_allowed": None}, "wid_check_allowed must be true or false"),
 ])
 def test_bad_data_is_refused(changes, says):
     error = refused(CareAppDataInvalid, **changes)
