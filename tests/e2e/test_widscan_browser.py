@@ -35,6 +35,7 @@ def test_a_beheerder_registers_an_employee_with_the_code_of_her_wid_scan_app(chr
     assert finish(linking)[0] == 0
 
     card = "\n".join(compose_td1(number="BK34Q7RD2", surname="BAKKER", given_names="BRAM",
+                                 birth_date=dt.date(1990, 6, 1),  # as the form has it: the server compares them
                                  expiry_date=dt.date.today() + dt.timedelta(days=3 * 365)))
     scanned = widscan.run("scan", "--mrz", card, "--record", "--purpose", "medewerker")
     assert "Geldig document" in scanned.stdout

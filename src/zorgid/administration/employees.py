@@ -174,22 +174,27 @@ def check_wid(wid: Wid) -> None:
         raise WidDocumentExpired(f"verlopen op {clock.format_date(wid.expiry_date)}")
 
 
-def previewed_wid(wid: Wid | ScannedWid, *, by: Person) -> Wid:
-    """The document a WID check names, refused as ``record_wid_check`` would refuse it, but nothing recorded or
-    taken: for a page that shows it before its confirmation (nobody confirms what is then refused)."""
+def previewed_wid(wid: Wid | ScannedWid, *, by: Person, birth_date: dt.date) -> Wid:
+    """The document a WID check names, refused as ``record_wid_check`` would refuse it for a person born on
+    ``birth_date``, but nothing recorded or taken: for a page that shows it before its confirmation (nobody
+    confirms what is then refused)."""
     if isinstance(wid, ScannedWid):
-        wid = Wid.from_scan(widscan.peek_reference(wid.reference, beheerder=by))
+        scan = widscan.peek_reference(wid.reference, beheerder=by)
+        widscan.check_holder(scan, birth_date)
+        wid = Wid.from_scan(scan)
     check_wid(wid)
     return wid
 
 
 def record_wid_check(organisation: Organisation, person: Person, wid: Wid | ScannedWid, *, checked_by: Person,
-                     ip: str) -> WidCheck:
+                     ip: str, birth_date: dt.date | None = None) -> WidCheck:
     """The WID check, typed or scanned (``method``); call inside the action's transaction: a scanned one's code
-    is used by it, and stays unused if the action is refused after all."""
+    is used by it, and stays unused if the action is refused after all. A scanned document whose MRZ gives
+    another birth date than the person's (``birth_date`` when it is being corrected) is refused."""
     scan = None
     if isinstance(wid, ScannedWid):
         scan = widscan.take_reference(wid.reference, beheerder=checked_by)
+        widscan.check_holder(scan, birth_date or person.birth_date)
         wid = Wid.from_scan(scan)
     check_wid(wid)
     check = WidCheck.objects.create(person=person, organisation=organisation, document_type=wid.document_type,
@@ -309,7 +314,7 @@ def change(organisation: Organisation, person: Person, *, first_names: str, last
         if wid is None and person.mobile_ids.filter(status=MobileIdStatus.ACTIVE).exists():
             raise PersonDataInvalid("a new WID check is needed to change an active identity")
         if wid is not None:
-            record_wid_check(organisation, person, wid, checked_by=by, ip=ip)
+            record_wid_check(organisation, person, wid, checked_by=by, ip=ip, birth_date=birth_date)
         Person.objects.filter(pk=person.pk).update(first_names=first_names, last_name=last_name, birth_date=birth_date)
         memberships.renamed(person)
         servicedesk = (None, Role.OPERATOR) in roles.held(by)

@@ -79,7 +79,7 @@ def correct(request: HttpRequest, ura: str, person_id: str) -> HttpResponse:
     if employees.unchanged(person, data["first_names"], data["last_name"], data["birth_date"]):
         return _form_page(request, organisation, person, form, CorrectionUnchanged())
     try:  # before the confirmation: nobody confirms what is then refused; a scan code is taken only then
-        shown = employees.previewed_wid(wid, by=by)
+        shown = employees.previewed_wid(wid, by=by, birth_date=data["birth_date"])
     except (WidDocumentExpired, WidScanError) as refused:
         return _form_page(request, organisation, person, form, refused)
     if request.POST.get("bevestigd") != "ja":

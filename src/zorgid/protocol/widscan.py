@@ -206,6 +206,10 @@ class WidCheckRecord:
     of the checks that failed; ``purpose`` says whose document it was (a patient's, or an employee's that a
     beheerder checks before registering him). ``signed_at`` is the moment of the check; the server takes each
     link's moments in increasing order only, so a recorded request cannot be sent twice.
+
+    ``holder_birth_date``: only for an employee's document that carries one (not a driving licence), the birth date
+    its MRZ gives, so that the server can tell whether the document is of the person the beheerder registers (it
+    keeps a keyed digest of it, not the date). A patient's birth date never leaves the app.
     """
 
     link: str
@@ -216,9 +220,15 @@ class WidCheckRecord:
     outcome: str
     failed_checks: tuple[str, ...]
     signed_at: int
+    holder_birth_date: dt.date | None = None
 
     def __post_init__(self) -> None:
         _check_tokens(link=self.link)
+        if self.holder_birth_date is not None:
+            if not isinstance(self.holder_birth_date, dt.date) or isinstance(self.holder_birth_date, dt.datetime):
+                raise MessageMalformed("holder_birth_date must be a date")
+            if self.purpose != "medewerker":
+                raise MessageMalformed("holder_birth_date is sent for an employee's document only, never a patient's")
         _check_moment(self.signed_at)
         if self.purpose not in PURPOSES:
             raise MessageMalformed(f"purpose must be one of {', '.join(PURPOSES)}")
@@ -238,11 +248,12 @@ class WidCheckRecord:
             raise MessageMalformed("a valid outcome has no failed checks, an invalid one names them")
 
     def canonical_bytes(self) -> bytes:
+        holder = {"holder_birth_date": self.holder_birth_date.isoformat()} if self.holder_birth_date else {}
         return canonical_json({
             "type": "zorgid.widscan.check", "v": WIDSCAN_VERSION, "link": self.link, "purpose": self.purpose,
             "document_type": self.document_type, "number_last4": self.number_last4,
             "expiry_date": self.expiry_date.isoformat(), "outcome": self.outcome,
-            "failed_checks": list(self.failed_checks), "signed_at": self.signed_at,
+            "failed_checks": list(self.failed_checks), "signed_at": self.signed_at, **holder,
         })
 
 
@@ -325,23 +336,31 @@ class WidCheckRecordRequest(Body):
     signature: bytes = base64(MAX_SIGNATURE_BYTES, "the linked key's ECDSA over the WidCheckRecord, DER")
     failed_checks: tuple[str, ...] = wire("texts", (), max_length=MAX_FAILED_CHECKS, item_length=40,
                                           help="the keys of the checks that failed", optional=True)
+    holder_birth_date: str = text(10, "YYYY-MM-DD: an employee's document only, the birth date of its MRZ",
+                                  default="", optional=True)
 
     def record(self) -> WidCheckRecord:
         """The signed message this body carries; a malformed field raises MessageMalformed."""
-        try:
-            expiry = dt.date.fromisoformat(self.expiry_date)
-        except ValueError as exc:
-            raise MessageMalformed("expiry_date must be a date YYYY-MM-DD") from exc
         return WidCheckRecord(link=self.link, purpose=self.purpose, document_type=self.document_type,
-                              number_last4=self.number_last4, expiry_date=expiry, outcome=self.outcome,
-                              failed_checks=tuple(self.failed_checks), signed_at=self.signed_at)
+                              number_last4=self.number_last4, expiry_date=_date(self.expiry_date, "expiry_date"),
+                              outcome=self.outcome, failed_checks=tuple(self.failed_checks), signed_at=self.signed_at,
+                              holder_birth_date=_date(self.holder_birth_date, "holder_birth_date")
+                              if self.holder_birth_date else None)
 
     @classmethod
     def of(cls, record: WidCheckRecord, signature: bytes) -> WidCheckRecordRequest:
         return cls(link=record.link, purpose=record.purpose, document_type=record.document_type,
                    number_last4=record.number_last4, expiry_date=record.expiry_date.isoformat(),
                    outcome=record.outcome, signed_at=record.signed_at, signature=signature,
-                   failed_checks=record.failed_checks)
+                   failed_checks=record.failed_checks,
+                   holder_birth_date=record.holder_birth_date.isoformat() if record.holder_birth_date else "")
+
+
+def _date(text: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise MessageMalformed(f"{name} must be a date YYYY-MM-DD") from exc
 
 
 @dataclass(frozen=True)

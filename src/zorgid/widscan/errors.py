@@ -150,3 +150,17 @@ class WidScanReferenceInvalidDocument(WidScanError):
                    "app en neem de nieuwe code over.")
     solution_en = ("Do not register with this document. Ask for a valid identity document, scan it with your WID "
                    "scan app and copy the new code.")
+
+
+class WidScanReferenceOtherPerson(WidScanError):
+    code = "ZID-WIDSCAN-REFERENCE-OTHER-PERSON"
+    status = 422
+    cause_nl = ("De WID scan-code hoort bij een identiteitsbewijs met een andere geboortedatum dan die van de "
+                "medewerker: het gescande document is niet van hem, of de geboortedatum is verkeerd ingevuld.")
+    cause_en = ("The WID scan code belongs to an identity document with another birth date than the employee's: the "
+                "scanned document is not his, or the birth date was typed wrongly.")
+    solution_nl = ("Vergelijk de geboortedatum op het document met die in het formulier. Is die goed, scan dan het "
+                   "document van deze medewerker met uw WID scan app en neem de nieuwe code over; de code blijft "
+                   "ongebruikt.")
+    solution_en = ("Compare the birth date on the document with the one in the form. If that is right, scan this "
+                   "employee's document with your WID scan app and copy the new code; the code stays unused.")

@@ -71,6 +71,9 @@ class WidScanCheck(models.Model):
     # purpose medewerker: the code a beheerder gives the registration form (8 characters A-Z, 2-9), used once
     reference = models.CharField(max_length=8, null=True, blank=True, unique=True)
     used_at = models.DateTimeField(null=True, blank=True)
+    # purpose medewerker: a keyed digest of the birth date in the document's MRZ (services.holder_digest), to tell
+    # whether the document is of the person registered; "" for a patient's document or one without it
+    holder_digest = models.CharField(max_length=64, blank=True, default="", db_default="")
     # the beheerder's WID check this reference became. The link is kept here, not on identities.WidCheck:
     # identities lies beneath widscan (pyproject.toml layers) and knows nothing of it, and a foreign key keeps
     # the two rows' tie checked by the database, which a copied reference on the WID check would not be

@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 
 from zorgid import clock
 from zorgid.audit.services import record
@@ -55,6 +56,7 @@ from .errors import (
     WidScanReferenceExpired,
     WidScanReferenceInvalidDocument,
     WidScanReferenceNotYours,
+    WidScanReferenceOtherPerson,
     WidScanReferenceUnknown,
     WidScanReferenceUsed,
     WidScanReplay,
@@ -201,7 +203,8 @@ def record_check(body: WidCheckRecordRequest, *, ip: str = "") -> WidScanCheck:
             document_type=message.document_type, number_last4=message.number_last4,
             expiry_date=message.expiry_date, outcome=message.outcome, failed_checks=list(message.failed_checks),
             checked_at=dt.datetime.fromtimestamp(message.signed_at, tz=dt.UTC), recorded_at=now,
-            signature=body.signature, reference=_new_reference() if message.purpose == "medewerker" else None)
+            signature=body.signature, reference=_new_reference() if message.purpose == "medewerker" else None,
+            holder_digest=holder_digest(message.holder_birth_date) if message.holder_birth_date else "")
         record("widscan.check_recorded", actor=f"person:{link.mobile_id.person_id}",
               subject=f"widscan_check:{check.id}", ip=ip,
               details={"link": link.id, "purpose": check.purpose, "document_type": check.document_type,
@@ -245,6 +248,20 @@ def peek_reference(reference: object, *, beheerder: Person) -> WidScanCheck:
     if check.outcome != WidScanOutcome.GELDIG or check.expiry_date < clock.today():
         raise WidScanReferenceInvalidDocument(f"check {check.id}: {check.outcome}, expires {check.expiry_date}")
     return check
+
+
+def holder_digest(birth_date: dt.date) -> str:
+    """A birth date as a check of an employee's document keeps it: HMAC-SHA256 under a key derived from the
+    server's secret key, so that the row tells whether a person's birth date is the document's, not what it is."""
+    return salted_hmac("zorgid.widscan.holder_birth_date", birth_date.isoformat(), algorithm="sha256").hexdigest()
+
+
+def check_holder(check: WidScanCheck, birth_date: dt.date) -> None:
+    """The scanned document is of the person with ``birth_date`` as far as its MRZ tells: refused when it gave
+    another birth date (ZID-WIDSCAN-REFERENCE-OTHER-PERSON); a document without one in its MRZ (a driving licence)
+    tells nothing, and the beheerder compares the face and names as the WID scan app showed them."""
+    if check.holder_digest and not hmac.compare_digest(check.holder_digest, holder_digest(birth_date)):
+        raise WidScanReferenceOtherPerson(f"check {check.id}")
 
 
 def used_for(check: WidScanCheck, wid_check) -> None:

@@ -246,3 +246,52 @@ def test_a_correction_shows_the_scanned_document_and_takes_the_code_only_when_co
     assert again.status_code == 409 and "ZID-WIDSCAN-REFERENCE-USED" in again.content.decode()
     bram.refresh_from_db()
     assert bram.birth_date == dt.date(1990, 6, 11)
+
+
+BRAM_BORN = dt.date(1990, 6, 1)  # EMPLOYEE's birth date
+
+
+def test_a_scanned_document_with_the_employees_birth_date_registers_him(orgs, beppie):
+    reference = beppie.reference(holder_birth_date=BRAM_BORN)
+    assert WidScanCheck.objects.get(reference=reference).holder_digest not in ("", BRAM_BORN.isoformat())
+    response = post_registration(beppie.browser, orgs[0].ura, scan_code=reference)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert WidCheck.objects.get(person__last_name="Bakker").method == "gescand"
+
+
+def test_a_scanned_document_of_someone_born_on_another_day_is_refused_and_its_code_stays_unused(orgs, beppie):
+    reference = beppie.reference(holder_birth_date=BRAM_BORN + dt.timedelta(days=1))
+    refused_with(post_registration(beppie.browser, orgs[0].ura, scan_code=reference),
+                 "ZID-WIDSCAN-REFERENCE-OTHER-PERSON")
+    assert WidScanCheck.objects.get(reference=reference).used_at is None
+    assert not WidCheck.objects.exists()
+    # the birth date was typed wrongly: typed as the document has it, the same code registers him
+    fixed = post_registration(beppie.browser, orgs[0].ura, scan_code=reference, birth_date="1990-06-02")
+    assert fixed.status_code == 200, fixed.content.decode()[:2000]
+    assert Person.objects.get(last_name="Bakker").birth_date == dt.date(1990, 6, 2)
+
+
+def test_a_new_qr_refuses_a_document_of_someone_else(orgs, beppie):
+    assert post_registration(beppie.browser, orgs[0].ura, **WID).status_code == 200
+    bram = Person.objects.get(last_name="Bakker")
+    reference = beppie.reference(holder_birth_date=dt.date(1975, 3, 12))
+    response = beppie.browser.post(f"/organisatie/{orgs[0].ura}/medewerkers/{bram.id}/nieuwe-qr",
+                                   {"scan_code": reference, "confirmed": "on"})
+    assert response.status_code == 400 and "ZID-WIDSCAN-REFERENCE-OTHER-PERSON" in response.content.decode()
+    assert [check.method for check in WidCheck.objects.filter(person=bram)] == ["getypt"]
+    assert WidScanCheck.objects.get(reference=reference).used_at is None
+
+
+def test_a_correction_compares_the_document_with_the_corrected_birth_date(orgs, beppie):
+    assert post_registration(beppie.browser, orgs[0].ura, **WID).status_code == 200
+    bram = Person.objects.get(last_name="Bakker")
+    path = f"/organisatie/{orgs[0].ura}/medewerkers/{bram.id}/gegevens"
+    reference = beppie.reference(holder_birth_date=dt.date(1990, 6, 11))  # the document has the right date
+    correction = {"first_names": "Bram", "last_name": "Bakker", "confirmed": "on",
+                  "reason": "Geboortedatum verkeerd overgenomen.", "scan_code": reference}
+    wrong = beppie.browser.post(path, {**correction, "birth_date": "12-06-1990"})  # mistyped again
+    assert wrong.status_code == 422 and "ZID-WIDSCAN-REFERENCE-OTHER-PERSON" in wrong.content.decode()
+    done = beppie.browser.post(path, {**correction, "birth_date": "11-06-1990", "bevestigd": "ja"})
+    assert done.status_code == 302, done.content.decode()[:2000]
+    bram.refresh_from_db()
+    assert bram.birth_date == dt.date(1990, 6, 11)

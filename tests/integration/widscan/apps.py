@@ -104,14 +104,14 @@ class Scanner:
         return post(self.client, widscan_state_path(link or self.link), {"code": code or self.code})
 
     def record_body(self, *, outcome: str = "geldig", purpose: str = "patient", signed_at: int | None = None,
-                    key=None, link: str | None = None) -> dict:
+                    key=None, link: str | None = None, holder_birth_date: dt.date | None = None) -> dict:
         if signed_at is None:
             signed_at = max(now_s(), self.signed_at + 1)
             self.signed_at = signed_at
         failed = () if outcome == "geldig" else ("expiry", "mrz_check_digit")
         record = WidCheckRecord(link=link or self.link, purpose=purpose, document_type="paspoort",
                                 number_last4="X7K9", expiry_date=dt.date(2031, 5, 17), outcome=outcome,
-                                failed_checks=failed, signed_at=signed_at)
+                                failed_checks=failed, signed_at=signed_at, holder_birth_date=holder_birth_date)
         return WidCheckRecordRequest.of(record, sign(key or self.key, record.canonical_bytes())).to_json()
 
     def record(self, **kwargs):

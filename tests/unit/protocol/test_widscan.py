@@ -74,6 +74,9 @@ def test_a_recorded_check_travels_and_reads_back_unchanged():
     {"outcome": "misschien"}, {"outcome": "geldig", "failed_checks": ("expiry",)}, {"outcome": "ongeldig"},
     {"failed_checks": ("Expiry!",), "outcome": "ongeldig"}, {"signed_at": 0}, {"signed_at": True},
     {"expiry_date": dt.datetime(2031, 1, 1)}, {"link": "short"},
+    {"holder_birth_date": dt.date(1990, 6, 1)},  # a patient's birth date never travels
+    {"purpose": "medewerker", "holder_birth_date": "1990-06-01"},
+    {"purpose": "medewerker", "holder_birth_date": dt.datetime(1990, 6, 1)},
 ])
 def test_a_malformed_check_is_refused(changes):
     with pytest.raises(MessageMalformed):
@@ -84,3 +87,14 @@ def test_a_check_with_a_date_that_does_not_exist_is_refused():
     body = WidCheckRecordRequest.of(record(), b"signature").to_json()
     with pytest.raises(MessageMalformed, match="expiry_date"):
         WidCheckRecordRequest.from_json({**body, "expiry_date": "2031-02-30"}).record()
+
+
+def test_an_employees_birth_date_travels_signed_and_a_patients_check_is_signed_as_before():
+    sent = record(purpose="medewerker", holder_birth_date=dt.date(1990, 6, 1))
+    body = WidCheckRecordRequest.of(sent, b"signature").to_json()
+    assert body["holder_birth_date"] == "1990-06-01"
+    assert WidCheckRecordRequest.from_json(body).record() == sent
+    assert b'"holder_birth_date":"1990-06-01"' in sent.canonical_bytes()
+    assert b"holder_birth_date" not in record().canonical_bytes()
+    with pytest.raises(MessageMalformed, match="holder_birth_date"):
+        WidCheckRecordRequest.from_json({**body, "holder_birth_date": "1990-02-30"}).record()

@@ -77,7 +77,10 @@ def record_of(result: MrzCheck, link: str, purpose: str, signed_at: int) -> WidC
     failed = tuple(item.key for item in result.failures if CHECK_KEY.match(item.key))[:MAX_FAILED_CHECKS]
     if not result.valid and not failed:
         failed = ("document",)
+    # an employee's birth date goes along, so that the server ties the document to the person registered; a
+    # patient's never does (the server keeps no more of a patient than the check needs)
+    holder = document.birth_date if purpose == "medewerker" else None
     return WidCheckRecord(link=link, purpose=purpose, document_type=document.document_type,
                           number_last4=document.number_last4, expiry_date=document.expiry_date,
                           outcome="geldig" if result.valid else "ongeldig", failed_checks=failed,
-                          signed_at=signed_at)
+                          signed_at=signed_at, holder_birth_date=holder)

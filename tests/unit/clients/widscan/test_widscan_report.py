@@ -40,6 +40,13 @@ def test_the_record_holds_no_name_birth_date_or_whole_number():
         assert secret not in signed
 
 
+def test_an_employees_document_carries_its_birth_date_and_a_patients_never():
+    result = checked(mrz.compose_td3(expiry_date=TODAY + dt.timedelta(days=30)))
+    assert record_of(result, LINK, "medewerker", 1_800_000_000).holder_birth_date == result.document.birth_date
+    assert result.document.birth_date is not None
+    assert record_of(result, LINK, "patient", 1_800_000_000).holder_birth_date is None
+
+
 def test_a_driving_licence_has_no_expiry_in_its_mrz_and_is_not_recorded():
     result = checked(mrz.compose_driving_licence())
     with pytest.raises(DocumentNotRecordable) as refused:
