@@ -47,3 +47,37 @@ def test_in_english_the_question_and_typers_labels_are_english_and_dutch_again_a
     finally:
         dutch_terminal.use_language("nl")
     assert typer.rich_utils.OPTIONS_PANEL_TITLE == "Opties"
+
+
+def test_the_help_names_each_type_in_words_and_no_type_for_a_flag():
+    from pathlib import Path
+
+    from zorgid.protocol import dutch_terminal
+    from zorgid.terminal import DutchCommand
+
+    helped = typer.Typer()
+
+    @helped.command(cls=DutchCommand)
+    def add(name: str = typer.Option(..., "--name"), versions: list[str] = typer.Option(..., "--version"),
+            count: int = typer.Option(1, "--count"), keys: Path = typer.Option(None, "--keys", dir_okay=False),
+            loud: bool = typer.Option(False, "--loud"), kind: str = typer.Option("a", "--kind", metavar="SOORT"),
+            ) -> None:
+        """Add one."""
+
+    text = CliRunner().invoke(helped, ["--help"], env={"COLUMNS": "120"}).output
+
+    def type_column(option: str) -> str:
+        line = next(line for line in text.splitlines() if f"{option} " in line)
+        return line.split(option, 1)[1].strip(" │").split("  ")[0]
+
+    assert "Gebruik:" in text and "[OPTIES]" in text
+    for typer_label in ("<str>", "<list[str]>", "<int>", "<file>", "<bool>"):
+        assert typer_label not in text
+    assert [type_column(option) for option in ("--name", "--version", "--count", "--keys", "--kind", "--loud")] \
+        == ["TEKST", "TEKST …", "GETAL", "BESTAND", "SOORT", ""], text
+    try:
+        dutch_terminal.use_language("en")
+        english = CliRunner().invoke(helped, ["--help"], env={"COLUMNS": "120"}).output
+        assert "TEXT …" in english and "NUMBER" in english and "FILE" in english
+    finally:
+        dutch_terminal.use_language("nl")

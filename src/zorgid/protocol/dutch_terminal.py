@@ -44,8 +44,38 @@ NO_ANSWERS = ("nee", "n", "no", "")  # an empty answer is no consent
 MAX_TRIES = 3
 
 
+# typer's type column ("<str>", "<list[str]>", "<file>") in words a user reads, Dutch or English; a flag shows none
+TYPE_LABELS = {"str": ("TEKST", "TEXT"), "int": ("GETAL", "NUMBER"), "float": ("GETAL", "NUMBER"),
+               "file": ("BESTAND", "FILE"), "path": ("PAD", "PATH"), "directory": ("MAP", "DIRECTORY"),
+               "datetime": ("DATUM", "DATE")}
+
+
+def type_label(param, shown: str | None) -> str | None:
+    """What the help shows in the type column for ``param``, where typer would show ``shown``."""
+    if getattr(param, "is_flag", False) or shown is None:
+        return None
+    if not (shown.startswith("<") and shown.endswith(">")):
+        return shown  # a metavar of the command's own
+    inner, repeated = shown[1:-1], False
+    if inner.startswith("list[") and inner.endswith("]"):
+        inner, repeated = inner[5:-1], True
+    if inner not in TYPE_LABELS:
+        return shown
+    label = TYPE_LABELS[inner][1 if _english["labels"] else 0]
+    return f"{label} …" if repeated else label
+
+
 class DutchHelp:
-    """For a typer command or group: the help option's own text and the usage line in Dutch too."""
+    """For a typer command or group: the help option's own text, the usage line and the type column in Dutch
+    too."""
+
+    def get_params(self, ctx: typer.Context) -> list:
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if "display_type_rich" not in vars(param):  # once per parameter: its own, for this help only
+                typers = param.display_type_rich
+                param.display_type_rich = lambda ctx, param=param, typers=typers: type_label(param, typers(ctx=ctx))
+        return params
 
     def get_help_option(self, ctx: typer.Context):
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -57,7 +87,7 @@ class DutchHelp:
         usage = super().get_usage(ctx)  # type: ignore[misc]
         if _english["labels"] or not usage.startswith("Usage:"):
             return usage
-        return "Gebruik:" + usage[len("Usage:"):]
+        return "Gebruik:" + usage[len("Usage:"):].replace("[OPTIONS]", "[OPTIES]")
 
 
 def ask_yes_no(question: str, language: str = "nl") -> bool:
