@@ -130,7 +130,7 @@ class Token:
         if self._session is None or self._pid != os.getpid():
             self._keys = {}
             try:
-                self._session = open_session(self.config, rw=False)
+                self._session = open_session(self.config, rw=False, tries=1)  # sign() tries again
             except HsmPinWrong as refused:
                 self._pin_refused = refused
                 raise
@@ -186,15 +186,37 @@ def token_for(config: TokenConfig) -> Token:
         return _tokens[identity]
 
 
-def open_session(config: TokenConfig, *, rw: bool):
-    """A session on the configured token, logged in with the configured PIN; errors with their codes."""
+# Listing the tokens or opening a session while another process writes to the token can fail with
+# CKR_GENERAL_ERROR or CKR_TOKEN_NOT_RECOGNIZED (SoftHSM2 reads its token directory then, and a file the other process
+# replaces is gone halfway; seen about once in 20,000 listings under constant writes): the list and the session are
+# tried again this often, with a short wait
+TOKEN_TRIES = 4
+TOKEN_WAIT_SECONDS = 0.05  # doubled each time: 0.05, 0.1, 0.2
+
+
+def open_session(config: TokenConfig, *, rw: bool, tries: int = TOKEN_TRIES):
+    """A session on the configured token, logged in with the configured PIN; errors with their codes. ``tries``:
+    the signing session passes 1, as :meth:`Token.sign` tries a failed signature again with a new session."""
     import pkcs11
-    from pkcs11.exceptions import PinIncorrect, PinInvalid, PinLenRange, PinLocked, PKCS11Error
+    from pkcs11.exceptions import GeneralError, PKCS11Error, TokenNotRecognised
 
     try:
         lib = pkcs11.lib(config.module)
     except (PKCS11Error, RuntimeError, OSError) as exc:
         raise HsmModuleUnavailable(f"{config.module}: {type(exc).__name__}") from exc
+    for attempt in range(tries):
+        try:
+            return _open_once(lib, config, rw=rw)
+        except (HsmModuleUnavailable, HsmFailed) as error:
+            if attempt == tries - 1 or not isinstance(error.__cause__, (GeneralError, TokenNotRecognised)):
+                raise
+            time.sleep(TOKEN_WAIT_SECONDS * 2 ** attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _open_once(lib, config: TokenConfig, *, rw: bool):
+    from pkcs11.exceptions import PinIncorrect, PinInvalid, PinLenRange, PinLocked, PKCS11Error
+
     try:
         tokens = [token for token in lib.get_tokens() if token.label.strip() == config.token_label]
     except PKCS11Error as exc:

@@ -102,3 +102,91 @@ def test_a_token_key_cannot_be_exported_through_its_python_object(config):
 
 def test_the_configuration_holds_no_pin(config):
     assert set(json.loads(config.as_json())) == {"module", "token_label", "pin_file", "keys"}
+
+
+
+class Module:
+    """A PKCS#11 module's answers as SoftHSM2 gives them while another process rewrites the token: ``list_errors``
+    when the tokens are listed, then ``open_errors`` when the session is opened, then a session (a stand-in)."""
+
+    def __init__(self, list_errors=(), open_errors=()) -> None:
+        self.list_errors, self.open_errors = list(list_errors), list(open_errors)
+        self.listed = self.opened = 0
+
+    def get_tokens(self):
+        self.listed += 1
+        if self.list_errors:
+            raise self.list_errors.pop(0)
+        return iter([self])
+
+    label = "zorgid-ca"
+
+    def open(self, rw: bool, user_pin: str):
+        self.opened += 1
+        if self.open_errors:
+            raise self.open_errors.pop(0)
+        return ("session", rw, user_pin)
+
+
+@pytest.fixture
+def module(monkeypatch):
+    import pkcs11
+
+    monkeypatch.setattr(signing_keys, "TOKEN_WAIT_SECONDS", 0)
+    monkeypatch.setenv(signing_keys.PIN_ENV, "1234")
+
+    def use(**errors) -> Module:
+        made = Module(**errors)
+        monkeypatch.setattr(pkcs11, "lib", lambda path: made)
+        return made
+
+    return use
+
+
+def test_a_token_being_rewritten_is_listed_and_opened_again(module, config):
+    from pkcs11.exceptions import GeneralError, TokenNotRecognised
+
+    token = module(list_errors=[GeneralError()], open_errors=[TokenNotRecognised()])
+    assert signing_keys.open_session(config, rw=True) == ("session", True, "1234")
+    assert (token.listed, token.opened) == (3, 2)
+
+
+def test_the_last_try_is_refused_with_its_code(module, config):
+    from pkcs11.exceptions import GeneralError
+
+    from zorgid.pki.errors import HsmFailed, HsmModuleUnavailable
+
+    always = module(list_errors=[GeneralError() for _ in range(signing_keys.TOKEN_TRIES)])
+    with pytest.raises(HsmModuleUnavailable, match="tokens: GeneralError"):
+        signing_keys.open_session(config, rw=False)
+    assert always.listed == signing_keys.TOKEN_TRIES
+    opening = module(open_errors=[GeneralError() for _ in range(signing_keys.TOKEN_TRIES)])
+    with pytest.raises(HsmFailed, match="login: GeneralError"):
+        signing_keys.open_session(config, rw=False)
+    assert opening.opened == signing_keys.TOKEN_TRIES
+
+
+def test_other_errors_and_a_wrong_pin_are_not_tried_again(module, config):
+    from pkcs11.exceptions import DeviceRemoved, PinIncorrect
+
+    from zorgid.pki.errors import HsmModuleUnavailable
+
+    removed = module(list_errors=[DeviceRemoved()])
+    with pytest.raises(HsmModuleUnavailable, match="tokens: DeviceRemoved"):
+        signing_keys.open_session(config, rw=False)
+    assert removed.listed == 1
+    wrong = module(open_errors=[PinIncorrect()])
+    with pytest.raises(HsmPinWrong):
+        signing_keys.open_session(config, rw=False)
+    assert wrong.opened == 1
+
+
+def test_the_signing_session_is_opened_once_as_its_signature_is_tried_again(module, config):
+    from pkcs11.exceptions import GeneralError
+
+    from zorgid.pki.errors import HsmModuleUnavailable
+
+    once = module(list_errors=[GeneralError()])
+    with pytest.raises(HsmModuleUnavailable):
+        signing_keys.open_session(config, rw=False, tries=1)
+    assert once.listed == 1
