@@ -195,7 +195,7 @@ def apps_show(
         f"WID-controle:     {'toegestaan (scope wid_check)' if application.wid_check_allowed else 'niet toegestaan'}",
         "versies:",
         *[f"  {row.version:<32} {VERSION_STATE.get(row.state, row.state)} sinds "
-          f"{clock.format_date(row.changed_at.date())}" for row in services.versions_of(application)],
+          f"{clock.format_day(row.changed_at)}" for row in services.versions_of(application)],
         "geschiedenis:",
         *[f"  {event.at:%d-%m-%Y %H:%M} {services.event_label(event.action)} ({event.actor})"
           + (f": {_details(event.details)}" if event.details else "") for event in services.history(application)],

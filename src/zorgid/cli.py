@@ -160,7 +160,7 @@ def operator_add(
     target.parent.mkdir(parents=True, exist_ok=True)
     qrcodes.save_png(payload, target)
     out.print(f"Operator {issued.person.full_name} aangemaakt. Scan deze QR-code met de ZORG-ID app "
-              f"(geldig tot {clock.format_date(issued.expires_at.date())}, één keer te gebruiken):")
+              f"(geldig tot {clock.format_day(issued.expires_at)}, één keer te gebruiken):")
     sys.stdout.write(qrcodes.terminal_text(payload))
     sys.stdout.write(payload + "\n")
     sys.stdout.flush()

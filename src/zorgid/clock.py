@@ -42,6 +42,12 @@ def format_date(value: dt.date) -> str:
     return value.strftime("%d-%m-%Y")
 
 
+def format_day(moment: dt.datetime) -> str:
+    """The day of a moment as people in the Netherlands read it: dd-mm-jjjj in Dutch time, so a code made at
+    00:30 in Amsterdam (23:30 UTC) is dated that day, not the day before."""
+    return format_date(moment.astimezone(DUTCH_TIME).date())
+
+
 def parse_date(text: str) -> dt.date:
     """Parse dd-mm-jjjj strictly; ValueError for anything else (31-02-1980 included)."""
     if not isinstance(text, str) or len(text.strip()) != 10:

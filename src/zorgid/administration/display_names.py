@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
@@ -39,7 +38,7 @@ def short_id(value: str) -> str:
 
 
 def local_date(value: dt.datetime) -> str:
-    return clock.format_date(timezone.localtime(value).date())
+    return clock.format_day(value)
 
 
 def mobile_id_name(activated_at: dt.datetime | None, device_name: str = "", mobile_id: str = "") -> str:

@@ -243,7 +243,7 @@ def _birth_date(value: str) -> dt.date:
         if exc.reason == people.FUTURE:
             raise _RowRefused(RowProblem(errors.ImportRowFuture.code, gettext("geboortedatum ligt in de toekomst"),
                                          shown(text, 20))) from exc
-        age = BirthDate.age_on(clock.parse_date(text), clock.now().date())
+        age = BirthDate.age_on(clock.parse_date(text), clock.today())
         raise _RowRefused(RowProblem(errors.ImportRowAge.code, gettext(
             "geboortedatum geeft een onwaarschijnlijke leeftijd (%(age)s jaar; %(min)s tot %(max)s)") % {
             "age": age, "min": MIN_AGE_YEARS, "max": MAX_AGE_YEARS}, shown(text, 20))) from exc

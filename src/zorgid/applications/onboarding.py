@@ -78,7 +78,7 @@ def send_activation(application: Application, *, actor: str) -> Application:
         payload = issued.payload(settings.ZORGID_BASE_URL).to_uri()
         png = qrcodes.png_bytes(payload)
         mail.activation(application, f"{settings.ZORGID_BASE_URL}/activatie/{issued.code}", png,
-                        clock.format_date(issued.expires_at.date()))
+                        clock.format_day(issued.expires_at))
     return application
 
 

@@ -7,6 +7,8 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zorgid import clock
+
 
 def new_public_id() -> str:
     """A random 128-bit identifier, safe to show and to put in a QR code."""
@@ -79,7 +81,7 @@ class ActivationCode(models.Model):
     uzi_attributes = models.JSONField(null=True, blank=True)  # linked to the Mobile ID on activation
 
     def __str__(self) -> str:
-        return f"activatiecode voor {self.person} (geldig tot {self.expires_at:%d-%m-%Y})"
+        return f"activatiecode voor {self.person} (geldig tot {clock.format_day(self.expires_at)})"
 
 
 class UziRegistration(models.Model):
@@ -139,7 +141,8 @@ class WidCheck(models.Model):
         ordering = ["-checked_at"]
 
     def __str__(self) -> str:
-        return f"WID-controle {self.get_document_type_display()} …{self.number_last4} ({self.checked_at:%d-%m-%Y})"
+        document = f"{self.get_document_type_display()} …{self.number_last4}"
+        return f"WID-controle {document} ({clock.format_day(self.checked_at)})"
 
 
 class KeyShare(models.Model):

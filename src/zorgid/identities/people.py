@@ -140,7 +140,7 @@ class BirthDate:
             raise PersonDataInvalid("birth date must be a real date written as dd-mm-jjjj", reason=NOT_A_DATE)
         if isinstance(self.value, dt.datetime):
             object.__setattr__(self, "value", self.value.date())
-        today = clock.now().date()
+        today = clock.today()
         if self.value > today:
             raise PersonDataInvalid("birth date lies in the future", reason=FUTURE)
         age = self.age_on(self.value, today)

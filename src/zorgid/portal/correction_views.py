@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -105,7 +104,7 @@ def tell_on_overview(request: HttpRequest, person: Person) -> None:
     correction = corrections.for_overview(person)
     if correction is None:
         return
-    when = clock.format_date(localtime(correction.corrected_at))
+    when = clock.format_day(correction.corrected_at)
     who = gettext("de servicedesk van ZORG-ID") if correction.by_servicedesk else correction.by
     messages.info(request, gettext(
         "Uw gegevens zijn op %(when)s gecorrigeerd door %(who)s: naam %(name)s, geboortedatum %(born)s. Klopt dit "

@@ -104,7 +104,7 @@ def test_the_person_is_told_on_his_overview_once(world):
     linde, _, browsers, people = world
     assert browsers["operator"].post(page(linde, people["bram"]), {**NEW, "bevestigd": "ja"}).status_code == 302
     first = browsers["bram"].get("/overzicht").content.decode()
-    today = clock.format_date(clock.now())
+    today = clock.format_date(clock.today())
     assert (f"Uw gegevens zijn op {today} gecorrigeerd door de servicedesk van ZORG-ID: naam Bram Jan van der "
             "Bakker, geboortedatum 11-06-1990.") in first
     assert "gecorrigeerd" not in browsers["bram"].get("/overzicht").content.decode()

@@ -100,7 +100,7 @@ def test_the_same_person_is_the_same_folded_names_and_birth_date():
 
 
 def _years_ago(years: int, days: int = 0) -> dt.date:
-    today = clock.now().date()
+    today = clock.today()
     return today.replace(year=today.year - years) + dt.timedelta(days=days) if (today.month, today.day) != (2, 29) \
         else dt.date(today.year - years, 3, 1) + dt.timedelta(days=days)
 
@@ -121,7 +121,7 @@ def test_a_birth_date_not_written_as_dd_mm_jjjj_is_refused(text):
 
 
 @pytest.mark.parametrize("born, reason", [
-    (lambda: clock.now().date() + dt.timedelta(days=1), people.FUTURE),
+    (lambda: clock.today() + dt.timedelta(days=1), people.FUTURE),
     (lambda: _years_ago(12, days=1), people.AGE),  # 12 tomorrow
     (lambda: _years_ago(121), people.AGE),
     (lambda: dt.date(1, 1, 1), people.AGE),
@@ -131,3 +131,14 @@ def test_an_impossible_birth_date_is_refused_with_its_reason(born, reason):
     with pytest.raises(PersonDataInvalid) as refused:
         BirthDate(born())
     assert (refused.value.code, refused.value.reason) == ("ZID-PERSON-INVALID", reason)
+
+
+def test_a_birthday_counts_from_the_dutch_midnight():
+    """At 23:30 UTC it is already the next day in the Netherlands: whose 12th birthday that is, is 12."""
+    clock.reset()
+    try:
+        now = clock.now()
+        clock.move(now.replace(hour=23, minute=30, second=0, microsecond=0) - now)
+        assert BirthDate(_years_ago(12)).value == _years_ago(12)
+    finally:
+        clock.reset()

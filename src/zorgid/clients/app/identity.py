@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from cryptography import x509
 
@@ -60,7 +61,8 @@ class MobileIdentity:
 
     @property
     def valid_until(self) -> date:
-        return self.certificate.not_valid_after_utc.date()
+        """The last day the certificate is valid, as the Netherlands count days (Europe/Amsterdam)."""
+        return self.certificate.not_valid_after_utc.astimezone(ZoneInfo("Europe/Amsterdam")).date()
 
     def as_dict(self) -> dict:
         return {

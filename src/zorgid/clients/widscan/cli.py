@@ -174,7 +174,7 @@ def scan(
                         param_hint="AFBEELDING")
     if record and not store.has_link():
         raise NotLinked()
-    today = dt.date.today()
+    today = mrz.dutch_today()
     typed_expiry = licence.parse_expiry(expiry, today) if expiry is not None else None
     if image is not None:
         from . import scan as scanning  # the picture's text recognition, loaded only for a picture
@@ -257,7 +257,7 @@ def specimen_command(
     if file_format is None:
         raise BadOption(tr(f"de naam moet eindigen op {', '.join(specimen.SUFFIXES)}",
                            f"the name must end in {', '.join(specimen.SUFFIXES)}"), param_hint="BESTAND")
-    drawn = specimen.draw(kind, dt.date.today(), expired=expired)
+    drawn = specimen.draw(kind, mrz.dutch_today(), expired=expired)
     specimen.write(path, specimen.picture(drawn, file_format, photo=photo, seed=seed))
     expiry = f"{drawn.expiry_date:%d-%m-%Y}"
     typer.echo(tr(f"Voorbeelddocument (testgegevens, geen echt document) geschreven naar {path}",

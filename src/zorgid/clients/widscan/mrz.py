@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from iso3166 import countries_by_alpha3
 
@@ -47,6 +48,16 @@ from zorgid.clients.widscan.errors import (
     NotAWid,
 )
 from zorgid.protocol.errors import Detail, ZorgidError
+
+NETHERLANDS = ZoneInfo("Europe/Amsterdam")
+
+
+def dutch_today() -> date:
+    """Today as the Netherlands count it, whatever the computer's time zone: the day a document's expiry is
+    checked against, the same day the server checks it against (docs/architecture.md, "Time comes from
+    zorgid.clock")."""
+    return datetime.now(NETHERLANDS).date()
+
 
 MAX_INPUT = 200  # three lines of 30 or two of 44, with room for line ends and blanks around them
 FILLER = "<"
@@ -164,10 +175,10 @@ def parse(text: str, *, from_ocr: bool = False, today: date | None = None) -> Mr
 
     ``from_ocr``: the text comes from text recognition, so spaces inside a line are dropped, and a letter in a place
     that holds a digit by definition is read as the digit it looks like (O → 0, I → 1, S → 5, B → 8, …).
-    ``today`` decides the century of a birth date (default: the computer's date).
+    ``today`` decides the century of a birth date (default: today in the Netherlands).
     """
     lines = _lines(text, from_ocr=from_ocr)
-    today = today or date.today()
+    today = today or dutch_today()
     shape = tuple(len(line) for line in lines)
     if shape == (30,) and lines[0].startswith("D"):
         line = _repair(lines[0], (1,)) if from_ocr else lines[0]  # the 1 of D1
