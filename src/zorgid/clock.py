@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-
-from zorgid.protocol.dutch_time import dutch_day
+from zoneinfo import ZoneInfo
 
 _lock = threading.Lock()
 _offset = dt.timedelta(0)
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")  # settings.TIME_ZONE
 
 
 def now() -> dt.datetime:
@@ -21,7 +21,7 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     """Today's date in the Netherlands (Europe/Amsterdam): the day a document expires or a date is checked against,
     not UTC's day, which starts an hour or two later."""
-    return dutch_day(now())
+    return now().astimezone(DUTCH_TIME).date()
 
 
 def move(delta: dt.timedelta) -> None:
@@ -45,7 +45,7 @@ def format_date(value: dt.date) -> str:
 def format_day(moment: dt.datetime) -> str:
     """The day of a moment as people in the Netherlands read it: dd-mm-jjjj in Dutch time, so a code made at
     00:30 in Amsterdam (23:30 UTC) is dated that day, not the day before."""
-    return format_date(dutch_day(moment))
+    return format_date(moment.astimezone(DUTCH_TIME).date())
 
 
 def parse_date(text: str) -> dt.date:

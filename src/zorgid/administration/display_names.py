@@ -37,13 +37,17 @@ def short_id(value: str) -> str:
     return str(value)[:SHORT_ID]
 
 
+def local_date(value: dt.datetime) -> str:
+    return clock.format_day(value)
+
+
 def mobile_id_name(activated_at: dt.datetime | None, device_name: str = "", mobile_id: str = "") -> str:
     """"Mobile ID van 12-03-2026" (the activation date, in Dutch local time), with the phone's name: "Mobile ID van
     12-03-2026, toestel “iPhone van Jan”"; without one and given the id, its short mark: "… (875b9e80)"."""
     if activated_at is None:
         name = gettext("Mobile ID")
     else:
-        name = gettext("Mobile ID van %(date)s") % {"date": clock.format_day(activated_at)}
+        name = gettext("Mobile ID van %(date)s") % {"date": local_date(activated_at)}
     if device_name:
         return gettext("%(name)s, toestel “%(device)s”") % {"name": name, "device": device_name}
     return f"{name} ({short_id(mobile_id)})" if mobile_id else name

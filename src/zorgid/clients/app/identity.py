@@ -10,10 +10,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from cryptography import x509
 
-from zorgid.protocol.dutch_time import dutch_day
 from zorgid.protocol.errors import ZorgidError
 from zorgid.protocol.payloads import TOKEN
 
@@ -62,7 +62,7 @@ class MobileIdentity:
     @property
     def valid_until(self) -> date:
         """The last day the certificate is valid, as the Netherlands count days (Europe/Amsterdam)."""
-        return dutch_day(self.certificate.not_valid_after_utc)
+        return self.certificate.not_valid_after_utc.astimezone(ZoneInfo("Europe/Amsterdam")).date()
 
     def as_dict(self) -> dict:
         return {

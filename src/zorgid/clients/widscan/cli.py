@@ -25,7 +25,6 @@ from typing import Annotated
 import typer
 
 from zorgid.protocol.device_names import MAX_DEVICE_NAME_CHARS, clean_device_name
-from zorgid.protocol.dutch_time import dutch_today
 from zorgid.protocol.widscan import PURPOSES, WIDSCAN_SCHEME, WidScanLinkPayload, parse_widscan_payload
 
 from ..app.qr import read_qr_text
@@ -175,7 +174,7 @@ def scan(
                         param_hint="AFBEELDING")
     if record and not store.has_link():
         raise NotLinked()
-    today = dutch_today()
+    today = mrz.dutch_today()
     typed_expiry = licence.parse_expiry(expiry, today) if expiry is not None else None
     if image is not None:
         from . import scan as scanning  # the picture's text recognition, loaded only for a picture
@@ -258,7 +257,7 @@ def specimen_command(
     if file_format is None:
         raise BadOption(tr(f"de naam moet eindigen op {', '.join(specimen.SUFFIXES)}",
                            f"the name must end in {', '.join(specimen.SUFFIXES)}"), param_hint="BESTAND")
-    drawn = specimen.draw(kind, dutch_today(), expired=expired)
+    drawn = specimen.draw(kind, mrz.dutch_today(), expired=expired)
     specimen.write(path, specimen.picture(drawn, file_format, photo=photo, seed=seed))
     expiry = f"{drawn.expiry_date:%d-%m-%Y}"
     typer.echo(tr(f"Voorbeelddocument (testgegevens, geen echt document) geschreven naar {path}",

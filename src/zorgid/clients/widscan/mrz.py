@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from iso3166 import countries_by_alpha3
 
@@ -46,8 +47,17 @@ from zorgid.clients.widscan.errors import (
     MrzMalformed,
     NotAWid,
 )
-from zorgid.protocol.dutch_time import dutch_today
 from zorgid.protocol.errors import Detail, ZorgidError
+
+NETHERLANDS = ZoneInfo("Europe/Amsterdam")
+
+
+def dutch_today() -> date:
+    """Today as the Netherlands count it, whatever the computer's time zone: the day a document's expiry is
+    checked against, the same day the server checks it against (docs/architecture.md, "Time comes from
+    zorgid.clock")."""
+    return datetime.now(NETHERLANDS).date()
+
 
 MAX_INPUT = 200  # three lines of 30 or two of 44, with room for line ends and blanks around them
 FILLER = "<"
